@@ -1,0 +1,49 @@
+# Two commands a newcomer needs: `make demo` and `make test`.
+# Both create .venv with python3, upgrade pip (pip 23 skips trafilatura's
+# lxml_html_clean dependency), install what they need and run.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    := out
+
+.PHONY: demo test install dev eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev
+
+demo: install
+	@mkdir -p $(OUT)
+	@rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm
+	$(BIN)/storyline ingest demo/corpus --db $(OUT)/demo.db
+	$(BIN)/storyline list --db $(OUT)/demo.db
+	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
+	@echo
+	@echo "Demo database: $(OUT)/demo.db"
+	@echo "Demo export:   $(OUT)/demo.json"
+	@echo "Try: $(BIN)/storyline show <id> --removed --db $(OUT)/demo.db"
+
+test: dev
+	$(BIN)/python -m pytest -q
+
+eval: install
+	$(BIN)/python eval/boilerplate_eval.py
+
+bench: install
+	$(BIN)/python benchmarks/ingest_bench.py --n 10000
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

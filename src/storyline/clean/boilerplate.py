@@ -1,0 +1,185 @@
+"""Line-level boilerplate removal for any article text.
+
+Each paragraph (non-empty line) goes through numbered checks; the first that
+fires removes it and records why. Nothing is dropped silently: every cut is a
+:class:`~storyline.models.Removal` with offsets into the text it was cut from.
+
+1. navigation and section labels, comment-box phrases (exact phrase lists);
+2. "Other News" / "Related" / "Leave a Reply" headings start a block: the short,
+   teaser-like lines after them go too, up to the next real paragraph;
+3. teaser prefixes ("Read More: ...") and banners from other stories ("BREAKING: ...");
+4. page footers (copyright lines);
+5. tag lists ("Ceasefire,Russia-Ukraine War,Envoy to Moscow");
+6. repeated headlines and repeated lines;
+7. lines the corpus shows to be boilerplate (repeated across one outlet's articles);
+8. teasers glued to the end of a real paragraph ("...in March.Watch Russia...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from ..models import Removal
+from .rules import BoilerplateRules, line_key, load_rules
+
+__all__ = ["Paragraph", "split_paragraphs", "clean_boilerplate", "headline_keys", "is_teaser_like"]
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
+_TAG_SPLIT = re.compile(r"\s*[,|·;]\s*")
+_SUFFIX = re.compile(r"\s+[–—|:-]\s+[^–—|:]{2,60}$")
+_NAV_CAPS = re.compile(r"^[A-Z0-9 &'’/>»«-]{2,40}$")
+_NAV_WORDS = frozenset({"HOME", "HOMEPAGE", "MENU", "BACK", "TOP", "SUBSCRIBE", "ADVERTISEMENT", "SHARE", "LOGIN", "NEWSLETTER"})
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One non-empty line of a text, with its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Return the non-empty lines of ``text`` with their character offsets (surrounding spaces trimmed)."""
+    out: list[Paragraph] = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        stripped = line.strip()
+        if stripped:
+            start = match.start() + (len(line) - len(line.lstrip()))
+            out.append(Paragraph(stripped, start, start + len(stripped)))
+    return out
+
+
+def headline_keys(title: str) -> set[str]:
+    """Return the comparison keys of a headline: whole, and without an outlet suffix (" – Outlet")."""
+    keys = {line_key(title)}
+    stripped = _SUFFIX.sub("", title.strip())
+    if stripped != title.strip():
+        keys.add(line_key(stripped))
+    return {k for k in keys if len(k.split()) >= 3}
+
+
+def is_teaser_like(line: str) -> bool:
+    """Return True for a short line that reads like a link or teaser rather than story prose."""
+    words = len(line.split())
+    return words < 25 and (words <= 12 or not _SENTENCE_END.search(line))
+
+
+def _is_tag_list(line: str) -> bool:
+    if _SENTENCE_END.search(line) or line.count(",") + line.count("|") + line.count("·") < 2:
+        return False
+    parts = [p for p in _TAG_SPLIT.split(line) if p]
+    if len(parts) < 3 or any(len(p.split()) > 6 for p in parts):
+        return False
+    # Story prose lists end with "and X"; tag lists don't.
+    return not re.search(r"\b(and|or)\s+\S+\s*$", line)
+
+
+def _is_nav_caps(line: str) -> bool:
+    return bool(_NAV_CAPS.match(line)) and bool(_NAV_WORDS.intersection(re.findall(r"[A-Z]+", line)))
+
+
+def _line_reason(p: Paragraph, key: str, rules: BoilerplateRules) -> str | None:
+    """Checks 1, 3, 4 and 5: reasons that depend on the line alone."""
+    if key in rules.labels or _is_nav_caps(p.text):
+        return rules.label_reason
+    if key in rules.comments:
+        return rules.comment_reason
+    low = p.text.lstrip("[(•*> ").lower()
+    if low.startswith(rules.teaser_prefixes) and len(p.text.split()) <= 40:
+        return rules.teaser_reason
+    if low.startswith(rules.breaking_prefixes) and is_teaser_like(p.text.split(":", 1)[-1]):
+        return rules.breaking_reason
+    if any(rx.match(p.text) for rx in rules.footer):
+        return rules.footer_reason
+    if _is_tag_list(p.text):
+        return "tag list"
+    return None
+
+
+def _block_end(paragraphs: list[Paragraph], i: int) -> int:
+    """Return the index after the teaser-like lines that follow the block heading at ``i``."""
+    j = i + 1
+    rest_short = all(is_teaser_like(p.text) or len(p.text.split()) < 25 for p in paragraphs[j:])
+    while j < len(paragraphs) and (is_teaser_like(paragraphs[j].text) or rest_short):
+        j += 1
+    return j
+
+
+def _reasons(
+    paragraphs: list[Paragraph], title_keys: set[str], repeated: Collection[str], repeated_reason: str
+) -> Iterator[tuple[int, str | None]]:
+    rules = load_rules()
+    seen: set[str] = set()
+    title_seen = False
+    i = 0
+    while i < len(paragraphs):
+        p = paragraphs[i]
+        key = line_key(p.text)
+        if key in rules.block_headings or key in rules.comment_headings:
+            reason = rules.comment_reason if key in rules.comment_headings else rules.block_reason
+            end = _block_end(paragraphs, i)
+            for k in range(i, end):
+                yield k, f"{reason} (after “{p.text}”)" if k > i else reason
+            i = end
+            continue
+        reason = _line_reason(p, key, rules)
+        if reason is None and (headline_keys(p.text) & title_keys):
+            reason = "repeated headline" if title_seen else "headline (kept as the title)"
+            title_seen = True
+        elif reason is None and key in seen and len(key.split()) >= 2:
+            reason = "repeated line"
+        elif reason is None and key in repeated:
+            reason = repeated_reason
+        seen.add(key)
+        yield i, reason
+        i += 1
+
+
+def clean_boilerplate(
+    text: str,
+    *,
+    title: str | None = None,
+    repeated: Collection[str] = (),
+    repeated_reason: str = "line repeated across articles of this outlet",
+) -> tuple[str, tuple[Removal, ...]]:
+    """Remove boilerplate lines and glued teasers from ``text``.
+
+    Args:
+        text: normalised article text, one paragraph per line.
+        title: the article's headline; lines repeating it are removed.
+        repeated: line keys (see :func:`~storyline.clean.rules.line_key`) known from the corpus to be boilerplate.
+        repeated_reason: the reason recorded for those.
+
+    Returns:
+        The cleaned text (paragraphs separated by blank lines) and every removal,
+        with offsets into ``text``.
+    """
+    paragraphs = split_paragraphs(text)
+    title_keys = headline_keys(title) if title else set()
+    kept: list[str] = []
+    removed: list[Removal] = []
+    for i, reason in _reasons(paragraphs, title_keys, repeated, repeated_reason):
+        p = paragraphs[i]
+        if reason:
+            removed.append(Removal(p.text, reason, p.start, p.end))
+            continue
+        head, cut = _split_glued(p)
+        kept.append(head)
+        if cut:
+            removed.append(cut)
+    return "\n\n".join(kept), tuple(removed)
+
+
+def _split_glued(p: Paragraph) -> tuple[str, Removal | None]:
+    rules = load_rules()
+    match = rules.glued_teaser.search(p.text)
+    # Only when a real paragraph precedes the teaser: the head must be prose.
+    if not match or len(p.text[: match.end()].split()) < 8:
+        return p.text, None
+    head, tail = p.text[: match.end()], p.text[match.end():]
+    return head, Removal(tail, rules.glued_reason, p.start + match.end(), p.end)

@@ -1,0 +1,85 @@
+"""Stable identity and near-duplicate detection.
+
+Identity: a hash of the normalised text, so the same input always gets the same
+id and re-ingesting it changes nothing.
+
+Near-duplicates (syndicated copies, small edits, different boilerplate): MinHash
+signatures of word shingles of the cleaned text, indexed with datasketch's
+MinHashLSH. The index holds only canonical articles (those that are not
+themselves duplicates), so every copy points at the first one stored.
+Adding one article costs one LSH query and one insert: nothing is recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+__all__ = ["article_id", "shingles", "signature", "DuplicateIndex"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SEED = 1
+_SCHEME = "affine32"  # datasketch 2.x default; stored signatures depend on it
+
+
+def article_id(text: str) -> str:
+    """Return the stable id of an article: 16 hex digits of SHA-256 over its lower-cased words."""
+    canonical = " ".join(_WORD.findall(text.lower()))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def shingles(text: str, size: int) -> set[bytes]:
+    """Return the set of ``size``-word shingles of ``text`` (lower-cased), as bytes."""
+    words = _WORD.findall(text.lower())
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def signature(text: str, *, num_perm: int, shingle_size: int) -> np.ndarray:
+    """Return the MinHash signature (``num_perm`` uint64 values) of ``text``."""
+    mh = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME)
+    mh.update_batch(list(shingles(text, shingle_size)))
+    return np.asarray(mh.hashvalues, dtype=np.uint64)
+
+
+class DuplicateIndex:
+    """An in-memory LSH index over canonical articles' signatures."""
+
+    def __init__(self, *, threshold: float, num_perm: int) -> None:
+        """Create an empty index for signatures of ``num_perm`` values."""
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._signatures: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def add(self, key: str, sig: np.ndarray) -> None:
+        """Index a canonical article's signature (ignored if already there)."""
+        if key in self._signatures:
+            return
+        self._signatures[key] = sig
+        self._lsh.insert(key, self._minhash(sig))
+
+    def add_all(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Index many (id, signature) pairs."""
+        for key, sig in items:
+            self.add(key, sig)
+
+    def find(self, sig: np.ndarray) -> tuple[str, float] | None:
+        """Return the most similar indexed article at or above the threshold, with its similarity."""
+        best: tuple[str, float] | None = None
+        for key in self._lsh.query(self._minhash(sig)):
+            sim = float(np.mean(self._signatures[key] == sig))
+            if sim >= self.threshold and (best is None or (sim, best[0]) > (best[1], key)):
+                best = (key, sim)
+        return best
+
+    def _minhash(self, sig: np.ndarray) -> MinHash:
+        return MinHash(num_perm=self.num_perm, seed=_SEED, hashvalues=sig, scheme=_SCHEME)

@@ -1,0 +1,67 @@
+"""Whole web pages to main text and metadata, with trafilatura and htmldate.
+
+trafilatura finds the main text and the page metadata (title, author, site
+name); htmldate, which trafilatura calls, finds the publication date from the
+page's markup only (``extensive_search`` off: a date guessed from free text is
+our own job, with evidence, in :mod:`storyline.clean.metadata`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+
+from ..errors import ExtractError
+from ..models import Extraction
+
+__all__ = ["extract_html"]
+
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+
+
+def extract_html(html: str, url: str | None = None) -> Extraction:
+    """Extract the main text and metadata of one web page.
+
+    Args:
+        html: the whole page.
+        url: where it came from, if known (helps trafilatura and the outlet guess).
+
+    Returns:
+        The main text, paragraphs separated by newlines, and whatever metadata the page declares.
+
+    Raises:
+        ExtractError: the page has no recognisable article text.
+    """
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except (RecursionError, ValueError, TypeError) as exc:  # lxml on pathological markup
+        raise ExtractError(f"HTML could not be parsed ({type(exc).__name__})") from exc
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if not text:
+        raise ExtractError("no article text found in the page")
+    lang = _HTML_LANG.search(html[:4000])
+    return Extraction(
+        text=text,
+        title=_clean(getattr(doc, "title", None)),
+        author=_clean(getattr(doc, "author", None)),
+        sitename=_clean(getattr(doc, "sitename", None)),
+        date=_clean(getattr(doc, "date", None)),
+        language=lang.group(1).lower() if lang else None,
+        url=_clean(getattr(doc, "url", None)) or url,
+    )
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None

@@ -1,0 +1,41 @@
+"""Storyline's exceptions.
+
+::
+
+    StorylineError
+     ├── InputError          bad or unreadable input (empty, binary, too large, unsupported type)
+     │    └── FetchError     a URL could not be fetched (network, status, size, refused address)
+     ├── ExtractError        a page yielded no article text
+     ├── StoreError          the database could not be opened or migrated
+     └── ConfigError         a setting has a bad value
+
+Every message names what went wrong and, where possible, what to do next.
+"""
+
+from __future__ import annotations
+
+__all__ = ["StorylineError", "InputError", "FetchError", "ExtractError", "StoreError", "ConfigError"]
+
+
+class StorylineError(Exception):
+    """Base of every error Storyline raises on purpose."""
+
+
+class InputError(StorylineError):
+    """An input is empty, binary, too large or of an unsupported kind."""
+
+
+class FetchError(InputError):
+    """A URL could not be fetched."""
+
+
+class ExtractError(StorylineError):
+    """A document yielded no article text."""
+
+
+class StoreError(StorylineError):
+    """The database could not be opened, migrated or written."""
+
+
+class ConfigError(StorylineError):
+    """A setting has a value Storyline cannot use."""

@@ -1,0 +1,363 @@
+"""Fetch one URL safely and say what kind of document came back.
+
+Steps for each hop of a fetch: 1. accept only absolute http/https URLs;
+2. resolve the host and refuse private, loopback, link-local and other
+non-public addresses (unless ``allow_private``); 3. send the request without
+following redirects; 4. on a redirect, go back to step 1 with the new URL, at
+most ``max_redirects`` times; 5. stream the body, refusing it as soon as it
+grows past ``max_bytes``.
+
+The address check resolves the name before httpx connects and httpx resolves
+it again, so a DNS server that answers differently the second time can slip
+past it. It stops the common mistakes (``localhost``, cloud metadata
+addresses, intranet names), not a determined DNS attacker.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http import HTTPStatus
+
+import httpx
+
+from ..errors import FetchError, InputError
+from ..models import RawDocument
+from ..settings import Settings
+from .decode import decode_bytes, sniff_binary
+
+__all__ = ["Fetched", "fetch", "classify", "document_from_fetched"]
+
+_SCHEMES = ("http", "https")
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_ACCEPT = (
+    "text/html,application/xhtml+xml;q=0.9,application/rss+xml;q=0.9,"
+    "application/atom+xml;q=0.9,application/xml;q=0.8,text/plain;q=0.8,*/*;q=0.5"
+)
+
+# Media types (exact, or prefixes ending in "/") that are never article pages.
+_UNSUPPORTED_TYPES: tuple[tuple[str, str], ...] = (
+    ("application/pdf", "a PDF document"),
+    ("image/", "an image"),
+    ("audio/", "audio"),
+    ("video/", "video"),
+    ("font/", "a font"),
+    ("application/zip", "a ZIP archive"),
+    ("application/gzip", "gzip-compressed data"),
+    ("application/x-gzip", "gzip-compressed data"),
+    ("application/x-tar", "a tar archive"),
+    ("application/x-7z-compressed", "a 7-Zip archive"),
+    ("application/vnd.rar", "a RAR archive"),
+    ("application/msword", "a Word document"),
+    ("application/vnd.openxmlformats-officedocument.", "an office document"),
+    ("application/vnd.ms-", "an office document"),
+    ("application/vnd.oasis.opendocument.", "an office document"),
+    ("application/epub+zip", "an e-book"),
+    ("application/wasm", "a WebAssembly program"),
+    ("application/javascript", "a script"),
+    ("text/javascript", "a script"),
+    ("text/css", "a style sheet"),
+)
+_FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"}
+)
+_XML_TYPES = frozenset({"text/xml", "application/xml"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_JSON_TYPES = frozenset({"application/json", "text/json", "application/ld+json"})
+_UNKNOWN_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+
+_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One HTTP response body, after redirects."""
+
+    url: str
+    """Final URL, after redirects."""
+    content_type: str
+    """Media type, lowercased, without parameters; ``""`` when the server sent none."""
+    charset: str | None
+    """The ``charset`` parameter of the Content-Type header, lowercased."""
+    body: bytes
+
+
+def fetch(url: str, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Fetched:
+    """Fetch ``url`` with redirects, address checks and a size cap.
+
+    Args:
+        url: an absolute http or https URL.
+        settings: uses ``fetch_timeout``, ``max_redirects``, ``max_bytes``,
+            ``user_agent`` and ``allow_private``.
+        transport: an httpx transport to send requests through (tests, proxies).
+            When ``allow_private`` is set the host is not resolved beforehand,
+            so a transport that never touches the network sees any host name.
+
+    Returns:
+        The final URL, content type, charset and body.
+
+    Raises:
+        FetchError: bad URL or scheme, refused or unresolvable address, network
+            error, timeout, too many redirects, a non-2xx status, or a body
+            larger than ``max_bytes``.
+    """
+    current = _checked_url(url)
+    with _client(settings, transport) as client:
+        for _ in range(settings.max_redirects + 1):
+            _check_host(current, settings)
+            with _translated_errors(settings):
+                with client.stream("GET", current) as response:
+                    target = _redirect_target(response)
+                    if target is None:
+                        return _read(response, current, settings)
+            current = _checked_url(target, base=current)
+    raise FetchError(
+        f"too many redirects: more than {settings.max_redirects} starting at {url} (setting max_redirects)"
+    )
+
+
+def classify(fetched: Fetched) -> str:
+    """Say what kind of document a response holds.
+
+    Args:
+        fetched: a response from :func:`fetch`.
+
+    Returns:
+        ``"html"``, ``"text"``, ``"json"`` or ``"feed"`` (RSS, Atom or RDF).
+
+    Raises:
+        InputError: the response is a PDF, an image, audio, video, an archive
+            or other content that is not an article page.
+    """
+    from .feeds import is_feed  # feeds imports this module, so import it late
+
+    ctype, body = fetched.content_type, fetched.body
+    # 1. a declared type that is never an article
+    described = _unsupported_type(ctype)
+    if described:
+        raise InputError(_unsupported(ctype, described))
+    # 2. a body that is binary whatever its declared type
+    binary = sniff_binary(body)
+    if binary:
+        raise InputError(_unsupported(ctype or "no content type", f"the body is {binary}"))
+    # 3. declared types, with a sniff for feeds served under generic types
+    if ctype in _FEED_TYPES or is_feed(body):
+        return "feed"
+    if ctype in _XML_TYPES:
+        raise InputError(_unsupported(ctype, "XML that is not an RSS or Atom feed"))
+    if ctype in _JSON_TYPES or ctype.endswith("+json"):
+        return "json"
+    if ctype in _HTML_TYPES:
+        return "html"
+    if ctype.startswith("text/"):
+        return "text"
+    # 4. no useful type: sniff the body
+    return _sniffed_kind(ctype, body)
+
+
+def document_from_fetched(fetched: Fetched, source: str, settings: Settings) -> RawDocument:
+    """Decode an HTML or text response into a raw document.
+
+    Args:
+        fetched: a response from :func:`fetch`.
+        source: what to record as the document's source (usually the URL asked for).
+        settings: uses ``max_bytes``.
+
+    Returns:
+        A document with ``html`` or ``text`` set and ``url`` = the final URL.
+
+    Raises:
+        InputError: the response is not HTML or text (feeds and JSON are read
+            elsewhere), or its bytes cannot be decoded.
+    """
+    kind = classify(fetched)
+    if kind not in ("html", "text"):
+        raise InputError(f"{fetched.url}: expected an article page, got {kind} content ({fetched.content_type})")
+    declared = fetched.charset
+    if kind == "html" and not declared:
+        declared = _meta_charset(fetched.body)
+    content = decode_bytes(fetched.body, declared=declared, max_bytes=settings.max_bytes)
+    if kind == "html":
+        return RawDocument(source=source, html=content, url=fetched.url)
+    return RawDocument(source=source, text=content, url=fetched.url)
+
+
+# -- URLs and addresses -------------------------------------------------------
+
+
+def _checked_url(raw: str, base: httpx.URL | None = None) -> httpx.URL:
+    try:
+        url = httpx.URL(raw) if base is None else base.join(raw)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise FetchError(f"invalid URL {raw!r}: {exc}") from exc
+    if url.scheme not in _SCHEMES:
+        what = f"scheme {url.scheme!r}" if url.scheme else "no scheme"
+        raise FetchError(f"cannot fetch {raw!r}: {what}; only absolute http and https URLs can be fetched")
+    if not url.raw_host:
+        raise FetchError(f"invalid URL {raw!r}: no host name")
+    return url
+
+
+def _check_host(url: httpx.URL, settings: Settings) -> None:
+    """Refuse a host that resolves to any non-public address."""
+    if settings.allow_private:
+        return
+    host = url.raw_host.decode("ascii")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    for address in _resolve(host, port):
+        kind = _non_public_kind(address)
+        if kind:
+            raise FetchError(
+                f"refused: {host} resolves to {kind} address {address}; pass --allow-private to allow"
+            )
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Return every address ``host`` resolves to."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else str(exc)
+        raise FetchError(f"cannot resolve host {host}: {reason.lower()}") from exc
+    return [str(info[4][0]) for info in infos]
+
+
+def _non_public_kind(address: str) -> str | None:
+    """Return why ``address`` is not a public unicast address, or None if it is."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    checks = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
+        ("non-public", not ip.is_global),
+    )
+    return next((kind for kind, hit in checks if hit), None)
+
+
+# -- HTTP ---------------------------------------------------------------------
+
+
+def _client(settings: Settings, transport: httpx.BaseTransport | None) -> httpx.Client:
+    return httpx.Client(
+        transport=transport,
+        timeout=httpx.Timeout(settings.fetch_timeout),
+        follow_redirects=False,
+        headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT},
+    )
+
+
+@contextmanager
+def _translated_errors(settings: Settings) -> Iterator[None]:
+    """Turn httpx exceptions into FetchError with a short human reason."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"timed out after {settings.fetch_timeout:g} s (setting fetch_timeout)") from exc
+    except httpx.ConnectError as exc:
+        raise FetchError(f"cannot connect: {_os_reason(exc)}") from exc
+    except (httpx.RemoteProtocolError, httpx.DecodingError, httpx.ReadError) as exc:
+        raise FetchError(f"broken response: {_os_reason(exc)}") from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise FetchError(f"fetch failed: {_os_reason(exc)}") from exc
+
+
+def _os_reason(exc: BaseException) -> str:
+    """Return the most specific reason in an exception chain, e.g. 'connection refused'."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
+    text = _ERRNO_PREFIX.sub("", str(exc)) or type(exc).__name__
+    return text[:1].lower() + text[1:]
+
+
+def _redirect_target(response: httpx.Response) -> str | None:
+    """Return the Location of a redirect, or None for a final response."""
+    location = response.headers.get("location")
+    if response.status_code in _REDIRECT_CODES and location:
+        return location
+    if not response.is_success:
+        raise FetchError(f"HTTP {response.status_code} {_reason(response)}")
+    return None
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        standard = HTTPStatus(response.status_code).phrase
+    except ValueError:
+        standard = ""
+    return response.reason_phrase or standard or "(no reason given)"
+
+
+def _read(response: httpx.Response, url: httpx.URL, settings: Settings) -> Fetched:
+    """Read the body of a final response, stopping at ``max_bytes``."""
+    limit = settings.max_bytes
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(
+            f"too large: Content-Length {int(declared):,} bytes exceeds the {limit:,}-byte cap (setting max_bytes)"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise FetchError(f"too large: body exceeds the {limit:,}-byte cap (setting max_bytes)")
+        chunks.append(chunk)
+    content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
+    return Fetched(url=str(url), content_type=content_type, charset=charset, body=b"".join(chunks))
+
+
+def _parse_content_type(header: str) -> tuple[str, str | None]:
+    """Split ``text/html; charset=UTF-8`` into ``("text/html", "utf-8")``."""
+    media, *params = header.split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip("\"'"):
+            charset = value.strip().strip("\"'").lower()
+    return media.strip().lower(), charset
+
+
+# -- content kinds ------------------------------------------------------------
+
+
+def _unsupported_type(ctype: str) -> str | None:
+    for pattern, described in _UNSUPPORTED_TYPES:
+        if ctype == pattern or (pattern.endswith((".", "/")) and ctype.startswith(pattern)):
+            return described
+    return None
+
+
+def _unsupported(ctype: str, described: str) -> str:
+    return f"unsupported content: {ctype} ({described}), not an article page"
+
+
+def _sniffed_kind(ctype: str, body: bytes) -> str:
+    """Guess the kind of a body whose declared type says nothing useful."""
+    if _HTML_START.match(body[:4096]):
+        return "html"
+    if body.lstrip()[:1] in (b"{", b"["):
+        return "json"
+    if ctype in _UNKNOWN_TYPES and ctype:
+        raise InputError(_unsupported(ctype, "unknown binary data"))
+    if ctype and not ctype.startswith("text/"):
+        raise InputError(_unsupported(ctype, "not a text format"))
+    return "text"
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:2048])
+    return match.group(1).decode("ascii").lower() if match else None

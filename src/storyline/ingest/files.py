@@ -1,0 +1,146 @@
+"""Local files and folders to raw documents.
+
+Supported: ``.txt`` (plain text), ``.html``/``.htm`` (whole pages),
+``.json``/``.jsonl`` (objects with any of text, html, url, title, published,
+outlet, author), and RSS/Atom feed files (``.xml``, ``.rss``, ``.atom``, or any
+file whose content sniffs as a feed). One bad file or JSON line is reported and
+the rest go on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..models import Failure, RawDocument
+from ..settings import Settings
+from .decode import decode_bytes
+from .feeds import Fetcher, is_feed, read_feed
+from .fetch import fetch
+
+__all__ = ["SUFFIXES", "iter_folder", "read_file", "document_from_json"]
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+
+# Field names other tools use for the same thing, first match wins.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "articleBody", "article"),
+    "html": ("html", "raw_html", "page"),
+    "url": ("url", "link", "href"),
+    "title": ("title", "headline"),
+    "published": ("published", "date", "published_at", "publication_date", "datePublished", "pubDate"),
+    "outlet": ("outlet", "site", "sitename", "site_name", "publisher", "source_name"),
+    "author": ("author", "byline", "authors"),
+}
+
+
+def iter_folder(folder: Path) -> Iterator[Path]:
+    """Yield the supported files under ``folder``, recursively, in a stable order (hidden ones skipped)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix.lower() in SUFFIXES and not any(p.startswith(".") for p in path.relative_to(folder).parts):
+            yield path
+
+
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    """Read a file after checking its size against ``settings.max_bytes``.
+
+    Raises:
+        InputError: the file is too large or unreadable.
+    """
+    try:
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            raise InputError(f"too large: {size / 1e6:.1f} MB exceeds the {settings.max_bytes / 1e6:.1f} MB cap (setting max_bytes)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def read_file(path: Path, settings: Settings, *, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:
+    """Yield the documents in one file (several for JSON lists and JSONL, one per entry for feeds).
+
+    ``fetcher`` fetches feed entries' links (defaults to :func:`storyline.ingest.fetch.fetch`).
+
+    Raises:
+        InputError: the whole file is unusable (empty, binary, too large, not JSON).
+    """
+    data = read_bytes(path, settings)
+    suffix = path.suffix.lower()
+    source = str(path)
+    if suffix in FEED_SUFFIXES or is_feed(data):
+        yield from read_feed(data, source, settings, fetcher=fetcher or fetch)
+        return
+    text = decode_bytes(data, max_bytes=settings.max_bytes)
+    if suffix in HTML_SUFFIXES:
+        yield RawDocument(source=source, html=text)
+    elif suffix in JSON_SUFFIXES:
+        yield from _json_documents(text, source)
+    elif suffix in JSONL_SUFFIXES:
+        yield from _jsonl_documents(text, source)
+    else:
+        yield RawDocument(source=source, text=text)
+
+
+def _json_documents(text: str, source: str) -> Iterator[RawDocument | Failure]:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {exc}") from exc
+    items = data if isinstance(data, list) else data.get("articles", [data]) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise InputError("JSON must be an object or a list of objects")
+    for n, item in enumerate(items):
+        yield _json_item(item, f"{source}#{n}" if len(items) > 1 else source)
+
+
+def _jsonl_documents(text: str, source: str) -> Iterator[RawDocument | Failure]:
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            yield Failure(f"{source}:{n}", f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}")
+            continue
+        yield _json_item(item, f"{source}:{n}")
+
+
+def _json_item(item: Any, source: str) -> RawDocument | Failure:
+    try:
+        return document_from_json(item, source)
+    except InputError as exc:
+        return Failure(source, str(exc))
+
+
+def _field(item: Mapping[str, Any], name: str) -> str | None:
+    for key in _ALIASES[name]:
+        value = item.get(key)
+        if isinstance(value, list):
+            value = ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+        elif isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def document_from_json(item: Any, source: str) -> RawDocument:
+    """Return the raw document described by one JSON object.
+
+    Raises:
+        InputError: not an object, or it has none of text, html and url.
+    """
+    if not isinstance(item, dict):
+        raise InputError(f"expected a JSON object, got {type(item).__name__}")
+    fields = {name: _field(item, name) for name in _ALIASES}
+    if not (fields["text"] or fields["html"] or fields["url"]):
+        raise InputError("JSON object has none of text, html or url")
+    return RawDocument(source=source, **fields)

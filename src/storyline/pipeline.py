@@ -1,0 +1,185 @@
+"""The stage registry and the runner.
+
+A document stage is a plain function ``Draft -> Draft`` registered with the
+Draft fields it requires and provides; :func:`check_stages` verifies the order
+at import. Corpus stages (near-duplicates, outlet-wide boilerplate) run in
+:func:`ingest`, which is the only place that talks to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timezone
+
+import numpy as np
+
+from .clean.boilerplate import clean_boilerplate, split_paragraphs
+from .clean.dedup import article_id
+from .clean.html import extract_html
+from .clean.language import detect_language
+from .clean.metadata import infer_outlet, infer_published, title_from_text
+from .clean.normalize import normalize_text
+from .clean.rules import line_key
+from .errors import ExtractError
+from .models import Article, Evidence, Extraction, RawDocument, Removal
+from .settings import Settings
+
+__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "reclean", "outlet_line_keys"]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An article on its way through the document stages."""
+
+    raw: RawDocument
+    extraction: Extraction | None = None
+    raw_text: str = ""
+    title: str | None = None
+    text: str = ""
+    removed: tuple[Removal, ...] = ()
+    outlet: str | None = None
+    published: str | None = None
+    published_inferred: bool = False
+    language: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A registered document stage."""
+
+    name: str
+    run: Callable[[Draft], Draft]
+    requires: frozenset[str] = field(default_factory=frozenset)
+    provides: frozenset[str] = field(default_factory=frozenset)
+
+
+def _extract(d: Draft) -> Draft:
+    if d.raw.html is None:
+        return replace(d, raw_text=d.raw.text or "")
+    ex = extract_html(d.raw.html, d.raw.url)
+    return replace(d, extraction=ex, raw_text=ex.text)
+
+
+def _normalize(d: Draft) -> Draft:
+    text = normalize_text(d.raw_text)
+    if not text:
+        raise ExtractError("no text left after normalisation")
+    return replace(d, raw_text=text, id=article_id(text))
+
+
+def _title(d: Draft) -> Draft:
+    declared = d.raw.title or (d.extraction.title if d.extraction else None)
+    if declared:
+        return replace(d, title=normalize_text(declared))
+    if d.extraction is not None:
+        return d
+    title, ev = title_from_text(d.raw_text)
+    return replace(d, title=title, evidence=d.evidence + ((ev,) if ev else ()))
+
+
+def _boilerplate(d: Draft) -> Draft:
+    text, removed = clean_boilerplate(d.raw_text, title=d.title)
+    if not text.strip():
+        raise ExtractError("nothing but boilerplate: every line was removed")
+    return replace(d, text=text, removed=removed)
+
+
+def _metadata(d: Draft) -> Draft:
+    ex, raw = d.extraction, d.raw
+    via_feed = raw.feed is not None
+    outlet, out_ev = infer_outlet(
+        declared=raw.outlet, sitename=ex.sitename if ex else None, title=d.title,
+        url=raw.url or (ex.url if ex else None), body=d.text, via_feed=via_feed,
+    )
+    published, inferred, pub_ev = infer_published(
+        declared=raw.published, page_date=ex.date if ex else None, text=d.text, via_feed=via_feed
+    )
+    language = detect_language(d.text) or (ex.language if ex else None)
+    return replace(
+        d, outlet=outlet, published=published, published_inferred=inferred, language=language,
+        evidence=d.evidence + out_ev + pub_ev,
+    )
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("extract", _extract, frozenset({"raw"}), frozenset({"extraction", "raw_text"})),
+    Stage("normalize", _normalize, frozenset({"raw_text"}), frozenset({"raw_text", "id"})),
+    Stage("title", _title, frozenset({"raw_text", "extraction"}), frozenset({"title"})),
+    Stage("boilerplate", _boilerplate, frozenset({"raw_text", "title"}), frozenset({"text", "removed"})),
+    Stage("metadata", _metadata, frozenset({"text", "title", "extraction"}), frozenset({"outlet", "published", "published_inferred", "language", "evidence"})),
+)
+
+
+def check_stages(stages: Sequence[Stage] = STAGES) -> None:
+    """Raise ValueError if a stage requires a field no earlier stage provides."""
+    known = {f.name for f in fields(Draft)}
+    available = {"raw"}
+    for stage in stages:
+        unknown = (stage.requires | stage.provides) - known
+        missing = stage.requires - available
+        if unknown or missing:
+            raise ValueError(f"stage {stage.name}: unknown fields {sorted(unknown)}, missing {sorted(missing)}")
+        available |= stage.provides
+
+
+check_stages()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def clean_document(raw: RawDocument, settings: Settings | None = None) -> Article:
+    """Run every document stage on one raw document and return the cleaned article.
+
+    Raises:
+        ExtractError: no article text could be found.
+    """
+    draft = Draft(raw=raw)
+    for stage in STAGES:
+        draft = stage.run(draft)
+    range_ = (draft.published, None) if draft.published_inferred else None
+    return Article(
+        id=draft.id, source=raw.source, text=draft.text, raw_text=draft.raw_text, title=draft.title,
+        url=raw.url or (draft.extraction.url if draft.extraction else None), outlet=draft.outlet,
+        author=raw.author or (draft.extraction.author if draft.extraction else None),
+        published=draft.published, published_inferred=draft.published_inferred, published_range=range_,
+        language=draft.language, feed=raw.feed, removed=draft.removed, evidence=draft.evidence,
+        ingested_at=_now(),
+    )
+
+
+def outlet_line_keys(text: str, max_words: int = 20) -> set[str]:
+    """Return the comparison keys of the short paragraphs of ``text`` (candidates for outlet-wide boilerplate)."""
+    return {line_key(p.text) for p in split_paragraphs(text) if len(p.text.split()) <= max_words}
+
+
+def reclean(article: Article, repeated: Iterable[str], reason: str) -> Article:
+    """Re-run boilerplate removal with lines the corpus shows to be boilerplate; re-anchor text evidence."""
+    text, removed = clean_boilerplate(article.raw_text, title=article.title, repeated=set(repeated), repeated_reason=reason)
+    if text == article.text or not text.strip():
+        return article
+    evidence = tuple(_reanchor(e, text) for e in article.evidence)
+    return replace(article, text=text, removed=removed, evidence=evidence)
+
+
+def _reanchor(ev: Evidence, text: str) -> Evidence:
+    if ev.start is None:
+        return ev
+    pos = text.find(ev.text)
+    return replace(ev, start=pos, end=pos + len(ev.text)) if pos >= 0 else replace(ev, start=None, end=None)
+
+
+def signature_bytes(sig: np.ndarray) -> bytes:
+    """Return a MinHash signature as little-endian bytes for storage."""
+    return sig.astype("<u8").tobytes()
+
+
+def signature_from_bytes(data: bytes) -> np.ndarray:
+    """Return a stored MinHash signature as an array."""
+    return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+
+

@@ -1,0 +1,96 @@
+"""One Settings object for the whole tool.
+
+Precedence, lowest first: defaults in code, ``storyline.toml`` in the working
+directory (or the file named by ``STORYLINE_CONFIG``), ``STORYLINE_*``
+environment variables, then command-line flags (``Settings.with_overrides``).
+Settings are passed explicitly; nothing reads them from module globals.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+__all__ = ["Settings", "load_settings"]
+
+
+def _opt(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every tunable value, each with a default and help text."""
+
+    db: str = _opt("storyline.db", "Path of the SQLite database.")
+    max_bytes: int = _opt(10_000_000, "Largest file or HTTP response accepted, in bytes.")
+    fetch_timeout: float = _opt(15.0, "Seconds allowed for each HTTP connect/read.")
+    max_redirects: int = _opt(5, "Most HTTP redirects followed for one URL.")
+    user_agent: str = _opt(
+        "Storyline/0.1 (news analysis; +https://example.org/storyline)",
+        "User-Agent header sent with every request.",
+    )
+    allow_private: bool = _opt(
+        False, "Allow fetching private, loopback and link-local addresses (off by default)."
+    )
+    dedup_threshold: float = _opt(
+        0.7, "Estimated Jaccard similarity of word shingles above which two articles are near-duplicates."
+    )
+    num_perm: int = _opt(128, "MinHash permutations used for near-duplicate detection.")
+    shingle_size: int = _opt(5, "Words per shingle for near-duplicate detection.")
+    outlet_repeat_min: int = _opt(
+        3, "A short line found in this many distinct articles of one outlet is boilerplate."
+    )
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """Return a copy with the given non-None values applied (command-line flags)."""
+        return _coerced(self, {k: v for k, v in values.items() if v is not None})
+
+
+def _coerced(base: Settings, values: Mapping[str, Any]) -> Settings:
+    known = {f.name: f for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name not in known:
+            raise ConfigError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
+        kind = type(getattr(base, name))
+        try:
+            if kind is bool and isinstance(raw, str):
+                out[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            else:
+                out[name] = kind(raw)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"setting {name!r}: cannot use {raw!r} ({exc})") from exc
+    return replace(base, **out)
+
+
+def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Build Settings from defaults, ``storyline.toml`` and ``STORYLINE_*`` variables.
+
+    Args:
+        env: environment to read (defaults to ``os.environ``).
+        cwd: directory holding ``storyline.toml`` (defaults to the working directory).
+
+    Raises:
+        ConfigError: the file is not valid TOML or names an unknown setting.
+    """
+    env = os.environ if env is None else env
+    settings = Settings()
+    path = Path(env.get("STORYLINE_CONFIG") or (cwd or Path.cwd()) / "storyline.toml")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        settings = _coerced(settings, data.get("storyline", data))
+    from_env = {
+        f.name: env[f"STORYLINE_{f.name.upper()}"]
+        for f in fields(Settings)
+        if f"STORYLINE_{f.name.upper()}" in env
+    }
+    return _coerced(settings, from_env)

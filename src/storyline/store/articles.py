@@ -1,0 +1,203 @@
+"""Articles: save, load, list, search. All SQL for articles lives here.
+
+Each article is written in one transaction with its removals, evidence,
+signature, source and outlet lines, so a crash leaves it wholly stored or not
+at all.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..models import Article, Evidence, Removal
+
+__all__ = [
+    "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
+    "save_article", "article_for_source", "has_article", "add_source", "load_article",
+    "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "count_articles",
+]
+
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
+_COLUMNS = (
+    "id, source, url, title, outlet, author, published, published_inferred, published_earliest,"
+    " published_latest, language, feed, text, raw_text, duplicate_of, ingested_at"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One line of ``storyline list``."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    published_inferred: bool
+    duplicate_of: str | None
+    source: str
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A full-text match: the article and a snippet with highlight markers."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    snippet: str
+
+
+def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
+    """Return True if an article with this id is stored."""
+    return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+
+def article_for_source(conn: sqlite3.Connection, source: str) -> str | None:
+    """Return the id of the article a source produced, if it was ingested before."""
+    row = conn.execute("SELECT article_id FROM sources WHERE source = ?", (source,)).fetchone()
+    return row[0] if row else None
+
+
+def add_source(conn: sqlite3.Connection, source: str, article_id: str, when: str) -> None:
+    """Record that ``source`` yielded ``article_id`` (no-op if already recorded)."""
+    with conn:
+        conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, article_id, when))
+
+
+def save_article(
+    conn: sqlite3.Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = ()
+) -> bool:
+    """Store ``article`` and everything hanging off it in one transaction.
+
+    Returns:
+        False if an article with the same id was already stored (nothing changes), else True.
+    """
+    earliest, latest = article.published_range or (None, None)
+    with conn:
+        cur = conn.execute(
+            f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+            (article.id, article.source, article.url, article.title, article.outlet, article.author,
+             article.published, int(article.published_inferred), earliest, latest, article.language,
+             article.feed, article.text, article.raw_text, article.duplicate_of, article.ingested_at),
+        )
+        if cur.rowcount == 0:
+            return False
+        _write_children(conn, article)
+        conn.execute("INSERT INTO signatures VALUES (?, ?)", (article.id, minhash))
+        conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (article.source, article.id, article.ingested_at))
+        if article.outlet:
+            conn.executemany(
+                "INSERT OR IGNORE INTO outlet_lines (outlet, line_key, article_id) VALUES (?, ?, ?)",
+                ((article.outlet, key, article.id) for key in set(line_keys)),
+            )
+    return True
+
+
+def _write_children(conn: sqlite3.Connection, article: Article) -> None:
+    conn.executemany(
+        'INSERT INTO removals (article_id, seq, text, reason, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
+        ((article.id, i, r.text, r.reason, r.start, r.end) for i, r in enumerate(article.removed)),
+    )
+    conn.executemany(
+        'INSERT INTO evidence (article_id, seq, field, value, method, text, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        ((article.id, i, e.field, e.value, e.method, e.text, e.start, e.end) for i, e in enumerate(article.evidence)),
+    )
+
+
+def update_cleaning(conn: sqlite3.Connection, article: Article) -> None:
+    """Replace an article's cleaned text, removals and evidence (after a corpus-level cleaning pass)."""
+    with conn:
+        conn.execute("UPDATE articles SET text = ? WHERE id = ?", (article.text, article.id))
+        conn.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
+        conn.execute("DELETE FROM evidence WHERE article_id = ?", (article.id,))
+        _write_children(conn, article)
+
+
+def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:
+    removed = tuple(
+        Removal(r["text"], r["reason"], r["start"], r["end"])
+        for r in conn.execute('SELECT text, reason, start, "end" FROM removals WHERE article_id = ? ORDER BY seq', (row["id"],))
+    )
+    evidence = tuple(
+        Evidence(r["field"], r["value"], r["method"], r["text"], r["start"], r["end"])
+        for r in conn.execute('SELECT field, value, method, text, start, "end" FROM evidence WHERE article_id = ? ORDER BY seq', (row["id"],))
+    )
+    bounds = (row["published_earliest"], row["published_latest"])
+    return Article(
+        id=row["id"], source=row["source"], text=row["text"], raw_text=row["raw_text"], title=row["title"],
+        url=row["url"], outlet=row["outlet"], author=row["author"], published=row["published"],
+        published_inferred=bool(row["published_inferred"]), published_range=bounds if any(bounds) else None,
+        language=row["language"], feed=row["feed"], removed=removed, evidence=evidence,
+        duplicate_of=row["duplicate_of"], ingested_at=row["ingested_at"],
+    )
+
+
+def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    """Return the stored article with this id (a unique id prefix also works), or None."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ? OR id LIKE ? LIMIT 2", (article_id, article_id + "%")).fetchall()
+    exact = [r for r in rows if r["id"] == article_id]
+    row = exact[0] if exact else (rows[0] if len(rows) == 1 else None)
+    return _article(conn, row) if row else None
+
+
+def iter_articles(conn: sqlite3.Connection, *, outlet: str | None = None) -> Iterator[Article]:
+    """Yield every stored article in ingest order, optionally of one outlet."""
+    sql = f"SELECT {_COLUMNS} FROM articles" + (" WHERE outlet = ?" if outlet else "") + " ORDER BY rowid"
+    for row in conn.execute(sql, (outlet,) if outlet else ()).fetchall():
+        yield _article(conn, row)
+
+
+def count_articles(conn: sqlite3.Connection) -> int:
+    """Return how many articles are stored."""
+    return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, limit: int | None = None) -> list[ArticleSummary]:
+    """Return one summary per stored article, newest publication first (unknown dates last)."""
+    sql = (
+        "SELECT id, title, outlet, published, published_inferred, duplicate_of, source,"
+        " length(text) - length(replace(text, ' ', '')) + 1 AS words FROM articles"
+        + (" WHERE outlet = ?" if outlet else "")
+        + " ORDER BY published IS NULL, published DESC, rowid LIMIT ?"
+    )
+    params: tuple[object, ...] = ((outlet,) if outlet else ()) + (limit if limit is not None else -1,)
+    return [
+        ArticleSummary(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], int(r[7]))
+        for r in conn.execute(sql, params)
+    ]
+
+
+def fts_query(query: str) -> str:
+    """Turn user words and "quoted phrases" into a safe FTS5 query (all terms must match)."""
+    parts = [f'"{p}"' for p in re.findall(r'"([^"]+)"', query)]
+    rest = re.sub(r'"[^"]*"', " ", query)
+    parts += [f'"{w}"' for w in re.findall(r"\w+", rest)]
+    return " ".join(p.replace('""', '"') for p in parts)
+
+
+def search(conn: sqlite3.Connection, query: str, *, limit: int = 20) -> list[SearchHit]:
+    """Return articles matching ``query``, best first, with highlighted snippets."""
+    match = fts_query(query)
+    if not match:
+        return []
+    rows = conn.execute(
+        "SELECT a.id, a.title, a.outlet, a.published,"
+        " snippet(articles_fts, 1, ?, ?, ' … ', 16) FROM articles_fts"
+        " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+        (HIGHLIGHT_START, HIGHLIGHT_END, match, limit),
+    )
+    return [SearchHit(*r) for r in rows]
+
+
+def canonical_signatures(conn: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
+    """Yield (id, MinHash bytes) for every stored article that is not itself a duplicate."""
+    yield from conn.execute(
+        "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id"
+        " WHERE a.duplicate_of IS NULL ORDER BY a.rowid"
+    )

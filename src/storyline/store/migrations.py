@@ -1,0 +1,99 @@
+"""Numbered schema migrations. Append only: never edit a released step.
+
+``PRAGMA user_version`` holds the number of the last step applied. Each step
+runs in its own transaction with the version bump, so a crash leaves the
+database at a whole step.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+_V1 = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,                 -- 16 hex digits of SHA-256 over the normalised text
+    source TEXT NOT NULL,                -- first path or URL it was ingested from
+    url TEXT,
+    title TEXT,
+    outlet TEXT,
+    author TEXT,
+    published TEXT,                      -- ISO date, NULL when unknown
+    published_inferred INTEGER NOT NULL DEFAULT 0,
+    published_earliest TEXT,             -- bounds when inferred from the text
+    published_latest TEXT,
+    language TEXT,
+    feed TEXT,
+    text TEXT NOT NULL,                  -- cleaned main text
+    raw_text TEXT NOT NULL,              -- before boilerplate removal; removal offsets point here
+    duplicate_of TEXT REFERENCES articles(id),
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX articles_outlet ON articles(outlet);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+
+CREATE TABLE removals (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    PRIMARY KEY (article_id, seq)
+);
+
+CREATE TABLE evidence (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    method TEXT NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER,
+    "end" INTEGER,
+    PRIMARY KEY (article_id, seq)
+);
+
+CREATE TABLE sources (
+    source TEXT PRIMARY KEY,             -- every path or URL that yielded an article
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX sources_article ON sources(article_id);
+
+CREATE TABLE signatures (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    minhash BLOB NOT NULL                -- uint64 MinHash values, little-endian
+);
+
+CREATE TABLE outlet_lines (
+    outlet TEXT NOT NULL,
+    line_key TEXT NOT NULL,              -- a short paragraph in comparison form
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    removed INTEGER NOT NULL DEFAULT 0,  -- 1 once cut from that article as outlet boilerplate
+    PRIMARY KEY (outlet, line_key, article_id)
+) WITHOUT ROWID;
+
+CREATE TABLE ingest_failures (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)

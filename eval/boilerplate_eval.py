@@ -160,9 +160,10 @@ def load_pages(data: Path, limit: int | None) -> list[Page]:
     return pages
 
 
-def trafilatura_extractor(name: str, **options: bool) -> Extractor:
-    """Return plain ``trafilatura.extract(html, **options)`` as a user would call it."""
-    return Extractor((name,), lambda page: Output({name: trafilatura.extract(page.html, **options) or ""}))
+def trafilatura_extractor(name: str, include_comments: bool = True) -> Extractor:
+    """Return plain ``trafilatura.extract(html)`` as a user would call it (defaults otherwise)."""
+    return Extractor((name,), lambda page: Output(
+        {name: trafilatura.extract(page.html, include_comments=include_comments) or ""}))
 
 
 def storyline_extractor() -> Extractor | None:
@@ -222,31 +223,27 @@ def table(rows: dict[str, Row], draws: int) -> dict[str, dict[str, float]]:
         f1 = f"{m['f1']:.3f} ± {m['f1_std']:.3f}"
         print(f"{name:<46}{m['precision']:>10.3f}{m['recall']:>9.3f}{f1:>16}{m['accuracy']:>10.3f}"
               f"{row.failures:>10}{row.seconds:>9.1f}")
-    if spread and OURS in rows:
-        diffs = [d[names.index(OURS)] - d[names.index(BASELINE)] for d in spread]
-        print(f"F1 {OURS} minus {BASELINE}: {statistics.mean(diffs):+.3f} ± {statistics.stdev(diffs):.3f} (bootstrap)")
+    for other in (BASELINE, OURS_RAW) if spread and OURS in rows else ():
+        diffs = [d[names.index(OURS)] - d[names.index(other)] for d in spread]
+        print(f"F1 {OURS} minus {other}: {statistics.mean(diffs):+.3f} ± {statistics.stdev(diffs):.3f} (paired bootstrap)")
     return result
 
 
 def compare(pages: Sequence[Page], rows: dict[str, Row], baseline: str, candidate: str) -> dict[str, object]:
     """Count pages whose F1 got better or worse with ``candidate`` than with ``baseline``."""
-    changed = []
-    for i, page in enumerate(pages):
-        before, after = doc_f1(rows[baseline].counts[i]), doc_f1(rows[candidate].counts[i])
-        if abs(after - before) > 1e-9:
-            changed.append({"id": page.id, "before_f1": round(before, 4), "after_f1": round(after, 4)})
-    changed.sort(key=lambda c: c["after_f1"] - c["before_f1"])
-    better = sum(c["after_f1"] > c["before_f1"] for c in changed)
+    scores = [(p.id, doc_f1(rows[baseline].counts[i]), doc_f1(rows[candidate].counts[i])) for i, p in enumerate(pages)]
+    changed = sorted((s for s in scores if abs(s[2] - s[1]) > 1e-9), key=lambda s: s[2] - s[1])
+    better = sum(after > before for _, before, after in changed)
     worse, unchanged = len(changed) - better, len(pages) - len(changed)
     print(f"per page F1, {candidate} vs {baseline}: {better} better, {worse} worse, {unchanged} unchanged")
-    return {"baseline": baseline, "candidate": candidate, "better": better, "worse": worse,
-            "unchanged": unchanged, "changed": changed}
+    return {"baseline": baseline, "candidate": candidate, "better": better, "worse": worse, "unchanged": unchanged,
+            "changed": [{"id": i, "before_f1": round(b, 4), "after_f1": round(a, 4)} for i, b, a in changed]}
 
 
 def lost_runs(gold: str, before: str, after: str) -> list[str]:
     """Return runs of ``before`` tokens in gold shingles that ``after`` no longer has."""
     tokens, true, kept = tokenize(before), shingles(tokenize(gold)), shingles(tokenize(after))
-    lost = set()
+    lost: set[int] = set()
     for i in range(max(0, len(tokens) - SHINGLE_SIZE + 1)):
         gram = tuple(tokens[i : i + SHINGLE_SIZE])
         if gram in true and gram not in kept:

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 
 from ..errors import InputError, StorylineError
 from ..models import Failure, RawDocument
@@ -118,25 +118,27 @@ def _entry_result(
     entry: Mapping[str, Any], anchor: str, source: str, outlet: str | None, settings: Settings, fetcher: Fetcher
 ) -> RawDocument | Failure:
     """Turn one entry into a document, or a failure that says why not."""
-    metadata = {
-        "title": _text(entry.get("title")),
-        "published": _entry_date(entry),
-        "outlet": outlet,
-        "author": _text(entry.get("author")),
-        "feed": source,
-    }
+    # The entry's own metadata, on a document that still lacks its content.
+    described = RawDocument(
+        source=anchor,
+        title=_text(entry.get("title")),
+        published=_entry_date(entry),
+        outlet=outlet,
+        author=_text(entry.get("author")),
+        feed=source,
+    )
     link = _entry_link(entry, source)
     if link:
         try:
-            document = document_from_fetched(fetcher(link, settings), link, settings)
+            page = document_from_fetched(fetcher(link, settings), link, settings)
         except StorylineError as exc:
             return Failure(source=link, reason=str(exc))
-        return replace(document, **metadata)
+        return replace(described, source=link, html=page.html, text=page.text, url=page.url)
     kind, content = _entry_content(entry)
     if kind == "html":
-        return RawDocument(source=anchor, html=content, **metadata)
+        return replace(described, html=content)
     if kind == "text":
-        return RawDocument(source=anchor, text=content, **metadata)
+        return replace(described, text=content)
     return Failure(source=anchor, reason="feed entry has no link and no content")
 
 

@@ -39,36 +39,23 @@ _ACCEPT = (
     "application/atom+xml;q=0.9,application/xml;q=0.8,text/plain;q=0.8,*/*;q=0.5"
 )
 
-# Media types (exact, or prefixes ending in "/") that are never article pages.
-_UNSUPPORTED_TYPES: tuple[tuple[str, str], ...] = (
-    ("application/pdf", "a PDF document"),
-    ("image/", "an image"),
-    ("audio/", "audio"),
-    ("video/", "video"),
-    ("font/", "a font"),
-    ("application/zip", "a ZIP archive"),
-    ("application/gzip", "gzip-compressed data"),
-    ("application/x-gzip", "gzip-compressed data"),
-    ("application/x-tar", "a tar archive"),
-    ("application/x-7z-compressed", "a 7-Zip archive"),
-    ("application/vnd.rar", "a RAR archive"),
-    ("application/msword", "a Word document"),
-    ("application/vnd.openxmlformats-officedocument.", "an office document"),
-    ("application/vnd.ms-", "an office document"),
-    ("application/vnd.oasis.opendocument.", "an office document"),
-    ("application/epub+zip", "an e-book"),
-    ("application/wasm", "a WebAssembly program"),
-    ("application/javascript", "a script"),
-    ("text/javascript", "a script"),
-    ("text/css", "a style sheet"),
-)
-_FEED_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"}
-)
+# Media types that are never article pages: exact names, or prefixes ending in "/" or ".".
+_UNSUPPORTED_TYPES: dict[str, str] = {
+    "application/pdf": "a PDF document", "image/": "an image", "audio/": "audio", "video/": "video",
+    "font/": "a font", "application/zip": "a ZIP archive", "application/gzip": "gzip-compressed data",
+    "application/x-gzip": "gzip-compressed data", "application/x-tar": "a tar archive",
+    "application/x-7z-compressed": "a 7-Zip archive", "application/vnd.rar": "a RAR archive",
+    "application/msword": "a Word document", "application/vnd.ms-": "an office document",
+    "application/vnd.openxmlformats-officedocument.": "an office document",
+    "application/vnd.oasis.opendocument.": "an office document", "application/epub+zip": "an e-book",
+    "application/wasm": "a WebAssembly program", "application/javascript": "a script",
+    "text/javascript": "a script", "text/css": "a style sheet",
+}
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 _XML_TYPES = frozenset({"text/xml", "application/xml"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _JSON_TYPES = frozenset({"application/json", "text/json", "application/ld+json"})
-_UNKNOWN_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+_OCTET_STREAM_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
 
 _HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -285,7 +272,7 @@ def _os_reason(exc: BaseException) -> str:
 
 def _redirect_target(response: httpx.Response) -> str | None:
     """Return the Location of a redirect, or None for a final response."""
-    location = response.headers.get("location")
+    location = str(response.headers.get("location", ""))
     if response.status_code in _REDIRECT_CODES and location:
         return location
     if not response.is_success:
@@ -335,7 +322,7 @@ def _parse_content_type(header: str) -> tuple[str, str | None]:
 
 
 def _unsupported_type(ctype: str) -> str | None:
-    for pattern, described in _UNSUPPORTED_TYPES:
+    for pattern, described in _UNSUPPORTED_TYPES.items():
         if ctype == pattern or (pattern.endswith((".", "/")) and ctype.startswith(pattern)):
             return described
     return None
@@ -351,7 +338,7 @@ def _sniffed_kind(ctype: str, body: bytes) -> str:
         return "html"
     if body.lstrip()[:1] in (b"{", b"["):
         return "json"
-    if ctype in _UNKNOWN_TYPES and ctype:
+    if ctype in _OCTET_STREAM_TYPES:
         raise InputError(_unsupported(ctype, "unknown binary data"))
     if ctype and not ctype.startswith("text/"):
         raise InputError(_unsupported(ctype, "not a text format"))

@@ -1,0 +1,5 @@
+"""``python -m storyline``: the command line."""
+
+from .cli import main
+
+main()

@@ -18,7 +18,7 @@ from .clean.boilerplate import clean_boilerplate, split_paragraphs
 from .clean.dedup import article_id
 from .clean.html import extract_html
 from .clean.language import detect_language
-from .clean.metadata import infer_outlet, infer_published, title_from_text
+from .clean.metadata import infer_outlet, infer_published, strip_outlet_suffix, title_from_text
 from .clean.normalize import normalize_text
 from .clean.rules import line_key
 from .errors import ExtractError
@@ -98,8 +98,9 @@ def _metadata(d: Draft) -> Draft:
         declared=raw.published, page_date=ex.date if ex else None, text=d.text, via_feed=via_feed
     )
     language = detect_language(d.text) or (ex.language if ex else None)
+    title = strip_outlet_suffix(d.title, outlet) if d.title else None
     return replace(
-        d, outlet=outlet, published=published, published_inferred=inferred, language=language,
+        d, title=title, outlet=outlet, published=published, published_inferred=inferred, language=language,
         evidence=d.evidence + out_ev + pub_ev,
     )
 
@@ -109,7 +110,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("normalize", _normalize, frozenset({"raw_text"}), frozenset({"raw_text", "id"})),
     Stage("title", _title, frozenset({"raw_text", "extraction"}), frozenset({"title"})),
     Stage("boilerplate", _boilerplate, frozenset({"raw_text", "title"}), frozenset({"text", "removed"})),
-    Stage("metadata", _metadata, frozenset({"text", "title", "extraction"}), frozenset({"outlet", "published", "published_inferred", "language", "evidence"})),
+    Stage("metadata", _metadata, frozenset({"text", "title", "extraction"}), frozenset({"title", "outlet", "published", "published_inferred", "language", "evidence"})),
 )
 
 

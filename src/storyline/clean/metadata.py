@@ -21,7 +21,7 @@ from .boilerplate import split_paragraphs
 from .dates import find_dates, parse_iso_date
 from .rules import line_key, load_rules
 
-__all__ = ["infer_outlet", "infer_published", "title_from_text", "looks_like_title"]
+__all__ = ["infer_outlet", "infer_published", "title_from_text", "looks_like_title", "strip_outlet_suffix"]
 
 _SUFFIX = re.compile(r"\s+[–—|-]\s+(?P<name>[A-Z][\w&.'’]*(?:\s+(?:of|the|and|de|&|[A-Z][\w&.'’]*)){0,5})\s*$")
 _NOT_OUTLETS = frozenset({"live", "updates", "live updates", "report", "opinion", "analysis", "explained", "video", "photos", "watch", "exclusive", "update"})
@@ -58,6 +58,14 @@ def title_from_text(text: str) -> tuple[str | None, Evidence | None]:
             return p.text, Evidence("title", p.text, "first-line", p.text)
         return None, None
     return None, None
+
+
+def strip_outlet_suffix(title: str, outlet: str | None) -> str:
+    """Return ``title`` without a trailing " – Outlet" / " | Outlet" naming ``outlet``."""
+    if not outlet:
+        return title
+    m = re.search(rf"\s+[–—|-]\s+{re.escape(outlet)}\s*$", title, flags=re.I)
+    return title[: m.start()].rstrip() if m and m.start() > 0 else title
 
 
 def _suffix_outlet(title: str, body: str) -> tuple[str | None, Evidence | None]:

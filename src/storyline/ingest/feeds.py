@@ -26,9 +26,10 @@ from ..settings import Settings
 from .decode import sniff_binary
 from .fetch import Fetched, document_from_fetched, fetch
 
-__all__ = ["is_feed", "read_feed"]
+__all__ = ["Fetcher", "is_feed", "read_feed"]
 
 Fetcher = Callable[[str, Settings], Fetched]
+"""Fetches one URL: takes the URL and the settings, returns the response (see :func:`fetch`)."""
 
 _SNIFF_BYTES = 2048
 # Things allowed before the root element: XML declaration, processing
@@ -78,12 +79,12 @@ def read_feed(
     Raises:
         InputError: the data is too large, binary, or not a readable RSS/Atom feed.
     """
-    parsed = _parse(data, source, settings)
+    parsed = _parse(data, settings)
     outlet = _text(parsed.feed.get("title"))
     return _entries(parsed.entries, source, outlet, settings, fetcher)
 
 
-def _parse(data: bytes, source: str, settings: Settings) -> Any:
+def _parse(data: bytes, settings: Settings) -> Any:
     if len(data) > settings.max_bytes:
         raise InputError(f"too large: feed exceeds the {settings.max_bytes:,}-byte cap (setting max_bytes)")
     binary = sniff_binary(data)

@@ -1,0 +1,78 @@
+"""The SQLite store: WAL, schema version, migrations, FTS, plain readable tables."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storyline.errors import StoreError
+from storyline.models import Article, Evidence, Removal
+from storyline.store.articles import load_article, save_article, search, update_cleaning
+from storyline.store.migrations import MIGRATIONS
+from storyline.store.schema import SCHEMA_VERSION, connect, schema_version
+
+
+def _article(text: str = "The ferry crossed the strait at dawn, the harbour master said.") -> Article:
+    return Article(
+        id="a1b2c3d4e5f60718", source="x.txt", text=text, raw_text="Trending\n" + text, title="Dawn ferry",
+        outlet="Harbour Ledger", published="2025-03-04", published_inferred=True,
+        published_range=("2025-03-04", None), removed=(Removal("Trending", "navigation or section label", 0, 8),),
+        evidence=(Evidence("published", "2025-03-04", "dateline", "March 4, 2025", 0, 13),), ingested_at="2025-03-05T00:00:00+00:00",
+    )
+
+
+def test_new_database_is_wal_and_current(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "s.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert schema_version(conn) == SCHEMA_VERSION == len(MIGRATIONS)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    assert {"articles", "removals", "evidence", "sources", "signatures", "articles_fts"} <= tables
+
+
+def test_save_load_round_trip_and_plain_sql(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "s.db")
+    article = _article()
+    assert save_article(conn, article, b"\x00" * 8)
+    assert not save_article(conn, article, b"\x00" * 8)  # same id: nothing changes
+    assert load_article(conn, article.id) == article
+    assert load_article(conn, article.id[:6]) == article  # unique prefix
+    with sqlite3.connect(tmp_path / "s.db") as plain:  # readable without Storyline
+        assert plain.execute("SELECT outlet, published FROM articles").fetchall() == [("Harbour Ledger", "2025-03-04")]
+        assert plain.execute('SELECT reason FROM removals').fetchall() == [("navigation or section label",)]
+
+
+def test_fts_follows_updates(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "s.db")
+    article = _article()
+    save_article(conn, article, b"")
+    assert [h.id for h in search(conn, "harbour master")] == [article.id]
+    assert "\x02" in search(conn, '"harbour master"')[0].snippet
+    from dataclasses import replace
+    update_cleaning(conn, replace(article, text="A different text about grain."))
+    assert search(conn, "harbour master") == []
+    assert [h.id for h in search(conn, "grain")] == [article.id]
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT", "col:on", "*", "(", "NEAR("])
+def test_search_never_raises_on_user_syntax(tmp_path: Path, query: str) -> None:
+    conn = connect(tmp_path / "s.db")
+    save_article(conn, _article(), b"")
+    assert isinstance(search(conn, query), list)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    connect(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        connect(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        connect(path)

@@ -104,8 +104,7 @@ def _line_reason(p: Paragraph, key: str, rules: BoilerplateRules) -> str | None:
 def _block_end(paragraphs: list[Paragraph], i: int) -> int:
     """Return the index after the teaser-like lines that follow the block heading at ``i``."""
     j = i + 1
-    rest_short = all(is_teaser_like(p.text) or len(p.text.split()) < 25 for p in paragraphs[j:])
-    while j < len(paragraphs) and (is_teaser_like(paragraphs[j].text) or rest_short):
+    while j < len(paragraphs) and is_teaser_like(paragraphs[j].text):
         j += 1
     return j
 

@@ -39,8 +39,8 @@ def looks_like_title(line: str) -> bool:
         return False
     if re.search(r"[.!;,:]$", line) or line[0] in "\"“‘'([" or _DATELINE.match(line):
         return False
-    if line.endswith("?") and len(words) > 14:
-        return False
+    if len(words) > 14 and (line.endswith("?") or line.count(",") >= 2):
+        return False  # long lines with a question or a run of clauses are prose
     return line_key(line) not in load_rules().labels
 
 

@@ -1,0 +1,59 @@
+"""Meta-tests: the public API, CLI help, settings documentation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.cli import app
+from storyline.settings import Settings, load_settings
+from storyline.errors import ConfigError
+from tests.conftest import REPO
+
+COMMANDS = ["ingest", "list", "show", "search", "export"]
+
+
+def test_public_api_is_what_we_mean_to_export() -> None:
+    assert sorted(storyline.__all__) == sorted([
+        "Article", "Evidence", "Failure", "IngestSummary", "RawDocument", "Removal", "Settings", "load_settings",
+        "clean_document", "ingest", "export_document", "open_store", "iter_articles", "load_article", "search",
+        "StorylineError", "InputError", "FetchError", "ExtractError", "StoreError", "ConfigError",
+    ])
+    for name in storyline.__all__:
+        assert getattr(storyline, name) is not None
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_db_option(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert re.search(r"Example: storyline " + command, result.stdout), result.stdout
+    assert "--db" in result.stdout
+
+
+def test_every_command_is_documented() -> None:
+    doc = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"## storyline {command}" in doc
+
+
+def test_every_setting_has_help_and_is_documented() -> None:
+    doc = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    from dataclasses import fields
+    for f in fields(Settings):
+        assert f.metadata.get("help"), f.name
+        assert f"`{f.name}`" in doc, f"setting {f.name} missing from docs/cli.md"
+
+
+def test_settings_precedence(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "storyline.toml").write_text('db = "from-file.db"\nmax_redirects = 2\n', encoding="utf-8")
+    s = load_settings(env={"STORYLINE_MAX_REDIRECTS": "7"}, cwd=tmp_path)
+    assert (s.db, s.max_redirects) == ("from-file.db", 7)
+    assert s.with_overrides(db="flag.db", max_redirects=None).db == "flag.db"
+    with pytest.raises(ConfigError, match="unknown setting"):
+        load_settings(env={}, cwd=tmp_path).with_overrides(colour="red")
+    with pytest.raises(ConfigError, match="max_bytes"):
+        load_settings(env={"STORYLINE_MAX_BYTES": "lots"}, cwd=tmp_path)

@@ -6,7 +6,7 @@ a footer, from ~20 made-up outlets, with ~3% planted near-duplicates), then
 times, each in its own subprocess so peak memory is separate:
 
 (a) ``trafilatura.bare_extraction`` on every page, reading the files included;
-(b) ``storyline.pipeline.ingest([corpus], Settings(db=...))`` end to end.
+(b) ``storyline.runner.ingest([corpus], Settings(db=...))`` end to end.
 
 Usage::
 
@@ -197,10 +197,10 @@ def measure_trafilatura(corpus: Path) -> dict[str, Any]:
 def measure_storyline(corpus: Path, db: Path) -> dict[str, Any]:
     """Time Storyline's full ingest of the corpus folder into a fresh database."""
     try:
-        from storyline.pipeline import ingest
+        from storyline.runner import ingest
         from storyline.settings import Settings
     except ImportError as exc:
-        return {"error": f"storyline.pipeline not importable: {exc}"}
+        return {"error": f"storyline.runner not importable: {exc}"}
 
     start = time.perf_counter()
     summary = ingest([str(corpus)], Settings(db=str(db)))
@@ -222,7 +222,7 @@ def run_worker(kind: str, corpus: Path, db: Path) -> dict[str, Any]:
 
 def profile_ingest(n: int, seed: int) -> None:
     """Print cProfile's top 25 cumulative (and top 15 own-time) entries of ingest on n pages."""
-    from storyline.pipeline import ingest
+    from storyline.runner import ingest
     from storyline.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="storyline-prof-") as tmp:

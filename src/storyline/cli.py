@@ -106,8 +106,9 @@ def list_(
     """
     conn = _connect(_settings(db=db))
     table = Table(box=None, header_style="bold")
-    for name, width in (("id", 16), ("published", 11), ("outlet", 18), ("title", 60), ("words", 6), ("duplicate of", 16)):
-        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width, min_width=min(width, 8))
+    for name, width, fixed in (("id", 16, True), ("published", 11, True), ("outlet", 18, False),
+                               ("title", 60, False), ("words", 5, True), ("duplicate of", 16, False)):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width, min_width=width if fixed else 8)
     for a in list_articles(conn, outlet=outlet, limit=limit):
         published = (a.published or "unknown") + ("*" if a.published_inferred else "")
         table.add_row(a.id, published, escape(a.outlet or "unknown"), escape((a.title or "(no title)")[:70]), str(a.words), a.duplicate_of or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 from ..errors import InputError
 
@@ -70,23 +71,27 @@ def decode_bytes(data: bytes, *, declared: str | None = None, max_bytes: int | N
     return _detect(data)
 
 
-# Legacy encodings most often met on news pages, most common first. Detection on
-# short texts ties many code pages; among near-ties the commoner one wins.
+# Legacy encodings most often met on news pages, most common first. On short
+# texts detection ties many code pages; among near-ties the commoner one wins.
 _COMMON_ENCODINGS = (
     "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250", "iso8859_2",
     "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr", "cp1253", "cp1254", "cp1256",
 )
+_ALWAYS_TRY = ("cp1252", "cp1251", "koi8_r", "cp1250")
 
 
 def _detect(data: bytes) -> str:
-    matches = list(from_bytes(data))
-    if not matches:
+    """Decode with the candidate encoding whose text looks least garbled (charset_normalizer's mess ratio)."""
+    names = [m.encoding for m in from_bytes(data)] + list(_ALWAYS_TRY)
+    scored: list[tuple[float, int, str]] = []
+    for name in dict.fromkeys(names):
+        try:
+            text = data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        rank = _COMMON_ENCODINGS.index(name) if name in _COMMON_ENCODINGS else len(_COMMON_ENCODINGS)
+        scored.append((mess_ratio(text), rank, text))
+    if not scored:
         raise InputError("not text: no character encoding fits the bytes")
-    best = min(matches, key=lambda m: (m.chaos, -m.coherence))
-    close = [m for m in matches if m.chaos <= best.chaos + 0.1 and m.coherence >= best.coherence - 0.05]
-
-    def rank(match: object) -> int:
-        name = getattr(match, "encoding", "")
-        return _COMMON_ENCODINGS.index(name) if name in _COMMON_ENCODINGS else len(_COMMON_ENCODINGS)
-
-    return str(min(close, key=rank))
+    best = min(score for score, _, _ in scored)
+    return min((rank, text) for score, rank, text in scored if score <= best + 0.1)[1]

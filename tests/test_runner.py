@@ -83,12 +83,13 @@ def test_line_repeated_across_an_outlet_is_removed(tmp_path: Path, settings: Set
 def test_sigkill_midway_leaves_consistent_db_and_rerun_completes(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    n = 120
+    n = 400
     for i in range(n):
         (corpus / f"{i:04}.html").write_text(_page(f"Outlet {i % 6}", f"Report {i}", _story(100 + i, 12)), encoding="utf-8")
     db = tmp_path / "kill.db"
     cmd = [sys.executable, "-m", "storyline", "ingest", str(corpus), "--db", str(db), "-q"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "STORYLINE_COMMIT_EVERY": "5"}  # small transactions, so the kill lands between them
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.time() + 60
     stored = 0
     while time.time() < deadline and stored < 10:
@@ -105,7 +106,7 @@ def test_sigkill_midway_leaves_consistent_db_and_rerun_completes(tmp_path: Path)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         ids = {r[0] for r in conn.execute("SELECT article_id FROM signatures")}
         assert ids == {r[0] for r in conn.execute("SELECT id FROM articles")}
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(db) as conn:
         total, distinct = conn.execute("SELECT COUNT(*), COUNT(DISTINCT source) FROM articles").fetchone()

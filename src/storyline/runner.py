@@ -1,16 +1,28 @@
 """The ingest runner: sources in, stored articles out.
 
-It is the one place where stages meet the store: documents go through
-:func:`storyline.pipeline.clean_document`, then the corpus steps (near-duplicate
-linking, outlet-wide boilerplate) run against what is stored. Each article is
-written in its own transaction, so an interrupted run loses at most the article
-in flight, and running it again completes the work without duplicates.
+It is the one place where stages meet the store. Documents go through
+:func:`storyline.pipeline.clean_document` (in worker processes for large
+batches), then the corpus steps run in order against what is stored:
+near-duplicate linking, storing, and outlet-wide boilerplate.
+
+Articles are committed in small groups (``commit_every``) and always at the
+end: an interrupted run loses at most the uncommitted group, never leaves a
+partial article, and running it again completes the work without duplicates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+import multiprocessing
+import os
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from itertools import islice
 
 from .clean.dedup import DuplicateIndex, signature
 from .errors import StorylineError
@@ -28,6 +40,8 @@ __all__ = ["ingest", "Progress"]
 Progress = Callable[[str, str], None]
 """Called as ``progress(outcome, source)`` after each document; outcome is ingested/duplicate/skipped/failed."""
 
+_CHUNK = 16  # documents per worker task
+
 
 def ingest(
     sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch
@@ -36,7 +50,7 @@ def ingest(
 
     Args:
         sources: folders, files, URLs or feeds.
-        settings: database path, fetch limits, dedup and boilerplate thresholds.
+        settings: database path, fetch limits, dedup and boilerplate thresholds, workers.
         progress: optional callback after each document.
         fetcher: fetches URLs (tests may point it at a local server).
 
@@ -44,25 +58,19 @@ def ingest(
         What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
     """
     conn = connect(settings.db)
-    index = DuplicateIndex(threshold=settings.dedup_threshold, num_perm=settings.num_perm)
-    index.add_all((key, signature_from_bytes(blob)) for key, blob in store.canonical_signatures(conn))
-    ingested: list[str] = []
-    duplicates: list[tuple[str, str]] = []
-    skipped: list[tuple[str, str]] = []
-    failed: list[Failure] = []
-    outlets: set[str] = set()
+    run = _Run(conn, settings)
     notify = progress or (lambda outcome, source: None)
     try:
-        for item in iter_documents(sources, settings, fetcher=fetcher):
-            outcome = _one(conn, item, index, settings, ingested, duplicates, skipped, failed, outlets)
-            notify(outcome, item.source)
-        _outlet_boilerplate(conn, outlets, settings)
+        for item, result in _cleaned(iter_documents(sources, settings, fetcher=fetcher), settings):
+            notify(run.handle(result), item.source)
+        run.commit()
+        _outlet_boilerplate(conn, run.outlets, settings)
     finally:
         conn.close()
-    return IngestSummary(tuple(ingested), tuple(duplicates), tuple(skipped), tuple(failed))
+    return run.summary()
 
 
-def _process(item: RawDocument) -> Article | Failure:
+def _clean_one(item: RawDocument) -> Article | Failure:
     try:
         return clean_document(item)
     except StorylineError as exc:
@@ -71,34 +79,128 @@ def _process(item: RawDocument) -> Article | Failure:
         return Failure(item.source, f"internal error while cleaning ({type(exc).__name__}: {exc}); please report it")
 
 
-def _one(conn, item, index, settings, ingested, duplicates, skipped, failed, outlets) -> str:  # type: ignore[no-untyped-def]
-    result = item if isinstance(item, Failure) else _process(item)
-    if isinstance(result, Failure):
-        failed.append(result)
-        corpus.record_failure(conn, result.source, result.reason, _now())
-        return "failed"
-    article = result
-    if store.has_article(conn, article.id):
-        store.add_source(conn, article.source, article.id, article.ingested_at or _now())
-        skipped.append((article.source, f"already stored as {article.id}"))
-        return "skipped"
-    sig = signature(article.text, num_perm=settings.num_perm, shingle_size=settings.shingle_size)
-    match = index.find(sig)
-    if match:
-        note = Evidence("duplicate_of", match[0], "minhash-lsh", f"estimated Jaccard similarity {match[1]:.2f} of {settings.shingle_size}-word shingles")
-        article = replace(article, duplicate_of=match[0], evidence=article.evidence + (note,))
-    store.save_article(conn, article, signature_bytes(sig), outlet_line_keys(article.text))
-    if article.outlet:
-        outlets.add(article.outlet)
-    if match:
-        duplicates.append((article.id, match[0]))
-        return "duplicate"
-    index.add(article.id, sig)
-    ingested.append(article.id)
-    return "ingested"
+def _clean_chunk(items: list[RawDocument]) -> list[Article | Failure]:
+    return [_clean_one(item) for item in items]
 
 
-def _outlet_boilerplate(conn, outlets: set[str], settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def _workers(settings: Settings) -> int:
+    return settings.workers if settings.workers > 0 else min(4, os.cpu_count() or 1)
+
+
+def _cleaned(items: Iterator[RawDocument | Failure], settings: Settings) -> Iterator[tuple[RawDocument | Failure, Article | Failure]]:
+    """Yield (input, cleaned article or failure) in input order; large batches use worker processes."""
+    first = list(islice(items, _CHUNK * 2))
+    workers = _workers(settings)
+    if workers <= 1 or len(first) < _CHUNK * 2:
+        for item in _chain(first, items):
+            yield item, item if isinstance(item, Failure) else _clean_one(item)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["storyline.pipeline"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
+        pending: deque[tuple[list[RawDocument | Failure], Future[list[Article | Failure]]]] = deque()
+        stream = _chain(first, items)
+        while True:
+            while len(pending) < workers * 2:
+                chunk = list(islice(stream, _CHUNK))
+                if not chunk:
+                    break
+                docs = [d for d in chunk if isinstance(d, RawDocument)]
+                pending.append((chunk, pool.submit(_clean_chunk, docs)))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            cleaned = iter(future.result())
+            for item in chunk:
+                yield item, item if isinstance(item, Failure) else next(cleaned)
+
+
+def _watch_parent(pid: int) -> None:
+    """In a worker: exit as soon as the ingesting process is gone (even after SIGKILL)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _chain(first: list[RawDocument | Failure], rest: Iterator[RawDocument | Failure]) -> Iterator[RawDocument | Failure]:
+    yield from first
+    yield from rest
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class _Run:
+    """The state of one ingest run: the store, the duplicate index, and what happened."""
+
+    conn: sqlite3.Connection
+    settings: Settings
+    ingested: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    outlets: set[str] = field(default_factory=set)
+    _uncommitted: int = 0
+    _last_commit: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.index = DuplicateIndex(threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm)
+        self.index.add_all((key, signature_from_bytes(blob)) for key, blob in store.canonical_signatures(self.conn))
+
+    def handle(self, result: Article | Failure) -> str:
+        """Store one cleaned article (or record a failure); return the outcome."""
+        if isinstance(result, Failure):
+            self.failed.append(result)
+            corpus.record_failure(self.conn, result.source, result.reason, _now())
+            return "failed"
+        if store.has_article(self.conn, result.id):
+            store.add_source(self.conn, result.source, result.id, result.ingested_at or _now(), commit=False)
+            self.skipped.append((result.source, f"already stored as {result.id}"))
+            return "skipped"
+        outcome = self._store(result)
+        self._uncommitted += 1
+        if self._uncommitted >= self.settings.commit_every or time.monotonic() - self._last_commit > 2.0:
+            self.commit()
+        return outcome
+
+    def _store(self, article: Article) -> str:
+        sig = signature(article.text, num_perm=self.settings.num_perm, shingle_size=self.settings.shingle_size)
+        match = self.index.find(sig)
+        if match:
+            note = Evidence("duplicate_of", match[0], "minhash-lsh",
+                            f"estimated Jaccard similarity {match[1]:.2f} of {self.settings.shingle_size}-word shingles")
+            article = replace(article, duplicate_of=match[0], evidence=article.evidence + (note,))
+        store.save_article(self.conn, article, signature_bytes(sig), outlet_line_keys(article.text), commit=False)
+        if article.outlet:
+            self.outlets.add(article.outlet)
+        if match:
+            self.duplicates.append((article.id, match[0]))
+            return "duplicate"
+        self.index.add(article.id, sig)
+        self.ingested.append(article.id)
+        return "ingested"
+
+    def commit(self) -> None:
+        """Commit the articles stored since the last commit."""
+        self.conn.commit()
+        self._uncommitted = 0
+        self._last_commit = time.monotonic()
+
+    def summary(self) -> IngestSummary:
+        """Return what this run did."""
+        return IngestSummary(tuple(self.ingested), tuple(self.duplicates), tuple(self.skipped), tuple(self.failed))
+
+
+def _outlet_boilerplate(conn: sqlite3.Connection, outlets: set[str], settings: Settings) -> None:
     """Cut lines repeated across at least ``outlet_repeat_min`` articles of one outlet."""
     if not outlets:
         return
@@ -112,9 +214,3 @@ def _outlet_boilerplate(conn, outlets: set[str], settings: Settings) -> None:  #
             if updated is not article:
                 store.update_cleaning(conn, updated)
             corpus.mark_lines_removed(conn, outlet, article_id, keys)
-
-
-def _now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -43,6 +43,8 @@ class Settings:
     )
     num_perm: int = _opt(128, "MinHash permutations used for near-duplicate detection.")
     shingle_size: int = _opt(5, "Words per shingle for near-duplicate detection.")
+    workers: int = _opt(0, "Processes cleaning documents in large batches; 0 means one per core, at most 4.")
+    commit_every: int = _opt(200, "Articles written per database transaction during ingest.")
     outlet_repeat_min: int = _opt(
         3, "A short line found in this many distinct articles of one outlet is boilerplate."
     )

@@ -30,6 +30,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 _TAG_SPLIT = re.compile(r"\s*[,|·;]\s*")
 _SUFFIX = re.compile(r"\s+[–—|:-]\s+[^–—|:]{2,60}$")
 _NAV_CAPS = re.compile(r"^[A-Z0-9 &'’/>»«-]{2,40}$")
+_LONG_PARAGRAPH = 320  # characters; no label, teaser, tag list or headline is this long
 _NAV_WORDS = frozenset({"HOME", "HOMEPAGE", "MENU", "BACK", "TOP", "SUBSCRIBE", "ADVERTISEMENT", "SHARE", "LOGIN", "NEWSLETTER"})
 
 
@@ -118,6 +119,11 @@ def _reasons(
     i = 0
     while i < len(paragraphs):
         p = paragraphs[i]
+        if len(p.text) > _LONG_PARAGRAPH:  # prose: only an exact repeat can make it boilerplate
+            yield i, "repeated line" if p.text in seen else None
+            seen.add(p.text)
+            i += 1
+            continue
         key = line_key(p.text)
         if key in rules.block_headings or key in rules.comment_headings:
             reason = rules.comment_reason if key in rules.comment_headings else rules.block_reason

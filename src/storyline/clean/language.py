@@ -22,6 +22,11 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "uk": frozenset("і в не на що з по як він це до із за від про для та але".split()),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# word -> languages it is a function word of, so each token is looked up once.
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _w in _words:
+        _LANGS_OF[_w] = _LANGS_OF.get(_w, ()) + (_lang,)
 
 
 def detect_language(text: str, *, min_tokens: int = 20, min_share: float = 0.12) -> str | None:
@@ -35,9 +40,10 @@ def detect_language(text: str, *, min_tokens: int = 20, min_share: float = 0.12)
     tokens = [t.lower() for t in _WORD.findall(text[:5000])]
     if len(tokens) < min_tokens:
         return None
-    scores = sorted(
-        ((sum(t in words for t in tokens) / len(tokens), lang) for lang, words in _STOPWORDS.items()),
-        reverse=True,
-    )
+    counts = dict.fromkeys(_STOPWORDS, 0)
+    for token in tokens:
+        for lang in _LANGS_OF.get(token, ()):
+            counts[lang] += 1
+    scores = sorted(((n / len(tokens), lang) for lang, n in counts.items()), reverse=True)
     (best, lang), (second, _) = scores[0], scores[1]
     return lang if best >= min_share and best >= 1.5 * second else None

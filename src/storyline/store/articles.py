@@ -64,22 +64,27 @@ def article_for_source(conn: sqlite3.Connection, source: str) -> str | None:
     return row[0] if row else None
 
 
-def add_source(conn: sqlite3.Connection, source: str, article_id: str, when: str) -> None:
+def add_source(conn: sqlite3.Connection, source: str, article_id: str, when: str, *, commit: bool = True) -> None:
     """Record that ``source`` yielded ``article_id`` (no-op if already recorded)."""
-    with conn:
-        conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, article_id, when))
+    conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, article_id, when))
+    if commit:
+        conn.commit()
 
 
 def save_article(
-    conn: sqlite3.Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = ()
+    conn: sqlite3.Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = (), *, commit: bool = True
 ) -> bool:
-    """Store ``article`` and everything hanging off it in one transaction.
+    """Store ``article`` and everything hanging off it (removals, evidence, signature, source, outlet lines).
+
+    Args:
+        commit: commit at once (default); pass False to group several articles in one
+            transaction, committed by the caller, which is much faster for large batches.
 
     Returns:
         False if an article with the same id was already stored (nothing changes), else True.
     """
     earliest, latest = article.published_range or (None, None)
-    with conn:
+    try:
         cur = conn.execute(
             f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 16)})",
             (article.id, article.source, article.url, article.title, article.outlet, article.author,
@@ -96,6 +101,11 @@ def save_article(
                 "INSERT OR IGNORE INTO outlet_lines (outlet, line_key, article_id) VALUES (?, ?, ?)",
                 ((article.outlet, key, article.id) for key in set(line_keys)),
             )
+    except BaseException:
+        conn.rollback()
+        raise
+    if commit:
+        conn.commit()
     return True
 
 

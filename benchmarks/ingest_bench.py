@@ -1,17 +1,11 @@
 """Ingest speed: trafilatura alone versus Storyline's full ``ingest``, on a synthetic corpus.
 
-Generates N news pages (deterministic for a seed: head metadata, navigation,
-sidebar, an article of 5-12 paragraphs, related-link teasers, a comment box and
-a footer, from ~20 made-up outlets, with ~3% planted near-duplicates), then
-times, each in its own subprocess so peak memory is separate:
+Generates N pages (seeded; ~20 made-up outlets, full page boilerplate, ~3% planted
+near-duplicates), then times, each in its own subprocess: (a) trafilatura's
+``bare_extraction`` on every page, file reading included; (b) ``ingest([corpus],
+Settings(db=...))`` end to end. See benchmarks/README.md.
 
-(a) ``trafilatura.bare_extraction`` on every page, reading the files included;
-(b) ``storyline.runner.ingest([corpus], Settings(db=...))`` end to end.
-
-Usage::
-
-    .venv/bin/python benchmarks/ingest_bench.py --n 10000
-    .venv/bin/python benchmarks/ingest_bench.py --profile   # cProfile of ingest on 500 pages
+Usage: ``.venv/bin/python benchmarks/ingest_bench.py --n 10000`` (``--profile``: cProfile of ingest)
 """
 
 from __future__ import annotations
@@ -19,14 +13,20 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
+import re
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from html import escape
@@ -173,11 +173,56 @@ def generate(n: int, seed: int, folder: Path) -> Corpus:
     return Corpus(folder, n, tuple(planted))
 
 
-# --- Measurements, each run in its own process --------------------------------------------
+def _proc_tree(pid: int) -> Iterator[int]:
+    """Yield a process and all its descendants (Linux /proc; nothing elsewhere)."""
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        yield p
+        try:
+            stack += [int(c) for task in Path(f"/proc/{p}/task").iterdir() for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def _rss_and_cpu(pid: int) -> tuple[float, float]:
+    """Return (resident MB, CPU seconds so far) of one process, or zeros once it is gone."""
+    try:
+        rss = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    return (int(rss[1]) / 1024 if rss else 0.0), ticks / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def process_tree_usage() -> Iterator[dict[str, float]]:
+    """Sample this process tree every 0.1 s; yield a dict filled with peak memory and CPU seconds.
+
+    Pool workers are not reaped into ``RUSAGE_CHILDREN``, so they are read from /proc while they run.
+    """
+    usage, cpu_seen, stop = {"tree_mb": 0.0}, {}, threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            tree = [(p, *_rss_and_cpu(p)) for p in _proc_tree(os.getpid())]
+            usage["tree_mb"] = max(usage["tree_mb"], sum(rss for _, rss, _ in tree))
+            cpu_seen.update({p: cpu for p, _, cpu in tree if p != os.getpid() and cpu > 0})
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    start = os.times()
+    sampler.start()
+    try:
+        yield usage
+    finally:
+        stop.set()
+        sampler.join()
+        end = os.times()
+        usage["self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        own = (end.user + end.system) - (start.user + start.system)
+        usage["cpu_seconds"] = own + sum(cpu_seen.values())
 
 
 def measure_trafilatura(corpus: Path) -> dict[str, Any]:
@@ -185,8 +230,7 @@ def measure_trafilatura(corpus: Path) -> dict[str, Any]:
     import trafilatura
 
     files = sorted(corpus.glob("*.html"))
-    start = time.perf_counter()
-    extracted = 0
+    start, extracted = time.perf_counter(), 0
     for path in files:
         doc = trafilatura.bare_extraction(path.read_text(encoding="utf-8"), with_metadata=True,
                                           include_comments=False, date_extraction_params=DATE_PARAMS)
@@ -194,64 +238,90 @@ def measure_trafilatura(corpus: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - start, "pages": len(files), "extracted": extracted}
 
 
-def measure_storyline(corpus: Path, db: Path) -> dict[str, Any]:
+def measure_storyline(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
     """Time Storyline's full ingest of the corpus folder into a fresh database."""
     try:
-        from storyline.runner import ingest
-        from storyline.settings import Settings
+        from storyline import Settings, ingest
     except ImportError as exc:
-        return {"error": f"storyline.runner not importable: {exc}"}
-
+        return {"error": f"storyline.ingest not importable: {exc}"}
     start = time.perf_counter()
-    summary = ingest([str(corpus)], Settings(db=str(db)))
+    summary = ingest([str(corpus)], Settings(db=str(db), workers=workers))
     seconds = time.perf_counter() - start
-    reasons = Counter(f.reason for f in summary.failed).most_common(5)
-    return {"seconds": seconds, "pages": len(list(corpus.glob("*.html"))), "ingested": len(summary.ingested),
-            "duplicates": len(summary.duplicates), "skipped": len(summary.skipped), "failed": len(summary.failed),
-            "failure_reasons": reasons, "db_bytes": sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))}
+    return {"seconds": seconds, "pages": len(list(corpus.glob("*.html"))), "workers": workers,
+            "ingested": len(summary.ingested), "duplicates": len(summary.duplicates), "skipped": len(summary.skipped),
+            "failed": len(summary.failed), "failure_reasons": Counter(f.reason for f in summary.failed).most_common(5),
+            "db_bytes": sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))}
 
 
-def run_worker(kind: str, corpus: Path, db: Path) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter and return its JSON report."""
-    cmd = [sys.executable, __file__, "--worker", kind, "--corpus", str(corpus), "--db", str(db)]
+def run_worker(kind: str, corpus: Path, db: Path, workers: int) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter, so its peak memory is its own."""
+    cmd = [sys.executable, __file__, "--worker", kind, "--corpus", str(corpus), "--db", str(db), "--workers", str(workers)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{kind} measurement failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def profile_ingest(n: int, seed: int) -> None:
-    """Print cProfile's top 25 cumulative (and top 15 own-time) entries of ingest on n pages."""
-    from storyline.runner import ingest
-    from storyline.settings import Settings
+    """Print cProfile's top 25 cumulative (and top 15 own-time) entries of a one-process ingest of n pages."""
+    from storyline import Settings, ingest
 
     with tempfile.TemporaryDirectory(prefix="storyline-prof-") as tmp:
         corpus = generate(n, seed, Path(tmp) / "corpus")
         profiler = cProfile.Profile()
-        profiler.runcall(ingest, [str(corpus.folder)], Settings(db=str(Path(tmp) / "prof.db")))
+        # One process, so the cleaning done in worker processes shows up in the profile.
+        profiler.runcall(ingest, [str(corpus.folder)], Settings(db=str(Path(tmp) / "prof.db"), workers=1))
     stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
     stats.sort_stats("cumulative").print_stats(25)
     stats.sort_stats("tottime").print_stats(15)
 
 
+def duplicate_check(db: Path, corpus: Corpus) -> dict[str, int]:
+    """Compare the near-duplicate links stored in the database with the planted pairs."""
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT source, id, duplicate_of FROM articles").fetchall()
+    article = {Path(source).name: aid for source, aid, _ in rows}
+    link = {aid: dup for _, aid, dup in rows if dup}
+
+    def root(aid: str | None) -> str | None:
+        seen: set[str] = set()
+        while aid is not None and aid in link and aid not in seen:
+            seen.add(aid)
+            aid = link[aid]
+        return aid
+
+    planted = dict(corpus.planted)
+    found = sum(d in article and article[d] in link and root(article[d]) == root(article.get(o)) for d, o in planted.items())
+    wrong = sum(name not in planted and aid in link for name, aid in article.items())
+    return {"planted": len(planted), "found": found, "unplanted_links": wrong}
+
+
 def report(corpus: Corpus, traf: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
     """Print the comparison table and return the figures."""
-    print(f"{corpus.pages} pages, {len(corpus.planted)} planted near-duplicates")
-    print(f"{'':<22}{'seconds':>9}{'articles/s':>12}{'peak RSS MB':>13}")
+    print(f"{corpus.pages} pages, {len(corpus.planted)} planted near-duplicates, {os.cpu_count()} CPUs")
+    print(f"{'':<20}{'wall s':>8}{'articles/s':>12}{'CPU s':>8}{'peak RSS MB':>13}{'tree RSS MB':>13}")
     for name, m in (("trafilatura alone", traf), ("storyline ingest", ours)):
         if "error" in m:
-            print(f"{name:<22}{m['error']}")
+            print(f"{name:<20}{m['error']}")
             continue
         m["articles_per_s"] = m["pages"] / m["seconds"]
-        print(f"{name:<22}{m['seconds']:>9.1f}{m['articles_per_s']:>12.1f}{m['peak_rss_mb']:>13.0f}")
-    results = {"pages": corpus.pages, "planted_duplicates": len(corpus.planted), "trafilatura": traf, "storyline": ours}
+        print(f"{name:<20}{m['seconds']:>8.1f}{m['articles_per_s']:>12.1f}{m['cpu_seconds']:>8.1f}"
+              f"{m['self_mb']:>13.0f}{m['tree_mb']:>13.0f}")
+    results = {"pages": corpus.pages, "planted_duplicates": len(corpus.planted), "cpus": os.cpu_count(),
+               "trafilatura": traf, "storyline": ours}
     if "error" in ours:
         return results
     overhead = (ours["seconds"] - traf["seconds"]) / traf["seconds"]
-    print(f"overhead of ours over trafilatura: {overhead:+.0%}; DB {ours['db_bytes'] / 1e6:.1f} MB")
-    print(f"ingested {ours['ingested']}, duplicates {ours['duplicates']} (planted {len(corpus.planted)}), "
-          f"skipped {ours['skipped']}, failed {ours['failed']} {ours['failure_reasons'] or ''}")
-    return results | {"overhead": overhead}
+    cpu_overhead = (ours["cpu_seconds"] - traf["cpu_seconds"]) / traf["cpu_seconds"]
+    print(f"overhead of ours over trafilatura: {overhead:+.0%} wall, {cpu_overhead:+.0%} CPU; "
+          f"DB {ours['db_bytes'] / 1e6:.1f} MB")
+    print(f"ingested {ours['ingested']}, duplicates {ours['duplicates']}, skipped {ours['skipped']}, "
+          f"failed {ours['failed']} {ours['failure_reasons'] or ''}")
+    if "duplicate_check" in ours:
+        print("planted near-duplicates {planted}, linked to their original {found}; "
+              "links on unplanted pages {unplanted_links}".format(**ours["duplicate_check"]))
+    return results | {"overhead": overhead, "cpu_overhead": cpu_overhead}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the corpus generator")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (corpus/ and storyline.db)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
+    parser.add_argument("--workers", type=int, default=0, help="Settings.workers for ingest (0: package default)")
     parser.add_argument("--profile", action="store_true", help="profile ingest on --profile-n pages instead")
     parser.add_argument("--profile-n", type=int, default=500, help="pages for --profile")
     parser.add_argument("--worker", choices=["trafilatura", "storyline"], help=argparse.SUPPRESS)
@@ -268,8 +339,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        m = measure_trafilatura(args.corpus) if args.worker == "trafilatura" else measure_storyline(args.corpus, args.db)
-        print(json.dumps(m | {"peak_rss_mb": _peak_mb()}))
+        with process_tree_usage() as usage:
+            m = (measure_trafilatura(args.corpus) if args.worker == "trafilatura"
+                 else measure_storyline(args.corpus, args.db, args.workers))
+        print(json.dumps(m | usage))
         return 0
     if args.profile:
         profile_ingest(args.profile_n, args.seed)
@@ -282,7 +355,10 @@ def main(argv: list[str] | None = None) -> int:
         db = root / "storyline.db"
         for stale in root.glob("storyline.db*"):
             stale.unlink()
-        results = report(corpus, run_worker("trafilatura", corpus.folder, db), run_worker("storyline", corpus.folder, db))
+        traf, ours = (run_worker(kind, corpus.folder, db, args.workers) for kind in ("trafilatura", "storyline"))
+        if db.exists():
+            ours["duplicate_check"] = duplicate_check(db, corpus)
+        results = report(corpus, traf, ours)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results | {"seed": args.seed}, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.json}", file=sys.stderr)

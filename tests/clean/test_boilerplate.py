@@ -24,7 +24,8 @@ STORY = "The convoy reached the harbour at dawn, officials said, after a night o
     ("BREAKING: Minister resigns over tender scandal", "teaser from another story"),
     ("© 2025 Meridian Daily. All rights reserved.", "page footer"),
     ("Ceasefire talks,President Maresh,Port Saren,Regional security", "tag list"),
-    ("Ukraine | Russia | Ceasefire | Diplomacy", "tag list"),
+    ("Tags: Ukraine, Russia, ceasefire talks", "tag list"),
+    ("Topics: Port Saren | Blockade", "tag list"),
 ])
 def test_junk_line_is_removed_with_reason(junk: str, reason: str) -> None:
     text, removed = clean_boilerplate(f"{STORY}\n{junk}\n{STORY.replace('dawn', 'noon')}")
@@ -40,6 +41,9 @@ def test_junk_line_is_removed_with_reason(junk: str, reason: str) -> None:
     "Officials from France, Germany, Italy, Spain and Poland attended.",
     "“We are ready,” she said.",
     "World leaders met in Brenholt on Tuesday to discuss the blockade and the corridor.",
+    "Pos | Driver | Points | Wins",                       # a table row is content
+    "June 24 Jiffy Lube Live, Bristow, VA",              # schedules are content
+    "Eat every 2-3 hours",
 ])
 def test_story_line_stays(story: str) -> None:
     text, removed = clean_boilerplate(f"{STORY}\n{story}")
@@ -78,8 +82,14 @@ def test_headline_and_repeats() -> None:
     title = "Ferry talks stall – Meridian Daily"
     raw = f"Ferry talks stall\n{STORY}\nFerry talks stall - Meridian Daily\n{STORY}"
     text, removed = clean_boilerplate(raw, title=title)
-    assert text == STORY
-    assert [r.reason for r in removed] == ["headline (kept as the title)", "repeated headline", "repeated line"]
+    assert text == f"{STORY}\n\n{STORY}"  # a repeated paragraph may be a pull quote: kept
+    assert [r.reason for r in removed] == ["headline (kept as the title)", "repeated headline"]
+
+
+def test_untitled_first_line_repeated_later_is_a_headline() -> None:
+    raw = f"Ferry talks stall\n{STORY}\nFerry talks stall\n{STORY.replace('dawn', 'noon')}"
+    _, removed = clean_boilerplate(raw)
+    assert [(r.text, r.reason) for r in removed] == [("Ferry talks stall", "repeated headline")]
 
 
 def test_corpus_repeated_lines() -> None:

@@ -10,7 +10,7 @@ fires removes it and records why. Nothing is dropped silently: every cut is a
 3. teaser prefixes ("Read More: ...") and banners from other stories ("BREAKING: ...");
 4. page footers (copyright lines);
 5. tag lists ("Ceasefire,Russia-Ukraine War,Envoy to Moscow");
-6. repeated headlines and repeated lines;
+6. the headline repeated in the body (the title's, or an untitled text's first line);
 7. lines the corpus shows to be boilerplate (repeated across one outlet's articles);
 8. teasers glued to the end of a real paragraph ("...in March.Watch Russia...").
 """
@@ -27,7 +27,6 @@ from .rules import BoilerplateRules, line_key, load_rules
 __all__ = ["Paragraph", "split_paragraphs", "clean_boilerplate", "headline_keys", "is_teaser_like"]
 
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
-_TAG_SPLIT = re.compile(r"\s*[,|·;]\s*")
 _SUFFIX = re.compile(r"\s+[–—|:-]\s+[^–—|:]{2,60}$")
 _NAV_CAPS = re.compile(r"^[A-Z0-9 &'’/>»«-]{2,40}$")
 _LONG_PARAGRAPH = 320  # characters; no label, teaser, tag list or headline is this long
@@ -71,13 +70,21 @@ def is_teaser_like(line: str) -> bool:
 
 
 def _is_tag_list(line: str) -> bool:
-    if _SENTENCE_END.search(line) or line.count(",") + line.count("|") + line.count("·") < 2:
+    """A run of short labels joined by commas, with no sentence around them.
+
+    Table rows (cells joined by "|") and schedules are content, so only commas count,
+    and items must be short labels, not numbers or clauses.
+    """
+    if _SENTENCE_END.search(line) or line.count(",") < 2:
         return False
-    parts = [p for p in _TAG_SPLIT.split(line) if p]
-    if len(parts) < 3 or any(len(p.split()) > 6 for p in parts):
+    parts = [p.strip() for p in line.split(",")]
+    if len(parts) < 3 or not all(parts) or any(len(p.split()) > 5 or p[0].isdigit() for p in parts):
         return False
-    # Story prose lists end with "and X"; tag lists don't.
-    return not re.search(r"\b(and|or)\s+\S+\s*$", line)
+    if re.search(r"\b(and|or)\s+\S+\s*$", line):  # story prose lists end with "and X"
+        return False
+    glued = "," in line.replace(", ", "")  # "Ceasefire,Russia-Ukraine War": no space after commas
+    # Without the glued commas, demand labels only: capitalised items and no figures (schedules, scores).
+    return glued or (not any(c.isdigit() for c in line) and all(p[0].isupper() or p[0] == "#" for p in parts))
 
 
 def _is_nav_caps(line: str) -> bool:
@@ -97,7 +104,7 @@ def _line_reason(p: Paragraph, key: str, rules: BoilerplateRules) -> str | None:
         return rules.breaking_reason
     if any(rx.match(p.text) for rx in rules.footer):
         return rules.footer_reason
-    if _is_tag_list(p.text):
+    if _is_tag_list(p.text) or (low.startswith(rules.tag_prefixes) and len(p.text.split()) <= 40):
         return "tag list"
     return None
 
@@ -114,14 +121,13 @@ def _reasons(
     paragraphs: list[Paragraph], title_keys: set[str], repeated: Collection[str], repeated_reason: str
 ) -> Iterator[tuple[int, str | None]]:
     rules = load_rules()
-    seen: set[str] = set()
     title_seen = False
+    first_key = line_key(paragraphs[0].text) if paragraphs else ""
     i = 0
     while i < len(paragraphs):
         p = paragraphs[i]
-        if len(p.text) > _LONG_PARAGRAPH:  # prose: only an exact repeat can make it boilerplate
-            yield i, "repeated line" if p.text in seen else None
-            seen.add(p.text)
+        if len(p.text) > _LONG_PARAGRAPH:  # prose: no label, teaser, tag list or headline is this long
+            yield i, None
             i += 1
             continue
         key = line_key(p.text)
@@ -136,11 +142,10 @@ def _reasons(
         if reason is None and (headline_keys(p.text) & title_keys):
             reason = "repeated headline" if title_seen else "headline (kept as the title)"
             title_seen = True
-        elif reason is None and key in seen and len(key.split()) >= 2:
-            reason = "repeated line"
+        elif reason is None and key == first_key and i > 0 and len(key.split()) >= 3 and is_teaser_like(p.text):
+            reason = "repeated headline"
         elif reason is None and key in repeated:
             reason = repeated_reason
-        seen.add(key)
         yield i, reason
         i += 1
 

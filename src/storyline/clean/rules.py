@@ -30,6 +30,7 @@ class BoilerplateRules:
     comment_reason: str
     teaser_prefixes: tuple[str, ...]
     teaser_reason: str
+    tag_prefixes: tuple[str, ...]
     breaking_prefixes: tuple[str, ...]
     breaking_reason: str
     block_headings: frozenset[str]
@@ -53,6 +54,7 @@ def load_rules() -> BoilerplateRules:
         comment_reason=raw["comments"]["reason"],
         teaser_prefixes=tuple(p.lower() for p in raw["teaser_prefixes"]["prefixes"]),
         teaser_reason=raw["teaser_prefixes"]["reason"],
+        tag_prefixes=tuple(p.lower() for p in raw["tag_prefixes"]["prefixes"]),
         breaking_prefixes=tuple(p.lower() for p in raw["breaking_prefixes"]["prefixes"]),
         breaking_reason=raw["breaking_prefixes"]["reason"],
         block_headings=frozenset(line_key(x) for x in raw["block_headings"]["lines"]),

@@ -57,3 +57,10 @@ def test_settings_precedence(tmp_path) -> None:  # type: ignore[no-untyped-def]
         load_settings(env={}, cwd=tmp_path).with_overrides(colour="red")
     with pytest.raises(ConfigError, match="max_bytes"):
         load_settings(env={"STORYLINE_MAX_BYTES": "lots"}, cwd=tmp_path)
+
+
+def test_mypy_strict_is_clean_on_src() -> None:
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]

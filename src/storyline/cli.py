@@ -5,6 +5,7 @@ Data goes to stdout; progress, summaries and errors go to stderr.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -41,7 +42,7 @@ def _settings(**overrides: object) -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _connect(settings: Settings, readonly: bool = True):  # type: ignore[no-untyped-def]
+def _connect(settings: Settings, readonly: bool = True) -> sqlite3.Connection:
     try:
         return connect(settings.db, readonly=readonly)
     except StorylineError as exc:

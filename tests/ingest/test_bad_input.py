@@ -38,10 +38,11 @@ def _bad_files(folder: Path) -> dict[str, str]:
     (folder / "huge.txt").write_bytes(b"word " * 10_000_000)  # 50 MB
     (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     (folder / "nested.html").write_text("<html><body>" + "<div>" * 200_000 + "deep" + "</div>" * 10 , encoding="utf-8")
+    (folder / "truncated.html").write_text(GOOD_HTML.replace("Ferry service", "Night ferry")[: len(GOOD_HTML) // 2 + 40], encoding="utf-8")
     (folder / "boiler.txt").write_text("Trending\n\nLeave a Reply\n\nBACK TO HOMEPAGE\n", encoding="utf-8")
     (folder / "broken.json").write_text('{"title": "x", "text": ', encoding="utf-8")
     return {"empty.txt": "empty", "binary.txt": "binary", "huge.txt": "too large", "image.html": "PNG",
-            "nested.html": "", "boiler.txt": "boilerplate", "broken.json": "JSON"}
+            "nested.html": "", "truncated.html": "", "boiler.txt": "boilerplate", "broken.json": "JSON"}
 
 
 def test_bad_files_fail_clearly_and_batch_goes_on(tmp_path: Path) -> None:
@@ -58,19 +59,21 @@ def test_bad_files_fail_clearly_and_batch_goes_on(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     for name, words in expected.items():
         failing = [line for line in lines if line.startswith("failed:") and name in line]
-        if name == "nested.html":
+        if name in ("nested.html", "truncated.html"):
             # lxml may recover text from pathological nesting; it must never crash the batch.
             continue
         assert len(failing) == 1, (name, lines)
         assert words.lower() in failing[0].lower(), failing[0]
     stored = _db_rows(db)
-    assert len(stored) == 4
+    # A truncated page still has its first paragraph: lxml recovers it and it is stored.
+    assert any(source.endswith("truncated.html") for _, source in stored)
+    assert len(stored) == 5
     # The legacy-encoded and invalid-UTF-8 files are near-copies of good.txt: stored, linked, never dropped.
-    assert "ingested 3, duplicates 1" in result.stderr
+    assert "ingested 4, duplicates 1" in result.stderr
     # Running again: nothing new, nothing duplicated, still non-zero because the bad files still fail.
     again = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "-q"])
     assert again.exit_code == 1
-    assert "skipped 4" in again.stderr
+    assert "skipped 5" in again.stderr
     assert _db_rows(db) == stored
 
 

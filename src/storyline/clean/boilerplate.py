@@ -132,10 +132,10 @@ def _reasons(
             continue
         key = line_key(p.text)
         if key in rules.block_headings or key in rules.comment_headings:
-            reason = rules.comment_reason if key in rules.comment_headings else rules.block_reason
+            heading = rules.comment_reason if key in rules.comment_headings else rules.block_reason
             end = _block_end(paragraphs, i)
             for k in range(i, end):
-                yield k, f"{reason} (after “{p.text}”)" if k > i else reason
+                yield k, f"{heading} (after “{p.text}”)" if k > i else heading
             i = end
             continue
         reason = _line_reason(p, key, rules)

@@ -17,6 +17,7 @@ import re
 import zlib
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Final
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -25,7 +26,7 @@ __all__ = ["article_id", "shingles", "signature", "DuplicateIndex"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1
-_SCHEME = "affine32"  # datasketch 2.x default; stored signatures depend on it
+_SCHEME: Final = "affine32"  # datasketch 2.x default; stored signatures depend on it
 _ROLL = 1_000_003  # multiplier rolling word hashes into shingle hashes
 
 
@@ -62,7 +63,8 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations  # type: ignore[no-any-return]
+    perms: tuple[np.ndarray, np.ndarray] = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
+    return perms
 
 
 def _identity(value: int) -> int:
@@ -104,7 +106,7 @@ class DuplicateIndex:
     def find(self, sig: np.ndarray) -> tuple[str, float] | None:
         """Return the most similar indexed article at or above the threshold, with its similarity."""
         best: tuple[str, float] | None = None
-        for key in self._lsh.query(self._minhash(sig)):
+        for key in map(str, self._lsh.query(self._minhash(sig))):
             sim = float(np.mean(self._signatures[key] == sig))
             if sim >= self.threshold and (best is None or (sim, best[0]) > (best[1], key)):
                 best = (key, sim)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary"]
+__all__ = [
+    "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
+    "Span", "Mention", "Quote", "Attribution", "Actor", "TextAnnotations",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +133,85 @@ class IngestSummary:
     def ok(self) -> bool:
         """Return True when nothing failed."""
         return not self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of an article's cleaned text: the words and their character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to an actor in one article.
+
+    ``kind`` is ``name`` ("Vladimir Putin", "Putin"), ``label`` (a descriptive phrase:
+    "Russian President", "the Kremlin chief") or ``pronoun`` ("he" resolved to a speaker).
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    entity_type: str
+    """PERSON, ORG, GPE or NORP."""
+    name: str
+    """The name this mention stands for, in the article's own words ("Vladimir Putin")."""
+    evidence: str = ""
+    """For labels and pronouns: the rule that tied it to ``name``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Something an article reports someone as saying, directly (in quote marks) or indirectly."""
+
+    text: str
+    start: int
+    end: int
+    direct: bool
+    speaker: Span | None = None
+    """The words naming the speaker in the text ("Putin", "he", "another senior Russian source")."""
+    speaker_name: str | None = None
+    """The speaker resolved to a name, when the text allows (pronouns resolved to an earlier name)."""
+    cue: Span | None = None
+    """The reporting verb or phrase ("said", "told reporters", "according to")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Where a piece of reported information came from, through whom.
+
+    ``via`` lists the intermediaries from nearest to farthest (the outlet the article
+    cites, then the outlet that one cites); ``source`` is the ultimate source.
+    """
+
+    content: Span
+    source: Span | None
+    source_kind: str
+    """person, organisation, outlet, anonymous, document or unknown."""
+    count: int | None = None
+    """How many sources, when the text says ("four sources" -> 4)."""
+    cue: Span | None = None
+    via: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A corpus-level actor: every name variant that refers to one person or organisation."""
+
+    id: str
+    name: str
+    type: str
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnnotations:
+    """Everything the annotation stage finds in one text."""
+
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    attributions: tuple[Attribution, ...] = ()

@@ -1,0 +1,138 @@
+"""Direct and indirect quotes, with their speakers and cue verbs.
+
+Direct quotes, from the quote marks (:mod:`.quotemarks`):
+1. a reporting verb outside the marks in the sentence that holds the quote, nearest
+   first ("“...,” Putin said", "said Putin", "He told state TV: “...”");
+2. else the sentence before, when it ends with a colon or a reporting verb;
+3. else the speaker of the quote just before in the same or previous paragraph
+   ("“...,” Putin said. “By the way, ...”"): a continuation.
+Short quoted phrases with no speaker are scare quotes or titles, not quotes.
+
+Indirect quotes, from the parse: a reporting verb governing a clause
+("Lonechild said she started ...", "..., the sources said") outside any direct
+quote; and "according to X, ...".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from ..models import Quote
+from ..models import Span as TextSpan
+from .lexicon import load_lexicon
+from .quotemarks import QuotedSpan, find_quoted_spans
+from .speakers import resolve_speaker, speaker_phrase, subject_of
+
+__all__ = ["find_quotes", "is_reporting_verb"]
+
+_MIN_UNATTRIBUTED_WORDS = 6
+
+
+def is_reporting_verb(token: Token) -> bool:
+    """Return True for a verb that introduces speech ("said", "told", "warned")."""
+    return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in load_lexicon().reporting_verbs
+
+
+def _inside(token: Token, spans: list[QuotedSpan]) -> bool:
+    return any(s.start <= token.idx < s.end for s in spans)
+
+
+def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, len(text) if right < 0 else right
+
+
+def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | None:
+    """Steps 1 and 2: the nearest reporting verb outside quotes around the quoted span, same paragraph."""
+    first = doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
+    if first is None or len(first) == 0:
+        return None
+    left, right = _paragraph_bounds(doc.text, span.start, span.end)
+    sents = {first[0].sent.start, first[-1].sent.start}
+
+    def usable(t: Token) -> bool:
+        return left <= t.idx < right and is_reporting_verb(t) and not _inside(t, spans)
+
+    if doc.text[left:span.start].rstrip().endswith(":"):  # "He told state TV: “...”"
+        before = [t for t in doc if usable(t) and t.idx < span.start]
+        if before:
+            return before[-1]
+    candidates = [t for t in doc if t.sent.start in sents and usable(t)]
+    if not candidates:
+        previous = _previous_sentence(doc, first[0].sent)
+        if previous is not None and previous.text.rstrip().endswith((":", ",")):
+            candidates = [t for t in previous if usable(t)]
+    with_subject = [t for t in candidates if (h := subject_of(t)) is not None and not _inside(h, spans)]
+    pool = with_subject or candidates
+    return min(pool, key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start))) if pool else None
+
+
+def _previous_sentence(doc: Doc, sent: Span) -> Span | None:
+    return doc[sent.start - 1].sent if sent.start > 0 else None
+
+
+def _quote_from_cue(doc: Doc, span: QuotedSpan, cue: Token | None) -> Quote:
+    text = doc.text[span.inner_start:span.inner_end]
+    if cue is None:
+        return Quote(text, span.inner_start, span.inner_end, True)
+    cue_span = TextSpan(cue.text, cue.idx, cue.idx + len(cue.text))
+    head = subject_of(cue)
+    if head is None:
+        return Quote(text, span.inner_start, span.inner_end, True, cue=cue_span)
+    words, name = resolve_speaker(head, speaker_phrase(head))
+    return Quote(text, span.inner_start, span.inner_end, True, speaker=words, speaker_name=name, cue=cue_span)
+
+
+def _direct_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
+    previous: Quote | None = None
+    for span in spans:
+        quote = _quote_from_cue(doc, span, _cue_near(doc, span, spans))
+        if quote.speaker is None and previous is not None and previous.speaker is not None and _continues(doc, previous, span):
+            quote = Quote(quote.text, quote.start, quote.end, True, previous.speaker, previous.speaker_name, previous.cue)
+        if quote.speaker is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
+            continue  # a scare quote or a title, not a quotation
+        previous = quote
+        yield quote
+
+
+def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
+    """Step 3: only a short gap, within one paragraph or into the next, separates the two quotes."""
+    gap = doc.text[previous.end : span.start]
+    return gap.count("\n") <= 2 and len(gap.split()) <= 12
+
+
+def _clause_span(clause: Token) -> tuple[int, int]:
+    tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause and t.lower_ in {"that", "whether", "if"})]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    if not tokens:
+        return clause.idx, clause.idx
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
+    for verb in doc:
+        if not is_reporting_verb(verb) or _inside(verb, spans):
+            continue
+        clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}), None)
+        head = subject_of(verb)
+        if clause is None or head is None:
+            continue
+        start, end = _clause_span(clause)
+        if end - start < 8 or any(s.start < end and start < s.end for s in spans):
+            continue  # the clause is (part of) a direct quote, found above
+        words, name = resolve_speaker(head, speaker_phrase(head))
+        cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
+        yield Quote(doc.text[start:end], start, end, False, speaker=words, speaker_name=name, cue=cue)
+
+
+def find_quotes(doc: Doc) -> Iterator[Quote]:
+    """Yield every direct and indirect quote in a parsed text, in order of position."""
+    spans = find_quoted_spans(doc.text)
+    quotes = list(_direct_quotes(doc, spans)) + list(_indirect_quotes(doc, spans))
+    yield from sorted(quotes, key=lambda q: q.start)

@@ -193,11 +193,10 @@ def score_polnear(article: Article, preds: list[Item], result: Result) -> None:
     result.add(result.prf, "  direct content @0.3", counts(pairs, gold, preds, lambda i: i.direct))
     result.add(result.prf, "  direct content exact", counts(exact, gold, preds, lambda i: i.direct))
     for role in ("source", "cue"):
-        g_roles, p_roles = _distinct(gold, role), _distinct(preds, role)
-        result.add(result.prf, f"{role} @0.3", counts(match(
-            [i.content for i in g_roles], [i.content for i in p_roles], overlap_ratio, 0.3), g_roles, p_roles))
-        result.add(result.prf, f"{role} exact", counts(match(
-            [i.content for i in g_roles], [i.content for i in p_roles], exact_score(text), 0.5), g_roles, p_roles))
+        g_role, p_role = _distinct(gold, role), _distinct(preds, role)
+        g_spans, p_spans = [i.content for i in g_role], [i.content for i in p_role]
+        result.add(result.prf, f"{role} @0.3", counts(match(g_spans, p_spans, overlap_ratio, 0.3), g_role, p_role))
+        result.add(result.prf, f"{role} exact", counts(match(g_spans, p_spans, exact_score(text), 0.5), g_role, p_role))
     relations = match(gold, preds, relation_score, 0.3)
     result.add(result.prf, "relation (content @0.3 + source)", counts(relations, gold, preds))
     result.add(result.acc, "source span on matched content @0.3", accuracy(pairs, gold, preds, _source_ok))
@@ -278,15 +277,19 @@ def table(title: str, result: Result, draws: int) -> dict[str, object]:
     rows: dict[str, object] = {}
     for name, per_doc in result.prf.items():
         m = summarise(per_doc) | {"f1_std": bootstrap_std(per_doc, "f1", draws)}
-        rows[name.strip()] = m
+        rows[name.strip()] = _rounded(m)
         f1 = f"{m['f1']:.3f} ± {m['f1_std']:.3f}"
         print(f"{name:<40}{m['precision']:>10.3f}{m['recall']:>9.3f}{f1:>16}{m['gold']:>7}{m['predicted']:>7}{m['matched']:>7}")
     print(f"\n{'accuracy on matched items':<40}{'accuracy':>10}{'std':>9}{'right':>8}{'of':>7}")
     for name, per_doc in result.acc.items():
         m, std = summarise(per_doc), bootstrap_std(per_doc, "precision", draws)
-        rows[name] = {"accuracy": m["precision"], "std": std, "right": m["matched"], "matched": m["predicted"]}
+        rows[name] = _rounded({"accuracy": m["precision"], "std": std, "right": m["matched"], "matched": m["predicted"]})
         print(f"{name:<40}{m['precision']:>10.3f}{std:>9.3f}{m['matched']:>8}{m['predicted']:>7}")
     return {"failures": result.failures, "seconds": round(result.seconds, 2), "rows": rows}
+
+
+def _rounded(numbers: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in numbers.items()}
 
 
 def show_errors(articles: Sequence[Article], result: Result, k: int) -> None:

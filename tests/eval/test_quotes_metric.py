@@ -122,3 +122,16 @@ def test_predicted_items_dedupe_content_and_keep_quotes_first() -> None:
     assert [(i.content.start if i.content else -1, i.speaker_name, i.cue_text, i.direct) for i in items] == [
         (16, "Jane Doe", "said", True), (64, "Critics", "said", False)]
     assert len(quotes_data.predicted_items(found, TEXT, with_attributions=False)) == 1
+
+
+def test_scoring_gold_against_itself_is_perfect_and_unlocated_gold_counts_as_missed() -> None:
+    said = Item(region(15, 45), region(0, 9), region(10, 14), True, "Jane Doe", "The mayor", "said")
+    reported = Item(region(59, 80), region(46, 53), region(54, 58), False, "Critics", "Critics", "said")
+    lost = Item(None, None, None, False, "Critics", "Critics", "said")
+    article = quotes_data.Article("doc", TEXT, (said, reported, lost))
+    result = ev.Result()
+    ev.score_ggt(article, [said, reported], result)
+    scores = ev.summarise(result.prf["quote @0.3"])
+    assert (scores["precision"], scores["recall"]) == pytest.approx((1.0, 2 / 3))
+    assert all(ev.summarise(rows)["precision"] == 1.0 for rows in result.acc.values())
+    assert [g.content for _, g, _ in result.errors["missed"]] == [None]

@@ -25,6 +25,9 @@ class Lexicon:
     outlet_words: frozenset[str]
     agencies: frozenset[str]
     outlet_back_references: frozenset[str]
+    role_nouns: frozenset[str]
+    affiliations: dict[str, str]
+    """word -> affiliation key ("kremlin" -> "russia")."""
 
     @property
     def reporting_verbs(self) -> frozenset[str]:
@@ -49,4 +52,6 @@ def load_lexicon() -> Lexicon:
         outlet_words=frozenset(raw["outlets"]["name_words"]),
         agencies=frozenset(raw["outlets"]["agencies"]),
         outlet_back_references=frozenset(raw["outlets"]["back_references"]),
+        role_nouns=frozenset(raw["roles"]["nouns"]),
+        affiliations={word: key for key, words in raw["affiliations"].items() for word in words},
     )

@@ -28,9 +28,10 @@ def subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl":
-                return verb.head
+                near = [e for e in verb.doc.ents if e.end <= child.i and child.i - e.end <= 3]
+                return near[-1].root if near else verb.head
             return child
-    if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head is not verb:
+    if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
         return subject_of(verb.head)  # "Zelensky made the remarks ..., telling the tabloid ..."
     if verb.lemma_.lower() in _ADDRESSEE_VERBS:
         return None  # "told reporters": the object is who was told, not who spoke

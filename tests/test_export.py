@@ -23,13 +23,27 @@ ARTICLE = (
 
 def _documented_article_fields() -> list[str]:
     text = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
-    section = text.split("### Article fields", 1)[1]
+    section = text.split("### Article fields", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
 
 
 def test_schema_doc_lists_every_exported_article_field() -> None:
     record = article_record(Article(id="x", source="s", text="t", raw_text="t"))
     assert _documented_article_fields() == list(record)
+
+
+def _documented_fields(section: str) -> list[str]:
+    text = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
+    part = text.split(f"### `{section}` fields", 1)[1].split("###", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", part, flags=re.M)
+
+
+def test_schema_doc_lists_every_annotation_field(tmp_path: Path) -> None:
+    db = _ingested(tmp_path)
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", db]).stdout)
+    for section in ("actors", "mentions", "quotes", "attributions"):
+        assert doc[section], section
+        assert _documented_fields(section) == list(doc[section][0]), section
 
 
 def _ingested(tmp_path: Path) -> str:
@@ -56,7 +70,9 @@ def test_json_export(tmp_path: Path) -> None:
 def test_jsonl_and_csv_exports(tmp_path: Path) -> None:
     db = _ingested(tmp_path)
     lines = CliRunner().invoke(app, ["export", "--db", db, "-f", "jsonl"]).stdout.splitlines()
-    assert [json.loads(line)["type"] for line in lines] == ["article"]
+    types = [json.loads(line)["record"] for line in lines]
+    assert types[0] == "article" and types.count("article") == 1
+    assert set(types) <= {"article", "actor", "mention", "quote", "attribution"}
     out = tmp_path / "a.csv"
     assert CliRunner().invoke(app, ["export", "--db", db, "-f", "csv", "-o", str(out)]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))

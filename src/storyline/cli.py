@@ -15,13 +15,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.tree import Tree
 
 from .errors import StorylineError
 from .export import FORMATS, write_export
 from .ingest.files import iter_folder
 from .ingest.sources import is_url
 from .models import Article, IngestSummary
-from .runner import ingest as run_ingest
+from .runner import annotate_pending, ingest as run_ingest
+from .store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from .settings import Settings, load_settings
 from .store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
 from .store.schema import connect
@@ -198,6 +200,106 @@ def export(
         err.print(f"exported {n} article(s) to {escape(str(output))}")
     else:
         write_export(conn, format, sys.stdout)
+
+
+@app.command()
+def annotate(
+    db: DbOption = None,
+    again: Annotated[bool, typer.Option("--all", help="Annotate every article again, not only new ones.")] = False,
+) -> None:
+    """Find actors, labels, quotes and attribution chains in stored articles (ingest does this too).
+
+    Example: storyline annotate --db story.db
+    """
+    settings = _settings(db=db)
+    conn = _connect(settings, readonly=False)
+    if again:
+        conn.execute("DELETE FROM annotated")
+        conn.commit()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("annotating")
+        n = annotate_pending(conn, settings, progress=lambda outcome, source: bar.update(task, description=f"annotated {source}"))
+    err.print(f"annotated {n} article(s) with {escape(settings.spacy_model)}")
+
+
+@app.command()
+def actors(
+    db: DbOption = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="Only PERSON, ORG, GPE or NORP.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+) -> None:
+    """List actors, most mentioned first, with their spelling variants and the labels outlets use.
+
+    Example: storyline actors --type PERSON --limit 20
+    """
+    conn = _connect(_settings(db=db))
+    table = Table(box=None, header_style="bold")
+    for name in ("actor", "type", "mentions", "articles", "variants", "labels"):
+        table.add_column(name, overflow="fold")
+    for row in actor_summaries(conn, kind=type.upper() if type else None, limit=limit):
+        table.add_row(escape(row.name), row.type, str(row.mentions), str(row.articles),
+                      escape(" / ".join(row.variants)), escape("; ".join(row.labels[:6])))
+    out.print(table)
+
+
+@app.command()
+def quotes(
+    db: DbOption = None,
+    speaker: Annotated[Optional[str], typer.Option(help="Only speakers whose name or words contain this.")] = None,
+    article: Annotated[Optional[str], typer.Option(help="Only this article (id or prefix).")] = None,
+) -> None:
+    """List quotes with speaker, cue verb, and whether they are direct or indirect.
+
+    Example: storyline quotes --speaker Putin
+    """
+    conn = _connect(_settings(db=db))
+    n = 0
+    for q in iter_quotes(conn, article_id=article, speaker=speaker):
+        n += 1
+        who = q.quote.speaker_name or (q.quote.speaker.text if q.quote.speaker else "unknown speaker")
+        mark = "“”" if q.quote.direct else "~"
+        out.print(f"[bold]{escape(who)}[/] [dim]{escape(q.quote.cue.text if q.quote.cue else '-')} {mark} {q.id}[/]")
+        out.print(f"    {escape(q.quote.text)}")
+    err.print(f"{n} quote(s); “” direct, ~ indirect")
+
+
+@app.command()
+def sources(
+    article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+    db: DbOption = None,
+) -> None:
+    """Show an article's attribution chains as a tree: outlet, then each source down to the origin.
+
+    Example: storyline sources 31cd5619
+    """
+    conn = _connect(_settings(db=db))
+    article = load_article(conn, article_id)
+    if article is None:
+        err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
+        raise typer.Exit(1)
+    out.print(_source_tree(article, list(iter_attributions(conn, article.id))))
+
+
+def _source_tree(article: Article, atts: list[StoredAttribution]) -> Tree:
+    """The outlet at the root; under it each cited outlet, then the ultimate sources and what they said."""
+    root = Tree(f"[bold]{escape(article.outlet or 'unknown outlet')}[/] — {escape(article.title or article.id)}")
+    branches: dict[tuple[str, ...], Tree] = {}
+    for stored in atts:
+        att = stored.attribution
+        node = root
+        path: tuple[str, ...] = ()
+        chain = att.via + ((att.source,) if att.source_kind == "outlet" and att.source else ())
+        for via in chain:
+            path += (via.text,)
+            if path not in branches:
+                branches[path] = node.add(f"[cyan]{escape(via.text)}[/] [dim](outlet)[/]")
+            node = branches[path]
+        count = f", {att.count}" if att.count else ""
+        source = att.source.text if att.source else "unknown source"
+        leaf = node if att.source_kind == "outlet" else node.add(f"[bold]{escape(source)}[/] [dim]({att.source_kind}{count})[/]")
+        content = att.content.text if len(att.content.text) < 160 else att.content.text[:157] + "…"
+        leaf.add(f"[dim]{escape(att.cue.text if att.cue else '')}[/] {escape(content)}")
+    return root
 
 
 def main() -> None:

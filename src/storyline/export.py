@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .models import Article
+from .store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
 from .store.schema import SCHEMA_VERSION
 
-__all__ = ["FORMATS", "article_record", "export_document", "write_export"]
+__all__ = ["FORMATS", "article_record", "annotation_sections", "export_document", "write_export"]
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_COLUMNS = (
@@ -53,17 +54,53 @@ def _evidence(e: Any) -> dict[str, Any]:
     return {"field": e.field, "value": e.value, "method": e.method, "text": e.text, "start": e.start, "end": e.end}
 
 
+def _span(s: Any) -> dict[str, Any] | None:
+    return {"text": s.text, "start": s.start, "end": s.end} if s is not None else None
+
+
+def annotation_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Return the ``actors``, ``mentions``, ``quotes`` and ``attributions`` sections."""
+    return {
+        "actors": [{"id": a.id, "name": a.name, "type": a.type, "variants": list(a.variants)} for a in load_actors(conn)],
+        "mentions": [
+            {"actor_id": m.actor_id, "article_id": m.article_id, "text": m.mention.text, "start": m.mention.start,
+             "end": m.mention.end, "kind": m.mention.kind, "name": m.mention.name, "evidence": m.mention.evidence}
+            for m in iter_mentions(conn)
+        ],
+        "quotes": [
+            {"id": q.id, "article_id": q.article_id, "text": q.quote.text, "speaker": q.quote.speaker.text if q.quote.speaker else None,
+             "speaker_name": q.quote.speaker_name, "speaker_actor_id": q.speaker_actor_id,
+             "cue": q.quote.cue.text if q.quote.cue else None, "direct": q.quote.direct, "start": q.quote.start, "end": q.quote.end,
+             "speaker_span": _span(q.quote.speaker), "cue_span": _span(q.quote.cue)}
+            for q in iter_quotes(conn)
+        ],
+        "attributions": [
+            {"id": a.id, "article_id": a.article_id, "content": a.attribution.content.text,
+             "source": a.attribution.source.text if a.attribution.source else None, "source_kind": a.attribution.source_kind,
+             "count": a.attribution.count, "via": [v.text for v in a.attribution.via],
+             "start": a.attribution.content.start, "end": a.attribution.content.end,
+             "source_span": _span(a.attribution.source), "cue": a.attribution.cue.text if a.attribution.cue else None,
+             "via_spans": [_span(v) for v in a.attribution.via]}
+            for a in iter_attributions(conn)
+        ],
+    }
+
+
 def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
     """Return the whole store as one JSON-ready document."""
     return {
         "storyline_schema": SCHEMA_VERSION,
         "articles": [article_record(a) for a in iter_articles(conn)],
+        **annotation_sections(conn),
     }
 
 
 def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
     for article in iter_articles(conn):
-        yield json.dumps({"type": "article", **article_record(article)}, ensure_ascii=False)
+        yield json.dumps({"record": "article", **article_record(article)}, ensure_ascii=False)
+    for section, records in annotation_sections(conn).items():
+        for record in records:
+            yield json.dumps({"record": section.rstrip("s"), **record}, ensure_ascii=False)
 
 
 def write_export(conn: sqlite3.Connection, fmt: str, out: TextIO) -> int:
@@ -77,7 +114,7 @@ def write_export(conn: sqlite3.Connection, fmt: str, out: TextIO) -> int:
         n = 0
         for line in _jsonl(conn):
             out.write(line + "\n")
-            n += 1
+            n += line.startswith('{"record": "article"')
         return n
     if fmt == "csv":
         return _csv(conn, out)

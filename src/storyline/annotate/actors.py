@@ -9,6 +9,8 @@ grouping (spelling variants across articles) is :mod:`storyline.annotate.registr
 from __future__ import annotations
 
 import re
+from collections import Counter
+from difflib import SequenceMatcher
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span
@@ -20,14 +22,16 @@ __all__ = ["ACTOR_TYPES", "clean_name", "name_mentions", "canonical_names"]
 
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _POSSESSIVE = re.compile(r"[’']s?$")
+_LEADING = frozenset({"the", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx", "prof"})
 
 
 def clean_name(text: str) -> str:
-    """Return a name without a leading "the", a possessive ending or surrounding punctuation."""
+    """Return a name without a leading "the" or honorific, a possessive ending or surrounding punctuation."""
     text = _POSSESSIVE.sub("", text.strip(" \t\n.,;:“”\"'‘’()"))
-    if text.lower().startswith("the "):
-        text = text[4:]
-    return " ".join(text.split())
+    words = text.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _LEADING:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _entity_span(ent: Span) -> tuple[int, int, str]:
@@ -50,21 +54,48 @@ def canonical_names(doc: Doc) -> dict[str, str]:
     for name in people:
         parts = name.split()
         fuller = next((p for p in people if len(p.split()) > len(parts) and p.split()[-len(parts):] == parts), None)
+        if fuller is None and len(parts) == 1:  # a misspelt surname: "Zelenky" for "Volodymyr Zelensky"
+            fuller = next((p for p in people if len(p.split()) > 1 and _near(p.split()[-1], name)), None)
         out[name] = fuller or name
     return out
+
+
+def _near(a: str, b: str) -> bool:
+    return a[:1].lower() == b[:1].lower() and SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.85
+
+
+def _majority_types(doc: Doc) -> dict[str, str]:
+    """The type each name gets most often in the article (the small model wavers: "Carvenne")."""
+    votes: dict[str, Counter[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ in ACTOR_TYPES:
+            votes.setdefault(clean_name(ent.text), Counter())[ent.label_] += 1
+    return {name: max(c, key=lambda k: (c[k], k != "PERSON")) for name, c in votes.items()}
+
+
+def _trimmed(ent: Span) -> Span:
+    """Drop a leading verb the model swept into a name ("Addressing G20", "Follow Halmyra")."""
+    start = ent.start
+    while start < ent.end - 1 and ent.doc[start].tag_.startswith("VB"):
+        start += 1
+    return ent.doc[start : ent.end]
 
 
 def name_mentions(doc: Doc) -> Iterator[Mention]:
     """Yield a ``name`` mention for every actor entity in ``doc``."""
     names = canonical_names(doc)
-    for ent in doc.ents:
-        if ent.label_ not in ACTOR_TYPES:
+    types = _majority_types(doc)
+    for whole in doc.ents:
+        if whole.label_ not in ACTOR_TYPES:
             continue
+        ent = _trimmed(whole)
+        if ent.start != whole.start and whole.label_ == "PERSON":
+            continue  # "Addressing G20" is not a person
         start, end, text = _entity_span(ent)
         name = clean_name(text)
         if not name or not any(ch.isalpha() for ch in name):
             continue
-        label = _corrected_type(ent.label_, name)
+        label = _corrected_type(types.get(name, whole.label_), name)
         full = names.get(name, name) if label == "PERSON" else name
         yield Mention(text, start, end, "name", label, full)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import Article, Evidence, Removal
+from .annotations import clear_annotations
 
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
@@ -124,6 +125,7 @@ def update_cleaning(conn: sqlite3.Connection, article: Article) -> None:
     """Replace an article's cleaned text, removals and evidence (after a corpus-level cleaning pass)."""
     with conn:
         conn.execute("UPDATE articles SET text = ? WHERE id = ?", (article.text, article.id))
+        clear_annotations(conn, article.id)  # offsets changed: annotate again
         conn.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
         conn.execute("DELETE FROM evidence WHERE article_id = ?", (article.id,))
         _write_children(conn, article)

@@ -96,4 +96,67 @@ CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,                 -- "person:vladimir-putin": type and the first spelling seen
+    name TEXT NOT NULL,                  -- the fullest form seen
+    type TEXT NOT NULL                   -- PERSON, ORG, GPE or NORP
+);
+CREATE TABLE actor_variants (
+    actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+    variant TEXT NOT NULL,
+    PRIMARY KEY (actor_id, variant)
+);
+
+CREATE TABLE annotated (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    annotated_at TEXT NOT NULL
+);
+
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    actor_id TEXT REFERENCES actors(id),
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    kind TEXT NOT NULL,                  -- name, label or pronoun
+    entity_type TEXT NOT NULL,
+    name TEXT NOT NULL,                  -- the name it stands for, in the article's words
+    evidence TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (article_id, seq)
+);
+CREATE INDEX mentions_actor ON mentions(actor_id);
+
+CREATE TABLE quotes (
+    id TEXT PRIMARY KEY,                 -- article id + ":q" + number
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    direct INTEGER NOT NULL,
+    speaker TEXT, speaker_start INTEGER, speaker_end INTEGER,
+    speaker_name TEXT,
+    speaker_actor_id TEXT REFERENCES actors(id),
+    cue TEXT, cue_start INTEGER, cue_end INTEGER
+);
+CREATE INDEX quotes_article ON quotes(article_id);
+CREATE INDEX quotes_speaker ON quotes(speaker_actor_id);
+
+CREATE TABLE attributions (
+    id TEXT PRIMARY KEY,                 -- article id + ":a" + number
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    content TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    source TEXT, source_start INTEGER, source_end INTEGER,
+    source_kind TEXT NOT NULL,           -- person, organisation, outlet, anonymous, document, unknown
+    count INTEGER,
+    cue TEXT, cue_start INTEGER, cue_end INTEGER,
+    via TEXT NOT NULL DEFAULT '[]'       -- JSON list of {text, start, end}, nearest outlet first
+);
+CREATE INDEX attributions_article ON attributions(article_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)

@@ -1,0 +1,102 @@
+"""Corpus-level actors: one actor for every spelling of one name, across articles.
+
+Names are compared in a folded form (case, accents and punctuation removed).
+A person's name joins an existing actor when, first that applies:
+1. the folded name is the actor's name or one of its variants;
+2. the surnames are near-identical (difflib ratio >= 0.85: "Zelensky", "Zelenskyy",
+   "Zelenskiy", "Zelenky") and the first names agree (equal, near-identical or same
+   initial) or one side has none;
+otherwise it is a new actor. Organisations and places match on the folded name only.
+Incremental: adding a name never reorders or renames existing actors' ids.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from ..models import Actor
+
+__all__ = ["fold", "ActorRegistry"]
+
+_SURNAME_RATIO = 0.85
+_FIRST_NAME_RATIO = 0.8
+
+
+def fold(name: str) -> str:
+    """Return the comparison form of a name: lower case, no accents, letters and spaces only."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _similar(a: str, b: str, ratio: float) -> bool:
+    return a == b or (a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= ratio)
+
+
+def _same_person(a: str, b: str) -> bool:
+    pa, pb = a.split(), b.split()
+    if not pa or not pb or not _similar(pa[-1], pb[-1], _SURNAME_RATIO):
+        return False
+    if len(pa) == 1 or len(pb) == 1:
+        return True
+    return _similar(pa[0], pb[0], _FIRST_NAME_RATIO) or (pa[0][:1] == pb[0][:1] and min(len(pa[0]), len(pb[0])) <= 2)
+
+
+def _slug(kind: str, name: str) -> str:
+    return f"{kind.lower()}:{fold(name).replace(' ', '-') or 'unnamed'}"
+
+
+class ActorRegistry:
+    """The actors of a corpus, growing one name at a time."""
+
+    def __init__(self, actors: Iterable[Actor] = ()) -> None:
+        """Start from already stored actors."""
+        self._actors: dict[str, Actor] = {}
+        self._by_key: dict[tuple[str, str], str] = {}
+        self.changed: set[str] = set()
+        for actor in actors:
+            self._remember(actor)
+
+    def _remember(self, actor: Actor) -> None:
+        self._actors[actor.id] = actor
+        for variant in (actor.name, *actor.variants):
+            self._by_key.setdefault((actor.type, fold(variant)), actor.id)
+
+    @property
+    def actors(self) -> list[Actor]:
+        """Every actor, in the order first seen."""
+        return list(self._actors.values())
+
+    def resolve(self, name: str, kind: str) -> Actor:
+        """Return the actor ``name`` refers to, creating or extending one as needed."""
+        key = fold(name)
+        found = self._by_key.get((kind, key))
+        if found is None and kind == "PERSON":
+            found = next((a.id for a in self._actors.values() if a.type == kind and _same_person(key, fold(a.name))), None)
+        if found is None:
+            actor = Actor(self._new_id(kind, name), name, kind, (name,))
+            self._remember(actor)
+            self.changed.add(actor.id)
+            return actor
+        return self._add_variant(self._actors[found], name)
+
+    def _new_id(self, kind: str, name: str) -> str:
+        base = _slug(kind, name)
+        candidate, n = base, 2
+        while candidate in self._actors:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def _add_variant(self, actor: Actor, name: str) -> Actor:
+        if name in actor.variants:
+            return actor
+        # The fullest form names the actor: "Vladimir Putin" rather than "Putin".
+        better = len(name.split()) > len(actor.name.split())
+        updated = replace(actor, name=name if better else actor.name, variants=actor.variants + (name,))
+        self._remember(updated)
+        self.changed.add(actor.id)
+        return updated

@@ -1,0 +1,166 @@
+"""Actors, mentions, quotes and attributions: save and load. All their SQL lives here."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
+
+__all__ = [
+    "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
+    "load_actors", "save_actors", "unannotated_articles", "save_annotations", "clear_annotations",
+    "iter_mentions", "iter_quotes", "iter_attributions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMention:
+    """A mention with its article and corpus actor."""
+
+    article_id: str
+    actor_id: str | None
+    mention: Mention
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A quote with its id, article and the speaker's corpus actor."""
+
+    id: str
+    article_id: str
+    speaker_actor_id: str | None
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttribution:
+    """An attribution with its id and article."""
+
+    id: str
+    article_id: str
+    attribution: Attribution
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSummary:
+    """One row of ``storyline actors``."""
+
+    id: str
+    name: str
+    type: str
+    mentions: int
+    articles: int
+    variants: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def actor_summaries(conn: sqlite3.Connection, *, kind: str | None = None, limit: int = 50) -> list[ActorSummary]:
+    """Return actors with their mention and article counts and distinct labels, most mentioned first."""
+    rows = conn.execute(
+        "SELECT a.id, a.name, a.type, COUNT(m.article_id), COUNT(DISTINCT m.article_id) FROM actors a"
+        " LEFT JOIN mentions m ON m.actor_id = a.id" + (" WHERE a.type = ?" if kind else "") +
+        " GROUP BY a.id ORDER BY COUNT(m.article_id) DESC, a.rowid LIMIT ?",
+        ((kind,) if kind else ()) + (limit,),
+    ).fetchall()
+    out = []
+    for r in rows:
+        variants = tuple(v for (v,) in conn.execute("SELECT variant FROM actor_variants WHERE actor_id = ? ORDER BY rowid", (r[0],)))
+        labels = tuple(t for (t,) in conn.execute(
+            "SELECT text FROM mentions WHERE actor_id = ? AND kind = 'label' GROUP BY lower(text) ORDER BY COUNT(*) DESC", (r[0],)))
+        out.append(ActorSummary(r[0], r[1], r[2], r[3], r[4], variants, labels))
+    return out
+
+
+def load_actors(conn: sqlite3.Connection) -> list[Actor]:
+    """Return every stored actor with its variants, in the order first stored."""
+    variants: dict[str, list[str]] = {}
+    for actor_id, variant in conn.execute("SELECT actor_id, variant FROM actor_variants ORDER BY rowid"):
+        variants.setdefault(actor_id, []).append(variant)
+    return [Actor(r[0], r[1], r[2], tuple(variants.get(r[0], ()))) for r in conn.execute("SELECT id, name, type FROM actors ORDER BY rowid")]
+
+
+def save_actors(conn: sqlite3.Connection, actors: Iterable[Actor]) -> None:
+    """Insert or update actors and their variants (no commit)."""
+    for a in actors:
+        conn.execute("INSERT INTO actors (id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name", (a.id, a.name, a.type))
+        conn.executemany("INSERT OR IGNORE INTO actor_variants (actor_id, variant) VALUES (?, ?)", ((a.id, v) for v in a.variants))
+
+
+def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[tuple[str, str]]:
+    """Return (id, text) of the articles not yet annotated with ``model``, in ingest order."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT a.id, a.text FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
+        " WHERE n.article_id IS NULL ORDER BY a.rowid", (model,))]
+
+
+def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:
+    """Forget an article's annotations (its text changed); no commit."""
+    for table in ("mentions", "quotes", "attributions", "annotated"):
+        conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 - fixed table names
+
+
+def _span(s: Span | None) -> tuple[str | None, int | None, int | None]:
+    return (s.text, s.start, s.end) if s else (None, None, None)
+
+
+def save_annotations(
+    conn: sqlite3.Connection, article_id: str, ann: TextAnnotations, actor_ids: dict[str, str], model: str, when: str
+) -> None:
+    """Replace an article's annotations (no commit). ``actor_ids`` maps mention names to actor ids."""
+    clear_annotations(conn, article_id)
+    conn.executemany(
+        'INSERT INTO mentions (article_id, seq, actor_id, text, start, "end", kind, entity_type, name, evidence) VALUES (?,?,?,?,?,?,?,?,?,?)',
+        ((article_id, i, actor_ids.get(m.name), m.text, m.start, m.end, m.kind, m.entity_type, m.name, m.evidence) for i, m in enumerate(ann.mentions)),
+    )
+    conn.executemany(
+        'INSERT INTO quotes VALUES (' + ','.join('?' * 14) + ')',
+        ((f"{article_id}:q{i}", article_id, q.text, q.start, q.end, int(q.direct), *_span(q.speaker), q.speaker_name,
+          actor_ids.get(q.speaker_name or ""), *_span(q.cue)) for i, q in enumerate(ann.quotes)),
+    )
+    conn.executemany(
+        'INSERT INTO attributions VALUES (' + ','.join('?' * 14) + ')',
+        ((f"{article_id}:a{i}", article_id, a.content.text, a.content.start, a.content.end, *_span(a.source), a.source_kind,
+          a.count, *_span(a.cue), json.dumps([{"text": v.text, "start": v.start, "end": v.end} for v in a.via], ensure_ascii=False))
+         for i, a in enumerate(ann.attributions)),
+    )
+    conn.execute("INSERT INTO annotated VALUES (?, ?, ?)", (article_id, model, when))
+
+
+def _opt_span(text: str | None, start: int | None, end: int | None) -> Span | None:
+    return Span(text, start, end) if text is not None and start is not None and end is not None else None
+
+
+def iter_mentions(conn: sqlite3.Connection, article_id: str | None = None) -> Iterator[StoredMention]:
+    """Yield stored mentions, by article and position."""
+    where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
+    for r in conn.execute('SELECT article_id, actor_id, text, start, "end", kind, entity_type, name, evidence FROM mentions' + where + " ORDER BY article_id, seq", params):
+        yield StoredMention(r[0], r[1], Mention(r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
+
+
+def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, speaker: str | None = None) -> Iterator[StoredQuote]:
+    """Yield stored quotes, optionally of one article or of speakers whose name or words contain ``speaker``."""
+    sql = "SELECT q.* FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_actor_id WHERE 1 = 1"
+    params: list[object] = []
+    if article_id:
+        sql += " AND (q.article_id = ? OR q.article_id LIKE ?)"
+        params += [article_id, article_id + "%"]
+    if speaker:
+        sql += " AND (q.speaker_name LIKE ? OR a.name LIKE ? OR q.speaker_actor_id IN (SELECT actor_id FROM actor_variants WHERE variant LIKE ?))"
+        params += [f"%{speaker}%"] * 3
+    for r in conn.execute(sql + " ORDER BY q.article_id, q.start", params):
+        quote = Quote(r["text"], r["start"], r["end"], bool(r["direct"]), _opt_span(r["speaker"], r["speaker_start"], r["speaker_end"]),
+                      r["speaker_name"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]))
+        yield StoredQuote(r["id"], r["article_id"], r["speaker_actor_id"], quote)
+
+
+def iter_attributions(conn: sqlite3.Connection, article_id: str | None = None) -> Iterator[StoredAttribution]:
+    """Yield stored attributions, optionally of one article, by position."""
+    where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
+    for r in conn.execute("SELECT * FROM attributions" + where + " ORDER BY article_id, start", params):
+        via = tuple(Span(v["text"], v["start"], v["end"]) for v in json.loads(r["via"]))
+        att = Attribution(Span(r["content"], r["start"], r["end"]), _opt_span(r["source"], r["source_start"], r["source_end"]),
+                          r["source_kind"], r["count"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]), via)
+        yield StoredAttribution(r["id"], r["article_id"], att)

@@ -27,7 +27,7 @@ _LEADING = frozenset({"the", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx
 
 def clean_name(text: str) -> str:
     """Return a name without a leading "the" or honorific, a possessive ending or surrounding punctuation."""
-    text = _POSSESSIVE.sub("", text.strip(" \t\n.,;:“”\"'‘’()"))
+    text = _POSSESSIVE.sub("", text.strip(" \t\n.,;:“”\"'‘’()").split("\n")[0].strip())
     words = text.split()
     while len(words) > 1 and words[0].lower().rstrip(".") in _LEADING:
         words = words[1:]

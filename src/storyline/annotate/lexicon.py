@@ -21,6 +21,7 @@ class Lexicon:
     plural_pronouns: frozenset[str]
     anonymous_nouns: frozenset[str]
     document_nouns: frozenset[str]
+    agent_nouns: frozenset[str]
     numbers: dict[str, int]
     outlet_words: frozenset[str]
     agencies: frozenset[str]
@@ -48,6 +49,7 @@ def load_lexicon() -> Lexicon:
         plural_pronouns=frozenset(raw["speaker_pronouns"]["plural"]),
         anonymous_nouns=frozenset(raw["anonymous"]["nouns"]),
         document_nouns=frozenset(raw["documents"]["nouns"]),
+        agent_nouns=frozenset(raw["agents"]["nouns"]),
         numbers=dict(raw["numbers"]["words"]),
         outlet_words=frozenset(raw["outlets"]["name_words"]),
         agencies=frozenset(raw["outlets"]["agencies"]),

@@ -6,7 +6,8 @@ Direct quotes, from the quote marks (:mod:`.quotemarks`):
 2. else the sentence before, when it ends with a colon or a reporting verb;
 3. else the speaker of the quote just before in the same or previous paragraph
    ("“...,” Putin said. “By the way, ...”"): a continuation.
-Short quoted phrases with no speaker are scare quotes or titles, not quotes.
+Short quoted phrases with no speaker are scare quotes or titles, not quotes, and a
+fragment quoted inside reported speech belongs to that clause (a mixed quote).
 
 Indirect quotes, from the parse: a reporting verb governing a clause
 ("Lonechild said she started ...", "..., the sources said") outside any direct
@@ -23,11 +24,12 @@ from ..models import Quote
 from ..models import Span as TextSpan
 from .lexicon import load_lexicon
 from .quotemarks import QuotedSpan, find_quoted_spans
-from .speakers import resolve_speaker, speaker_phrase, subject_of
+from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subject_of
 
 __all__ = ["find_quotes", "is_reporting_verb"]
 
 _MIN_UNATTRIBUTED_WORDS = 6
+_MIXED_SHARE = 0.6  # a clause mostly in quote marks is a direct quote, not a mixed one
 
 
 def is_reporting_verb(token: Token) -> bool:
@@ -80,22 +82,53 @@ def _quote_from_cue(doc: Doc, span: QuotedSpan, cue: Token | None) -> Quote:
         return Quote(text, span.inner_start, span.inner_end, True)
     cue_span = TextSpan(cue.text, cue.idx, cue.idx + len(cue.text))
     head = subject_of(cue)
-    if head is None:
+    if head is None or not plausible_speaker(head):
         return Quote(text, span.inner_start, span.inner_end, True, cue=cue_span)
     words, name = resolve_speaker(head, speaker_phrase(head))
     return Quote(text, span.inner_start, span.inner_end, True, speaker=words, speaker_name=name, cue=cue_span)
 
 
-def _direct_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
+def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> Iterator[Quote]:
     previous: Quote | None = None
     for span in spans:
+        if any(_contains(c, span) for c in clauses):
+            continue  # a fragment quoted inside reported speech: the clause is the quote
         quote = _quote_from_cue(doc, span, _cue_near(doc, span, spans))
-        if quote.speaker is None and previous is not None and previous.speaker is not None and _continues(doc, previous, span):
-            quote = Quote(quote.text, quote.start, quote.end, True, previous.speaker, previous.speaker_name, previous.cue)
-        if quote.speaker is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
+        if quote.speaker is None and previous is not None and previous.speaker_name and (
+            _continues(doc, previous, span) or _whole_paragraph(doc.text, span)
+        ):
+            # "“A,” X said. “B.”": B is X's too, though no speaker words stand in its sentence;
+            # so is a paragraph that is nothing but a quotation, after X's quote.
+            quote = Quote(quote.text, quote.start, quote.end, True, speaker_name=previous.speaker_name)
+        if quote.speaker_name is None and _whole_paragraph(doc.text, span) and len(quote.text.split()) >= 4:
+            yield quote  # a quotation paragraph whose speaker the text leaves to the reader
+            continue
+        if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue  # a scare quote or a title, not a quotation
+        if quote.speaker is None and quote.speaker_name is None and len(quote.text.split()) < 2 * _MIN_UNATTRIBUTED_WORDS:
+            continue
         previous = quote
         yield quote
+
+
+def _direct_not_mixed(span: QuotedSpan, start: int, end: int) -> bool:
+    """A quoted span that overlaps the clause and either spills out of it or fills most of it."""
+    if not (span.start < end and start < span.end):
+        return False
+    inside = start - 2 <= span.start and span.end <= end + 3
+    return not inside or (span.inner_end - span.inner_start) >= _MIXED_SHARE * (end - start)
+
+
+def _contains(clause: Quote, span: QuotedSpan) -> bool:
+    """The quoted span lies inside the clause, give or take the marks and final punctuation."""
+    return clause.start - 2 <= span.start and span.end <= clause.end + 3
+
+
+def _whole_paragraph(text: str, span: QuotedSpan) -> bool:
+    left = text.rfind("\n", 0, span.start) + 1
+    right = text.find("\n", span.end)
+    right = len(text) if right < 0 else right
+    return not text[left:span.start].strip() and len(text[span.end:right].strip(" .,")) == 0
 
 
 def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
@@ -105,7 +138,8 @@ def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
 
 
 def _clause_span(clause: Token) -> tuple[int, int]:
-    tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause and t.lower_ in {"that", "whether", "if"})]
+    """The reported clause, "that" included (as quotation annotators mark it)."""
+    tokens = list(clause.subtree)
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
@@ -124,15 +158,35 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         if clause is None or head is None:
             continue
         start, end = _clause_span(clause)
-        if end - start < 8 or any(s.start < end and start < s.end for s in spans):
-            continue  # the clause is (part of) a direct quote, found above
+        if end - start < 8 or any(_direct_not_mixed(s, start, end) for s in spans):
+            continue  # the clause is (part of) a direct quote, found with the marks
+        if not plausible_speaker(head):
+            continue
         words, name = resolve_speaker(head, speaker_phrase(head))
         cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
         yield Quote(doc.text[start:end], start, end, False, speaker=words, speaker_name=name, cue=cue)
 
 
+def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
+    """"According to X, CONTENT": the rest of the sentence is X's, indirectly."""
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
+        if obj is None or not plausible_speaker(obj):
+            continue
+        rest = [t for t in token.sent if not (token.i <= t.i <= obj.right_edge.i) and not (t.is_punct or t.is_space)]
+        if len(rest) < 3 or any(s.start <= rest[0].idx < s.end for s in spans):
+            continue
+        start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
+        words, name = resolve_speaker(obj, speaker_phrase(obj))
+        cue_end = doc[token.i + 1].idx + 2
+        yield Quote(doc.text[start:end], start, end, False, words, name, TextSpan(doc.text[token.idx:cue_end], token.idx, cue_end))
+
+
 def find_quotes(doc: Doc) -> Iterator[Quote]:
     """Yield every direct and indirect quote in a parsed text, in order of position."""
     spans = find_quoted_spans(doc.text)
-    quotes = list(_direct_quotes(doc, spans)) + list(_indirect_quotes(doc, spans))
+    clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans))
+    quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
     yield from sorted(quotes, key=lambda q: q.start)

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Span as TextSpan
 from .lexicon import load_lexicon
 
-__all__ = ["subject_of", "speaker_phrase", "resolve_speaker", "full_name", "named_entity"]
+__all__ = ["subject_of", "plausible_speaker", "speaker_phrase", "resolve_speaker", "full_name", "named_entity"]
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "warn", "urge", "remind", "assure"})
@@ -39,6 +39,17 @@ def subject_of(verb: Token) -> Token | None:
         if child.dep_ in {"dobj", "attr", "npadvmod", "oprd", "dative"} and child.pos_ in {"PROPN", "NOUN", "PRON"}:
             return child
     return None
+
+
+def plausible_speaker(head: Token) -> bool:
+    """Return True when a subject can be a speaker: a pronoun, a name, or a person, group or body noun."""
+    lex = load_lexicon()
+    if head.pos_ == "PRON":
+        return head.lower_ not in {"this", "that", "which", "what", "there"}
+    if head.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"} or head.pos_ == "PROPN":
+        return True
+    lemma = head.lemma_.lower()
+    return bool({lemma, head.lower_} & (lex.anonymous_nouns | lex.role_nouns | lex.agent_nouns | lex.document_nouns))
 
 
 def speaker_phrase(head: Token) -> Span:
@@ -80,7 +91,7 @@ def full_name(name: str, doc: Doc) -> str:
     for ent in doc.ents:
         if ent.label_ == "PERSON" and ent.text.split()[-1:] == [last] and len(ent.text) > len(best):
             best = ent.text
-    return best.removesuffix("'s").removesuffix("’s")
+    return best.split("\n")[0].strip().removesuffix("'s").removesuffix("’s")
 
 
 def _previous_person(doc: Doc, before: int) -> str | None:

@@ -22,6 +22,7 @@ class Lexicon:
     anonymous_nouns: frozenset[str]
     document_nouns: frozenset[str]
     agent_nouns: frozenset[str]
+    non_speakers: frozenset[str]
     numbers: dict[str, int]
     outlet_words: frozenset[str]
     agencies: frozenset[str]
@@ -50,6 +51,7 @@ def load_lexicon() -> Lexicon:
         anonymous_nouns=frozenset(raw["anonymous"]["nouns"]),
         document_nouns=frozenset(raw["documents"]["nouns"]),
         agent_nouns=frozenset(raw["agents"]["nouns"]),
+        non_speakers=frozenset(raw["non_speakers"]["nouns"]),
         numbers=dict(raw["numbers"]["words"]),
         outlet_words=frozenset(raw["outlets"]["name_words"]),
         agencies=frozenset(raw["outlets"]["agencies"]),

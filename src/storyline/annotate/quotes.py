@@ -29,6 +29,7 @@ from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subjec
 __all__ = ["find_quotes", "is_reporting_verb"]
 
 _MIN_UNATTRIBUTED_WORDS = 6
+_MIN_QUOTE_WORDS = 3
 _MIXED_SHARE = 0.6  # a clause mostly in quote marks is a direct quote, not a mixed one
 
 
@@ -105,6 +106,8 @@ def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> I
             continue
         if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue  # a scare quote or a title, not a quotation
+        if len(quote.text.split()) < _MIN_QUOTE_WORDS:
+            continue  # a quoted word or title ("yeet", “Face the Nation”), however near a verb
         if quote.speaker is None and quote.speaker_name is None and len(quote.text.split()) < 2 * _MIN_UNATTRIBUTED_WORDS:
             continue
         previous = quote
@@ -153,7 +156,8 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
     for verb in doc:
         if not is_reporting_verb(verb) or _inside(verb, spans):
             continue
-        clause = next((c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}), None)
+        # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
+        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}), None)
         head = subject_of(verb)
         if clause is None or head is None:
             continue

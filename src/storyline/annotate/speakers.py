@@ -41,15 +41,17 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+_NOT_SPEAKER_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"})
+_NOT_SPEAKER_PRONOUNS = frozenset({"this", "that", "which", "what", "there", "these", "those", "something", "nothing", "everything"})
+
+
 def plausible_speaker(head: Token) -> bool:
-    """Return True when a subject can be a speaker: a pronoun, a name, or a person, group or body noun."""
-    lex = load_lexicon()
+    """Return False for subjects that cannot say anything: dates, amounts, titles of works, "this"."""
     if head.pos_ == "PRON":
-        return head.lower_ not in {"this", "that", "which", "what", "there"}
-    if head.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"} or head.pos_ == "PROPN":
-        return True
-    lemma = head.lemma_.lower()
-    return bool({lemma, head.lower_} & (lex.anonymous_nouns | lex.role_nouns | lex.agent_nouns | lex.document_nouns))
+        return head.lower_ not in _NOT_SPEAKER_PRONOUNS
+    if head.ent_type_ in _NOT_SPEAKER_ENTS or head.like_num:
+        return False
+    return head.lemma_.lower() not in load_lexicon().non_speakers
 
 
 def speaker_phrase(head: Token) -> Span:

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from ..models import Mention
 from .lexicon import load_lexicon
+from .nlp import ents_of, text_of
 
 __all__ = ["ACTOR_TYPES", "clean_name", "name_mentions", "canonical_names"]
 
@@ -42,13 +43,13 @@ def _entity_span(ent: Span) -> tuple[int, int, str]:
         start += 4
     trimmed = _POSSESSIVE.sub("", text)
     end -= len(text) - len(trimmed)
-    return start, end, ent.doc.text[start:end]
+    return start, end, text_of(ent.doc)[start:end]
 
 
 def canonical_names(doc: Doc) -> dict[str, str]:
     """Map every person name form in ``doc`` to its fullest form ("Putin" -> "Vladimir Putin")."""
     places = load_lexicon().affiliations
-    people = sorted({clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"} - set(), key=len, reverse=True)
+    people = sorted({clean_name(e.text) for e in ents_of(doc) if e.label_ == "PERSON"}, key=len, reverse=True)
     people = [p for p in people if p.lower() not in places]
     out: dict[str, str] = {}
     for name in people:
@@ -67,7 +68,7 @@ def _near(a: str, b: str) -> bool:
 def _majority_types(doc: Doc) -> dict[str, str]:
     """The type each name gets most often in the article (the small model wavers: "Carvenne")."""
     votes: dict[str, Counter[str]] = {}
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ in ACTOR_TYPES:
             votes.setdefault(clean_name(ent.text), Counter())[ent.label_] += 1
     return {name: max(c, key=lambda k: (c[k], k != "PERSON")) for name, c in votes.items()}
@@ -85,7 +86,7 @@ def name_mentions(doc: Doc) -> Iterator[Mention]:
     """Yield a ``name`` mention for every actor entity in ``doc``."""
     names = canonical_names(doc)
     types = _majority_types(doc)
-    for whole in doc.ents:
+    for whole in ents_of(doc):
         if whole.label_ not in ACTOR_TYPES:
             continue
         ent = _trimmed(whole)

@@ -24,6 +24,7 @@ from ..models import Span as TextSpan
 from .sources import classify_source, is_outlet_name
 from .quotes import is_reporting_verb
 from .speakers import speaker_phrase, subject_of
+from .nlp import ents_in, sentence_of, sentences, text_of
 
 __all__ = ["find_attributions"]
 
@@ -64,7 +65,7 @@ def _outlet_reports(doc: Doc, quotes: list[Quote]) -> Iterator[Attribution]:
         head = subject_of(verb)
         if head is None or not is_outlet_name(speaker_phrase(head).text):
             continue
-        sent = verb.sent
+        sent = sentence_of(verb)
         content = TextSpan(sent.text.strip(), sent.start_char + (len(sent.text) - len(sent.text.lstrip())), sent.start_char + len(sent.text.rstrip()))
         source = _text_span(speaker_phrase(head))
         yield Attribution(content, source, "outlet", None, _text_span(verb), ())
@@ -72,7 +73,7 @@ def _outlet_reports(doc: Doc, quotes: list[Quote]) -> Iterator[Attribution]:
 
 def _based_on(doc: Doc) -> Iterator[Attribution]:
     """Step 1c: "The information is based on insights from two former officials"."""
-    for sent in doc.sents:
+    for sent in sentences(doc):
         found = _deeper_source(sent, kinds=("from",))
         if found is None:
             continue
@@ -91,14 +92,14 @@ def _according_to(doc: Doc) -> Iterator[Attribution]:
         if obj is None:
             continue
         phrase = speaker_phrase(obj)
-        sent = token.sent
+        sent = sentence_of(token)
         rest = [t for t in sent if not (token.i <= t.i <= obj.right_edge.i) and not t.is_punct and not t.is_space]
         if not rest:
             continue
-        content = TextSpan(doc.text[rest[0].idx : rest[-1].idx + len(rest[-1].text)], rest[0].idx, rest[-1].idx + len(rest[-1].text))
+        content = TextSpan(text_of(doc)[rest[0].idx : rest[-1].idx + len(rest[-1].text)], rest[0].idx, rest[-1].idx + len(rest[-1].text))
         info = classify_source(phrase, obj)
         via = (_text_span(info.outlet),) if info.outlet is not None and info.kind != "outlet" else ()
-        cue = TextSpan(doc.text[token.idx : doc[token.i + 1].idx + 2], token.idx, doc[token.i + 1].idx + 2)
+        cue = TextSpan(text_of(doc)[token.idx : doc[token.i + 1].idx + 2], token.idx, doc[token.i + 1].idx + 2)
         yield Attribution(content, _text_span(phrase), info.kind, info.count, cue, via)
 
 
@@ -126,7 +127,7 @@ def _deepen(doc: Doc, att: Attribution) -> Attribution:
     span = doc.char_span(att.content.start, att.content.end, alignment_mode="expand")
     if span is None or len(span) == 0 or att.source is None:
         return att
-    found = _deeper_source(span[0].sent)
+    found = _deeper_source(sentence_of(span[0]))
     if found is None:
         return att
     phrase, head, how = found
@@ -146,8 +147,8 @@ def _deepen(doc: Doc, att: Attribution) -> Attribution:
 def _window(doc: Doc, start: int, end: int) -> Span | None:
     stop = end
     for _ in range(_CHAIN_WINDOW):
-        nxt = doc.text.find("\n", stop + 1)
-        stop = len(doc.text) if nxt < 0 else nxt
+        nxt = text_of(doc).find("\n", stop + 1)
+        stop = len(text_of(doc)) if nxt < 0 else nxt
     return doc.char_span(start, stop, alignment_mode="expand")
 
 
@@ -156,14 +157,14 @@ def _inner_chain(doc: Doc, att: Attribution) -> Attribution:
     if att.source_kind != "outlet" or att.source is None:
         return att
     inner = doc.char_span(att.content.start, att.content.end, alignment_mode="expand")
-    person = next((e for e in inner.ents if e.label_ == "PERSON" and e.root.dep_ in {"nsubj", "nsubjpass"}), None) if inner else None
+    person = next((e for e in ents_in(inner) if e.label_ == "PERSON" and e.root.dep_ in {"nsubj", "nsubjpass"}), None) if inner else None
     if person is None:
         return att
     via = att.via + (att.source,)
     surname = person.text.split()[-1]
     window = _window(doc, att.content.start, att.content.end)
-    for ent in window.ents if window is not None else ():
-        said_by_person = any(e.text.endswith(surname) for e in ent.sent.ents if e.label_ == "PERSON")
+    for ent in ents_in(window) if window is not None else ():
+        said_by_person = any(e.text.endswith(surname) for e in ents_in(sentence_of(ent.root)) if e.label_ == "PERSON")
         if ent.label_ != "PERSON" and is_outlet_name(ent.text) and ent.root.head.lower_ in {"with", "to", "told"} and said_by_person:
             via += (_text_span(ent),)
             break

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Mention
 from .actors import clean_name
 from .lexicon import load_lexicon
+from .nlp import ents_of
 
 __all__ = ["find_labels"]
 
@@ -86,7 +87,7 @@ def _appositions(doc: Doc, names: dict[int, str]) -> Iterator[tuple[Span, str, s
 def _person_tokens(doc: Doc, canonical: dict[str, str]) -> dict[int, str]:
     out: dict[int, str] = {}
     places = load_lexicon().affiliations
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ == "PERSON" and clean_name(ent.text).lower() not in places:
             name = clean_name(ent.text)
             out[ent.root.i] = canonical.get(name, name)
@@ -150,7 +151,7 @@ def find_labels(doc: Doc, canonical: dict[str, str]) -> Iterator[Mention]:
     names = _person_tokens(doc, canonical)
     known: dict[str, _Known] = {n: _Known() for n in names.values()}
     found: list[Mention] = []
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         title = _title_before(ent) if ent.label_ == "PERSON" else None
         if title is not None and ent.root.i in names:
             found.append(_mention(title, names[ent.root.i], "title before the name"))

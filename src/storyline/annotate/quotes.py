@@ -25,6 +25,7 @@ from ..models import Span as TextSpan
 from .lexicon import load_lexicon
 from .quotemarks import QuotedSpan, find_quoted_spans
 from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subject_of
+from .nlp import sentence_of, text_of
 
 __all__ = ["find_quotes", "is_reporting_verb"]
 
@@ -36,6 +37,14 @@ _MIXED_SHARE = 0.6  # a clause mostly in quote marks is a direct quote, not a mi
 def is_reporting_verb(token: Token) -> bool:
     """Return True for a verb that introduces speech ("said", "told", "warned")."""
     return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in load_lexicon().reporting_verbs
+
+
+def _verbs(doc: Doc) -> list[Token]:
+    """The reporting verbs of a Doc (found once per Doc)."""
+    cached = doc.user_data.get("storyline:verbs")
+    if cached is None:
+        cached = doc.user_data["storyline:verbs"] = [t for t in doc if is_reporting_verb(t)]
+    return cached
 
 
 def _inside(token: Token, spans: list[QuotedSpan]) -> bool:
@@ -53,19 +62,19 @@ def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | No
     first = doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
     if first is None or len(first) == 0:
         return None
-    left, right = _paragraph_bounds(doc.text, span.start, span.end)
-    sents = {first[0].sent.start, first[-1].sent.start}
+    left, right = _paragraph_bounds(text_of(doc), span.start, span.end)
+    sents = {sentence_of(first[0]).start, sentence_of(first[-1]).start}
 
     def usable(t: Token) -> bool:
         return left <= t.idx < right and is_reporting_verb(t) and not _inside(t, spans)
 
-    if doc.text[left:span.start].rstrip().endswith(":"):  # "He told state TV: “...”"
-        before = [t for t in doc if usable(t) and t.idx < span.start]
+    if text_of(doc)[left:span.start].rstrip().endswith(":"):  # "He told state TV: “...”"
+        before = [t for t in _verbs(doc) if usable(t) and t.idx < span.start]
         if before:
             return before[-1]
-    candidates = [t for t in doc if t.sent.start in sents and usable(t)]
+    candidates = [t for t in _verbs(doc) if sentence_of(t).start in sents and usable(t)]
     if not candidates:
-        previous = _previous_sentence(doc, first[0].sent)
+        previous = _previous_sentence(doc, sentence_of(first[0]))
         if previous is not None and previous.text.rstrip().endswith((":", ",")):
             candidates = [t for t in previous if usable(t)]
     with_subject = [t for t in candidates if (h := subject_of(t)) is not None and not _inside(h, spans)]
@@ -74,11 +83,11 @@ def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | No
 
 
 def _previous_sentence(doc: Doc, sent: Span) -> Span | None:
-    return doc[sent.start - 1].sent if sent.start > 0 else None
+    return sentence_of(doc[sent.start - 1]) if sent.start > 0 else None
 
 
 def _quote_from_cue(doc: Doc, span: QuotedSpan, cue: Token | None) -> Quote:
-    text = doc.text[span.inner_start:span.inner_end]
+    text = text_of(doc)[span.inner_start:span.inner_end]
     if cue is None:
         return Quote(text, span.inner_start, span.inner_end, True)
     cue_span = TextSpan(cue.text, cue.idx, cue.idx + len(cue.text))
@@ -96,12 +105,12 @@ def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> I
             continue  # a fragment quoted inside reported speech: the clause is the quote
         quote = _quote_from_cue(doc, span, _cue_near(doc, span, spans))
         if quote.speaker is None and previous is not None and previous.speaker_name and (
-            _continues(doc, previous, span) or _whole_paragraph(doc.text, span)
+            _continues(doc, previous, span) or _whole_paragraph(text_of(doc), span)
         ):
             # "“A,” X said. “B.”": B is X's too, though no speaker words stand in its sentence;
             # so is a paragraph that is nothing but a quotation, after X's quote.
             quote = Quote(quote.text, quote.start, quote.end, True, speaker_name=previous.speaker_name)
-        if quote.speaker_name is None and _whole_paragraph(doc.text, span) and len(quote.text.split()) >= 4:
+        if quote.speaker_name is None and _whole_paragraph(text_of(doc), span) and len(quote.text.split()) >= 4:
             yield quote  # a quotation paragraph whose speaker the text leaves to the reader
             continue
         if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
@@ -136,7 +145,7 @@ def _whole_paragraph(text: str, span: QuotedSpan) -> bool:
 
 def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
     """Step 3: only a short gap, within one paragraph or into the next, separates the two quotes."""
-    gap = doc.text[previous.end : span.start]
+    gap = text_of(doc)[previous.end : span.start]
     return gap.count("\n") <= 2 and len(gap.split()) <= 12
 
 
@@ -153,8 +162,8 @@ def _clause_span(clause: Token) -> tuple[int, int]:
 
 
 def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
-    for verb in doc:
-        if not is_reporting_verb(verb) or _inside(verb, spans):
+    for verb in _verbs(doc):
+        if _inside(verb, spans):
             continue
         # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
         clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}), None)
@@ -168,7 +177,7 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
             continue
         words, name = resolve_speaker(head, speaker_phrase(head))
         cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
-        yield Quote(doc.text[start:end], start, end, False, speaker=words, speaker_name=name, cue=cue)
+        yield Quote(text_of(doc)[start:end], start, end, False, speaker=words, speaker_name=name, cue=cue)
 
 
 def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
@@ -179,18 +188,18 @@ def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
         if obj is None or not plausible_speaker(obj):
             continue
-        rest = [t for t in token.sent if not (token.i <= t.i <= obj.right_edge.i) and not (t.is_punct or t.is_space)]
+        rest = [t for t in sentence_of(token) if not (token.i <= t.i <= obj.right_edge.i) and not (t.is_punct or t.is_space)]
         if len(rest) < 3 or any(s.start <= rest[0].idx < s.end for s in spans):
             continue
         start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
         words, name = resolve_speaker(obj, speaker_phrase(obj))
         cue_end = doc[token.i + 1].idx + 2
-        yield Quote(doc.text[start:end], start, end, False, words, name, TextSpan(doc.text[token.idx:cue_end], token.idx, cue_end))
+        yield Quote(text_of(doc)[start:end], start, end, False, words, name, TextSpan(text_of(doc)[token.idx:cue_end], token.idx, cue_end))
 
 
 def find_quotes(doc: Doc) -> Iterator[Quote]:
     """Yield every direct and indirect quote in a parsed text, in order of position."""
-    spans = find_quoted_spans(doc.text)
+    spans = find_quoted_spans(text_of(doc))
     clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans))
     quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
     yield from sorted(quotes, key=lambda q: q.start)

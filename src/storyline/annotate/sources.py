@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 
 from .lexicon import load_lexicon
 from .speakers import named_entity
+from .nlp import ents_in
 
 __all__ = ["SourceInfo", "classify_source", "is_outlet_name", "outlet_in"]
 
@@ -38,7 +39,7 @@ def is_outlet_name(name: str) -> bool:
 
 def outlet_in(phrase: Span) -> Span | None:
     """Return an outlet named inside a phrase ("a report in the New York Times", "cited by Reuters")."""
-    for ent in phrase.ents:
+    for ent in ents_in(phrase):
         if ent.label_ in {"ORG", "PERSON", "GPE", "WORK_OF_ART"} and is_outlet_name(ent.text):
             return ent
     return None

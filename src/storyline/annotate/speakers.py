@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..models import Span as TextSpan
 from .lexicon import load_lexicon
+from .nlp import ents_in, ents_of, sentence_of
 
 __all__ = ["subject_of", "plausible_speaker", "speaker_phrase", "resolve_speaker", "full_name", "named_entity"]
 
@@ -28,7 +29,7 @@ def subject_of(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl":
-                near = [e for e in verb.doc.ents if e.end <= child.i and child.i - e.end <= 3]
+                near = [e for e in ents_of(verb.doc) if e.end <= child.i and child.i - e.end <= 3]
                 return near[-1].root if near else verb.head
             return child
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
@@ -75,10 +76,10 @@ def named_entity(phrase: Span, head: Token) -> Span | None:
 
     A name that only modifies the head ("the Russian leader", "sources in Putin's circle") is not the speaker.
     """
-    candidates = [e for e in phrase.ents if e.start <= head.i < e.end]
+    candidates = [e for e in ents_in(phrase) if e.start <= head.i < e.end]
     for child in head.children:
         if child.dep_ == "appos":
-            candidates += [e for e in head.doc.ents if child.left_edge.i <= e.start and e.end <= child.right_edge.i + 1]
+            candidates += [e for e in ents_of(head.doc) if child.left_edge.i <= e.start and e.end <= child.right_edge.i + 1]
     for label in ("PERSON", "ORG", "GPE", "NORP"):
         found = [e for e in candidates if e.label_ == label]
         if found:
@@ -90,7 +91,7 @@ def full_name(name: str, doc: Doc) -> str:
     """Return the longest PERSON name in ``doc`` that ends with ``name`` (a surname), else ``name``."""
     last = name.split()[-1] if name.split() else name
     best = name
-    for ent in doc.ents:
+    for ent in ents_of(doc):
         if ent.label_ == "PERSON" and ent.text.split()[-1:] == [last] and len(ent.text) > len(best):
             best = ent.text
     return best.split("\n")[0].strip().removesuffix("'s").removesuffix("’s")
@@ -98,7 +99,7 @@ def full_name(name: str, doc: Doc) -> str:
 
 def _previous_person(doc: Doc, before: int) -> str | None:
     """The nearest earlier person, preferring one who is the subject of a clause (the topic)."""
-    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before]
+    people = [e for e in ents_of(doc) if e.label_ == "PERSON" and e.end_char <= before]
     subjects = [e for e in people if e.root.dep_ in _SUBJECT_DEPS]
     # A subject within the last three sentences wins over a nearer person in an object or possessive.
     if subjects and (not people or _sentences_between(doc, subjects[-1], people[-1]) <= 3):
@@ -107,7 +108,7 @@ def _previous_person(doc: Doc, before: int) -> str | None:
 
 
 def _sentences_between(doc: Doc, a: Span, b: Span) -> int:
-    return len({t.sent.start for t in doc[a.start : b.end]}) - 1
+    return len({sentence_of(t).start for t in doc[a.start : b.end]}) - 1
 
 
 def resolve_speaker(head: Token, phrase: Span) -> tuple[TextSpan, str | None]:

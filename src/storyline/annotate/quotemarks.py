@@ -49,13 +49,35 @@ def _double_in_paragraph(text: str, start: int, end: int, open_at: int | None) -
         ch = text[i]
         if ch in _DOUBLE_OPEN:
             open_at = i
-        elif ch in _DOUBLE_CLOSE or (ch == _STRAIGHT and open_at is not None):
+        elif ch in _DOUBLE_CLOSE:
             if open_at is not None:
                 pairs.append((open_at, i))
                 open_at = None
         elif ch == _STRAIGHT:
-            open_at = i
+            open_at = _straight(text, i, start, end, open_at, pairs)
     return pairs, open_at
+
+
+def _straight(text: str, i: int, start: int, end: int, open_at: int | None, pairs: list[tuple[int, int]]) -> int | None:
+    """A straight mark opens or closes by what stands beside it, not by counting.
+
+    A mark with a space (or the paragraph's edge) before it and a letter after it opens;
+    one with a word before it closes. So one stray mark cannot flip every later quote.
+    """
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    opens = (before.isspace() or before in "([{—–-") and not after.isspace()
+    if open_at is None:
+        return i if opens or not before.isalnum() else None
+    if opens and not before.isalnum() and text[open_at + 1 : i].strip() and before.isspace() and _looks_closed(text, open_at, i):
+        return i  # the earlier mark was stray: a new quote starts here
+    pairs.append((open_at, i))
+    return None
+
+
+def _looks_closed(text: str, open_at: int, i: int) -> bool:
+    """An earlier open quote that reached a sentence end and a space before this mark was never closed."""
+    return bool(re.search(r"[.!?]\s+\S*$", text[open_at + 1 : i])) and not text[open_at + 1 : i].rstrip().endswith((",", ":"))
 
 
 def _opens_paragraph(text: str, start: int) -> bool:

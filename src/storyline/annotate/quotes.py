@@ -137,10 +137,15 @@ def _contains(clause: Quote, span: QuotedSpan) -> bool:
 
 
 def _whole_paragraph(text: str, span: QuotedSpan) -> bool:
+    """The quote stands as its own sentence or paragraph: nothing but punctuation before or after it."""
     left = text.rfind("\n", 0, span.start) + 1
     right = text.find("\n", span.end)
     right = len(text) if right < 0 else right
-    return not text[left:span.start].strip() and len(text[span.end:right].strip(" .,")) == 0
+    before = text[left:span.start].rstrip()
+    after = text[span.end:right].lstrip(" .,")
+    starts = not before or before.endswith((".", "!", "?", ")"))
+    ends = not after or after[:1].isupper() and text[span.inner_end - 1 : span.inner_end] in ".!?"
+    return starts and ends
 
 
 def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:

@@ -14,13 +14,14 @@ import json
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from quotes_data import Article, Item, Region, predicted_items, region
-from quotes_eval import Result, accuracy, annotate, counts, match, name_tokens, overlap_ratio, score_ggt, show_errors, table
+from quotes_eval import (Result, accuracy, annotate, counts, cue_ok, match, name_tokens, overlap_ratio, score_ggt,
+                         show_errors, table)
 
 from storyline.annotate.registry import ActorRegistry
 from storyline.models import Attribution, Mention, Span, TextAnnotations
@@ -32,6 +33,10 @@ LABEL_THRESHOLD = 0.5
 LABEL_KINDS = ("title", "appositive", "epithet")
 Record = dict[str, Any]
 Errors = dict[str, list[str]]
+Place = tuple[str, str]
+"""(passage id, name as written): where one spelling of a name occurs."""
+Found = dict[Place, set[tuple[str, str]]]
+"""For each place we found a name: the (registry id, entity type) pairs our mentions there got."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,16 +140,9 @@ def _region(span: Span | None) -> Region | None:
     return region(span.start, span.end) if span is not None and span.end > span.start else None
 
 
-def gold_labels(record: Record) -> list[GoldLabel]:
-    """Return a record's gold labels, located in its text."""
-    text = record["text"]
-    return [GoldLabel(locate(text, lab["label"], lab.get("occurrence")), lab["label"], lab["actor"], lab["kind"])
-            for lab in record["labels"]]
-
-
 # --- Scoring -------------------------------------------------------------------------------
 
-CHAIN_CHECKS = {
+CHAIN_CHECKS: dict[str, Callable[[Chain, Chain], bool]] = {
     "source": lambda g, p: overlap_ratio(g.source, p.source) > 0 if g.source or p.source else True,
     "source_kind": lambda g, p: g.kind == p.kind,
     "count": lambda g, p: g.count == p.count,
@@ -187,14 +185,16 @@ def _chain_diff(tag: str, gold: Chain, ours: Chain) -> str:
 
 def score_labels(record: Record, found: TextAnnotations, result: Result, errors: Errors) -> None:
     """Match our label mentions to gold labels: span overlap > 0.5 and the right actor's surname."""
-    golds = gold_labels(record)
+    text = record["text"]
+    golds = [GoldLabel(locate(text, lab["label"], lab.get("occurrence")), lab["label"], lab["actor"], lab["kind"])
+             for lab in record["labels"]]
     ours = [m for m in found.mentions if m.kind == "label"]
 
     def score(gold: GoldLabel, mention: Mention) -> float:
         ok = surname_ok(mention.name, gold.actor)
         return overlap_ratio(gold.where, region(mention.start, mention.end)) if ok else 0.0
 
-    pairs = match(golds, ours, score, LABEL_THRESHOLD)
+    pairs = match(golds, ours, score, LABEL_THRESHOLD)  # type: ignore[arg-type]  # gold and ours differ in type
     result.add(result.prf, "label", counts(pairs, golds, ours))  # type: ignore[arg-type]
     for kind in LABEL_KINDS:
         of_kind = [g for g, gold in enumerate(golds) if gold.kind == kind]
@@ -213,39 +213,45 @@ def score_labels(record: Record, found: TextAnnotations, result: Result, errors:
 
 def score_actors(records: Sequence[Record], found: Sequence[TextAnnotations], result: Result, errors: Errors) -> None:
     """Feed every name mention into one registry, then check how gold name variants were found and grouped."""
-    registry, ids = ActorRegistry(), {}
+    registry, ids = ActorRegistry(), Found()
     for record, annotations in zip(records, found, strict=True):
         for m in annotations.mentions:
             if m.kind == "name":
-                ids.setdefault((record["id"], bare_name(m.text)), set()).add(registry.resolve(m.name, m.entity_type).id)
-    gold: dict[tuple[str, str], list[tuple[str, str]]] = {}
+                actor = registry.resolve(m.name, m.entity_type)
+                ids.setdefault((record["id"], bare_name(m.text)), set()).add((actor.id, actor.type))
+    gold: dict[tuple[str, str], list[Place]] = {}
     for record in records:
         for actor in record["actors"]:
             for variant in actor["variants"]:
                 gold.setdefault((actor["name"], actor["type"]), []).append((record["id"], variant))
     for (name, kind), seen in gold.items():
         hits = [pair for pair in seen if pair in ids]
-        for row in ("name variants found", f"  {kind}"):
-            result.add(result.acc, row, (len(hits), len(seen), len(hits), len(seen)))
+        typed = sum(kind in {t for _, t in ids[pair]} for pair in hits)
+        for row, right in (("name variants found", len(hits)), ("  found, gold type", typed), (f"  {kind}", len(hits))):
+            result.add(result.acc, row, (right, len(seen), right, len(seen)))
         for doc, variant in seen:
             if (doc, variant) not in ids:
                 errors.setdefault("actor variant not found", []).append(f"{doc} {variant!r} ({kind} {name!r})")
+            elif kind not in {t for _, t in ids[(doc, variant)]}:
+                ours = sorted(ids[(doc, variant)])
+                errors.setdefault("actor wrong type", []).append(f"{doc} {variant!r}: gold {kind}, ours {ours}")
+    _score_grouping(gold, ids, result, errors)
+
+
+def _score_grouping(gold: dict[tuple[str, str], list[Place]], ids: Found, result: Result, errors: Errors) -> None:
+    """Count gold actors with two or more spellings whose found mentions all got one registry id."""
+    for (name, _), seen in gold.items():
+        hits = [pair for pair in seen if pair in ids]
         if len({v for _, v in seen}) < 2 or len(hits) < 2:
-            continue
-        grouped = {i for pair in hits for i in ids[pair]}
+            continue  # one spelling, or fewer than two found mentions: nothing to group
+        grouped = {i for pair in hits for i, _ in ids[pair]}
         result.add(result.acc, "variant grouping (one id)", (len(grouped) == 1, 1, len(grouped) == 1, 1))
         if len(grouped) > 1:
-            parts = ", ".join(f"{d}:{v!r}->{sorted(ids[(d, v)])}" for d, v in hits)
+            parts = ", ".join(f"{d}:{v!r}->{sorted(i for i, _ in ids[(d, v)])}" for d, v in hits)
             errors.setdefault("actor variants split", []).append(f"{name!r}: {parts}")
 
 
 # --- Running and reporting -----------------------------------------------------------------
-
-
-def load_set(path: Path) -> list[Record]:
-    """Read the JSONL set, one passage a line."""
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def evaluate(records: Sequence[Record]) -> tuple[dict[str, Result], Errors, list[Article]]:
@@ -260,10 +266,20 @@ def evaluate(records: Sequence[Record]) -> tuple[dict[str, Result], Errors, list
         preds = predicted_items(annotations, article.text, with_attributions=False)
         results["quotes"].predicted += len(preds)
         score_ggt(article, preds, results["quotes"])
+        _note_cue_errors(article, preds, errors)
         score_attributions(record, annotations, results["attributions"], errors)
         score_labels(record, annotations, results["labels"], errors)
     score_actors(records, found, results["actors"], errors)
     return results, errors, articles
+
+
+def _note_cue_errors(article: Article, preds: Sequence[Item], errors: Errors) -> None:
+    """Keep quotes matched @0.3 whose cue words differ (``quotes_eval`` notes speakers, not cues)."""
+    pairs = match([g.content for g in article.gold], [p.content for p in preds], overlap_ratio, 0.3)
+    for g, p in pairs.items():
+        if not cue_ok(article.gold[g], preds[p]):
+            errors.setdefault("quote: wrong cue", []).append(
+                f"{article.id} gold {article.gold[g].cue_text!r} ours {preds[p].cue_text!r}")
 
 
 def print_errors(errors: Errors, k: int) -> None:
@@ -283,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap draws for the spread")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
     args = parser.parse_args(argv)
-    records = load_set(args.data)
+    records = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     results, errors, articles = evaluate(records)
     print(f"{len(records)} passages, {results['quotes'].failures} failures")
     titles = {"quotes": "Quotes (GGT metric)", "attributions": "Attribution chains",

@@ -166,6 +166,23 @@ def _clause_span(clause: Token) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
+_MODALS = frozenset({"will", "would", "can", "could", "may", "might", "should", "shall", "must", "wo", "ca"})
+_QUESTION_WORDS = frozenset({"what", "which", "how", "why", "whether", "if", "when", "where", "who", "whom"})
+
+
+def _reports_a_statement(verb: Token, clause: Token) -> bool:
+    """False for speech that is denied, hypothetical, passive or a question ("won't say what ...")."""
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children):
+        return False  # "has not said", "won't say"
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in children):
+        return False  # "will argue", "can suggest": not (yet) said
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in children) and not any(c.dep_ == "agent" for c in children):
+        return False  # "having been told he could ...": the speaker is not in the text
+    first = clause.left_edge
+    return first.lower_ not in _QUESTION_WORDS and not any(c.dep_ == "mark" and c.lower_ in _QUESTION_WORDS for c in clause.children)
+
+
 def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
     for verb in _verbs(doc):
         if _inside(verb, spans):
@@ -173,7 +190,7 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
         clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}), None)
         head = subject_of(verb)
-        if clause is None or head is None:
+        if clause is None or head is None or head.lower_ == "you" or not _reports_a_statement(verb, clause):
             continue
         start, end = _clause_span(clause)
         if end - start < 8 or any(_direct_not_mixed(s, start, end) for s in spans):

@@ -18,7 +18,7 @@ region = quotes_data.region
 
 TEXT = "He said the theme was here. Maresh’s aide said it, and he agreed."
 #       0         1         2         3         4         5         6
-#       012345678901234567890123456789012345678901234567890123456789012345
+#       01234567890123456789012345678901234567890123456789012345678901234
 
 
 @pytest.mark.parametrize(("needle", "expected"), [

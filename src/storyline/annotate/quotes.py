@@ -183,6 +183,16 @@ def _reports_a_statement(verb: Token, clause: Token) -> bool:
     return first.lower_ not in _QUESTION_WORDS and not any(c.dep_ == "mark" and c.lower_ in _QUESTION_WORDS for c in clause.children)
 
 
+def _around(verb: Token) -> tuple[int, int]:
+    """The sentence a parenthetical cue ("..., she said, ...") sits in, without the cue's own words."""
+    tokens = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)) if tokens else (verb.idx, verb.idx)
+
+
 def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
     for verb in _verbs(doc):
         if _inside(verb, spans):
@@ -190,9 +200,11 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
         clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}), None)
         head = subject_of(verb)
+        if clause is None and verb.dep_ == "parataxis" and verb.head.pos_ in {"VERB", "AUX"}:
+            clause = verb.head  # "It was impossible, she said, for many": the sentence around the cue
         if clause is None or head is None or head.lower_ == "you" or not _reports_a_statement(verb, clause):
             continue
-        start, end = _clause_span(clause)
+        start, end = _clause_span(clause) if clause is not verb.head else _around(verb)
         if end - start < 8 or any(_direct_not_mixed(s, start, end) for s in spans):
             continue  # the clause is (part of) a direct quote, found with the marks
         if not plausible_speaker(head):

@@ -115,12 +115,17 @@ def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> I
             continue
         if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
             continue  # a scare quote or a title, not a quotation
-        if len(quote.text.split()) < _MIN_QUOTE_WORDS:
-            continue  # a quoted word or title ("yeet", “Face the Nation”), however near a verb
+        if len(quote.text.split()) < _MIN_QUOTE_WORDS and not _cue_right_before(quote, span):
+            continue  # a quoted word or title ("yeet", “Face the Nation”), unless a cue introduces it
         if quote.speaker is None and quote.speaker_name is None and len(quote.text.split()) < 2 * _MIN_UNATTRIBUTED_WORDS:
             continue
         previous = quote
         yield quote
+
+
+def _cue_right_before(quote: Quote, span: QuotedSpan) -> bool:
+    """'called the plan “bold”', 'finally said “no mas.”': a cue a few words before a short quote."""
+    return quote.cue is not None and quote.speaker is not None and 0 <= span.start - quote.cue.end <= 20
 
 
 def _direct_not_mixed(span: QuotedSpan, start: int, end: int) -> bool:

@@ -84,25 +84,6 @@ def _based_on(doc: Doc) -> Iterator[Attribution]:
         yield Attribution(content, _text_span(phrase), info.kind, info.count, cue, ())
 
 
-def _according_to(doc: Doc) -> Iterator[Attribution]:
-    for token in doc:
-        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
-            continue
-        obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
-        if obj is None:
-            continue
-        phrase = speaker_phrase(obj)
-        sent = sentence_of(token)
-        rest = [t for t in sent if not (token.i <= t.i <= obj.right_edge.i) and not t.is_punct and not t.is_space]
-        if not rest:
-            continue
-        content = TextSpan(text_of(doc)[rest[0].idx : rest[-1].idx + len(rest[-1].text)], rest[0].idx, rest[-1].idx + len(rest[-1].text))
-        info = classify_source(phrase, obj)
-        via = (_text_span(info.outlet),) if info.outlet is not None and info.kind != "outlet" else ()
-        cue = TextSpan(text_of(doc)[token.idx : doc[token.i + 1].idx + 2], token.idx, doc[token.i + 1].idx + 2)
-        yield Attribution(content, _text_span(phrase), info.kind, info.count, cue, via)
-
-
 def _deeper_source(sent: Span, kinds: tuple[str, ...] = ("citing", "cited", "from")) -> tuple[Span, Token, str] | None:
     """Step 2: "citing X" (X is deeper), "cited by X" (X is nearer when an outlet), "based on ... from X"."""
     for token in sent:
@@ -202,7 +183,8 @@ def _through_primary(att: Attribution, primary: TextSpan) -> Attribution:
 def find_attributions(doc: Doc, quotes: Iterable[Quote]) -> Iterator[Attribution]:
     """Yield the attribution of every quote and "according to" phrase, with its chain."""
     quotes = list(quotes)
-    atts = [_from_quote(doc, q) for q in quotes] + list(_according_to(doc)) + list(_outlet_reports(doc, quotes)) + list(_based_on(doc))
+    # "According to X, ..." is already a quote (see quotes._according_to).
+    atts = [_from_quote(doc, q) for q in quotes] + list(_outlet_reports(doc, quotes)) + list(_based_on(doc))
     atts = [_deepen(doc, a) for a in atts]
     cited = _cited_outlets(doc, atts)
     if len(cited) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -25,11 +26,23 @@ def _pronoun_mentions(quotes: tuple[Quote, ...]) -> Iterator[Mention]:
                           "speaker pronoun resolved to the nearest earlier person")
 
 
+def _named_by_label(quote: Quote, labels: list[Mention]) -> Quote:
+    """A speaker given as an epithet ("the president said") takes the name the label resolved to."""
+    if quote.speaker is None:
+        return quote
+    for label in labels:
+        if label.start <= quote.speaker.start < label.end or quote.speaker.start <= label.start < quote.speaker.end:
+            if quote.speaker_name in (None, quote.speaker.text):
+                return replace(quote, speaker_name=label.name)
+    return quote
+
+
 def annotate_doc(doc: Doc) -> TextAnnotations:
     """Return the mentions, quotes and attributions found in one parsed text."""
-    quotes = tuple(find_quotes(doc))
     canonical = canonical_names(doc)
-    mentions = [*name_mentions(doc), *find_labels(doc, canonical), *_pronoun_mentions(quotes)]
+    labels = list(find_labels(doc, canonical))
+    quotes = tuple(_named_by_label(q, labels) for q in find_quotes(doc))
+    mentions = [*name_mentions(doc), *labels, *_pronoun_mentions(quotes)]
     return TextAnnotations(
         mentions=tuple(sorted(mentions, key=lambda m: (m.start, m.end))),
         quotes=quotes,

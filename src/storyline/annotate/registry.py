@@ -27,8 +27,8 @@ _FIRST_NAME_RATIO = 0.8
 
 
 def fold(name: str) -> str:
-    """Return the comparison form of a name: lower case, no accents, letters and spaces only."""
-    text = unicodedata.normalize("NFKD", name)
+    """Return the comparison form of a name: lower case, no accents or possessive, letters and spaces only."""
+    text = unicodedata.normalize("NFKD", re.sub(r"[’']s$", "", name.strip()))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
@@ -75,6 +75,8 @@ class ActorRegistry:
         """Return the actor ``name`` refers to, creating or extending one as needed."""
         key = fold(name)
         found = self._by_key.get((kind, key))
+        if found is None:  # the small model types one name differently in different sentences
+            found = next((aid for (k, folded), aid in self._by_key.items() if folded == key), None)
         if found is None and kind == "PERSON":
             found = next((a.id for a in self._actors.values() if a.type == kind and _same_person(key, fold(a.name))), None)
         if found is None:

@@ -76,7 +76,7 @@ def classify_source(phrase: Span, head: Token) -> SourceInfo:
     if head.lower_ in lex.anonymous_nouns or lemma in lex.anonymous_nouns:
         return SourceInfo("anonymous", _count(head), outlet)
     if head.lower_ in lex.document_nouns or lemma in lex.document_nouns:
-        return SourceInfo("document", None, outlet)
+        return SourceInfo("document", _count(head), outlet)
     if head.lower_ in lex.outlet_back_references:
         return SourceInfo("outlet", None, outlet)
     if head.pos_ == "PRON":

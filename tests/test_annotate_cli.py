@@ -1,0 +1,60 @@
+"""Annotation through ingest, stored, exported and shown by the CLI, on the real seeds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if not SEEDS.exists():
+        pytest.skip("seeds not found")
+    db = str(tmp_path_factory.mktemp("ann") / "s.db")
+    result = CliRunner().invoke(app, ["ingest", str(SEEDS), "--db", db, "-q"])
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+def test_actors_group_variants_across_articles(seeded: str) -> None:
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", seeded]).stdout)
+    zelensky = [a for a in doc["actors"] if a["name"].startswith("Volodymyr Zelensk")]
+    assert len(zelensky) == 1
+    assert {"Volodymyr Zelensky", "Volodymyr Zelenskyy"} <= set(zelensky[0]["variants"])
+    putin = next(a for a in doc["actors"] if a["name"] == "Vladimir Putin")
+    labels = {m["text"].lower() for m in doc["mentions"] if m["actor_id"] == putin["id"] and m["kind"] == "label"}
+    assert {"russian president", "the kremlin chief", "the dictator", "the kremlin tyrant", "the kremlin boss"} <= labels
+    wartime = [m for m in doc["mentions"] if m["text"] == "the wartime leader"]
+    assert wartime and wartime[0]["actor_id"] == zelensky[0]["id"]
+
+
+def test_quotes_command_filters_by_speaker(seeded: str) -> None:
+    out = CliRunner().invoke(app, ["quotes", "--speaker", "Peskov", "--db", seeded], env={"COLUMNS": "200"}).stdout
+    assert "Dmitry Peskov" in out and "open to dialogue" in out
+    assert "Blinken" not in out
+
+
+def test_sources_tree_shows_the_chain(seeded: str) -> None:
+    with sqlite3.connect(seeded) as conn:
+        (article_id,) = conn.execute("SELECT id FROM articles WHERE source LIKE '%001_%'").fetchone()
+    out = CliRunner().invoke(app, ["sources", article_id, "--db", seeded], env={"COLUMNS": "200"}).stdout
+    reuters = out.index("Reuters (outlet)")
+    assert out.index("four sources in Russia (anonymous, 4)") > reuters
+
+
+def test_text_change_clears_annotations(seeded: str, tmp_path: Path) -> None:
+    with sqlite3.connect(seeded) as conn:
+        annotated = conn.execute("SELECT COUNT(*) FROM annotated").fetchone()[0]
+        articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    assert annotated == articles == 5
+    result = CliRunner().invoke(app, ["annotate", "--db", seeded])
+    assert "annotated 0 article(s)" in result.stderr
+    result = CliRunner().invoke(app, ["annotate", "--all", "--db", seeded])
+    assert "annotated 5 article(s)" in result.stderr

@@ -245,7 +245,7 @@ def measure_storyline(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
     except ImportError as exc:
         return {"error": f"storyline.ingest not importable: {exc}"}
     start = time.perf_counter()
-    summary = ingest([str(corpus)], Settings(db=str(db), workers=workers))
+    summary = ingest([str(corpus)], Settings(db=str(db), workers=workers, annotate=False))  # annotation: annotate_bench.py
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "pages": len(list(corpus.glob("*.html"))), "workers": workers,
             "ingested": len(summary.ingested), "duplicates": len(summary.duplicates), "skipped": len(summary.skipped),
@@ -271,7 +271,7 @@ def profile_ingest(n: int, seed: int) -> None:
         corpus = generate(n, seed, Path(tmp) / "corpus")
         profiler = cProfile.Profile()
         # One process, so the cleaning done in worker processes shows up in the profile.
-        profiler.runcall(ingest, [str(corpus.folder)], Settings(db=str(Path(tmp) / "prof.db"), workers=1))
+        profiler.runcall(ingest, [str(corpus.folder)], Settings(db=str(Path(tmp) / "prof.db"), workers=1, annotate=False))
     stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
     stats.sort_stats("cumulative").print_stats(25)
     stats.sort_stats("tottime").print_stats(15)

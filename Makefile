@@ -31,11 +31,14 @@ demo: install
 	@rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm
 	$(BIN)/storyline ingest demo/corpus --db $(OUT)/demo.db
 	$(BIN)/storyline list --db $(OUT)/demo.db
+	$(BIN)/storyline actors --db $(OUT)/demo.db --type PERSON --limit 8
 	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
 	@echo
 	@echo "Demo database: $(OUT)/demo.db"
 	@echo "Demo export:   $(OUT)/demo.json"
 	@echo "Try: $(BIN)/storyline show <id> --removed --db $(OUT)/demo.db"
+	@echo "     $(BIN)/storyline quotes --speaker Maresh --db $(OUT)/demo.db"
+	@echo "     $(BIN)/storyline sources <id> --db $(OUT)/demo.db"
 
 test: dev
 	$(BIN)/python -m pytest -q

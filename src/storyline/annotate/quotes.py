@@ -188,6 +188,14 @@ def _reports_a_statement(verb: Token, clause: Token) -> bool:
     return first.lower_ not in _QUESTION_WORDS and not any(c.dep_ == "mark" and c.lower_ in _QUESTION_WORDS for c in clause.children)
 
 
+def _is_clause(child: Token) -> bool:
+    """A reported clause: a ccomp (whatever the tagger thought its head was), or a gerund clause
+    ("said having Karlsson back was a boost"), but not a to-infinitive ("promised to run")."""
+    if child.dep_ == "ccomp":
+        return child.pos_ in {"VERB", "AUX"} or len(list(child.subtree)) >= 4
+    return child.dep_ == "xcomp" and child.tag_ == "VBG" and any(c.dep_ in {"ccomp", "nsubj", "dobj"} for c in child.children)
+
+
 def _around(verb: Token) -> tuple[int, int]:
     """The sentence a parenthetical cue ("..., she said, ...") sits in, without the cue's own words."""
     tokens = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
@@ -203,7 +211,7 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         if _inside(verb, spans):
             continue
         # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
-        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}), None)
+        clause = next((c for c in verb.children if _is_clause(c)), None)
         head = subject_of(verb)
         if clause is None and verb.dep_ == "parataxis" and verb.head.pos_ in {"VERB", "AUX"}:
             clause = verb.head  # "It was impossible, she said, for many": the sentence around the cue

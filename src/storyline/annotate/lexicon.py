@@ -23,6 +23,7 @@ class Lexicon:
     document_nouns: frozenset[str]
     agent_nouns: frozenset[str]
     non_speakers: frozenset[str]
+    organisation_nouns: frozenset[str]
     numbers: dict[str, int]
     outlet_words: frozenset[str]
     agencies: frozenset[str]
@@ -52,6 +53,7 @@ def load_lexicon() -> Lexicon:
         document_nouns=frozenset(raw["documents"]["nouns"]),
         agent_nouns=frozenset(raw["agents"]["nouns"]),
         non_speakers=frozenset(raw["non_speakers"]["nouns"]),
+        organisation_nouns=frozenset(raw["organisations"]["nouns"]),
         numbers=dict(raw["numbers"]["words"]),
         outlet_words=frozenset(raw["outlets"]["name_words"]),
         agencies=frozenset(raw["outlets"]["agencies"]),

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from ..models import Mention, Quote, TextAnnotations
+from ..models import Attribution, Mention, Quote, TextAnnotations
 from .actors import canonical_names, name_mentions
 from .labels import find_labels
 from .lexicon import load_lexicon
@@ -46,8 +46,16 @@ def annotate_doc(doc: Doc) -> TextAnnotations:
     return TextAnnotations(
         mentions=tuple(sorted(mentions, key=lambda m: (m.start, m.end))),
         quotes=quotes,
-        attributions=tuple(find_attributions(doc, quotes)),
+        attributions=tuple(_person_by_label(a, labels) for a in find_attributions(doc, quotes)),
     )
+
+
+def _person_by_label(att: Attribution, labels: list[Mention]) -> Attribution:
+    """A source given as an epithet the labels resolved ("the president") is a named person."""
+    if att.source is None or att.source_kind not in {"unknown", "anonymous"}:
+        return att
+    hit = any(label.start <= att.source.start < label.end or att.source.start <= label.start < att.source.end for label in labels)
+    return replace(att, source_kind="person", count=None) if hit else att
 
 
 def annotate_texts(texts: Iterable[str], *, model: str = DEFAULT_MODEL, batch_size: int = 32) -> Iterator[TextAnnotations]:

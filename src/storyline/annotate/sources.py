@@ -79,6 +79,8 @@ def classify_source(phrase: Span, head: Token) -> SourceInfo:
         return SourceInfo("document", _count(head), outlet)
     if head.lower_ in lex.outlet_back_references:
         return SourceInfo("outlet", None, outlet)
+    if lemma in lex.organisation_nouns or head.lower_ in lex.organisation_nouns:
+        return SourceInfo("organisation", None, outlet)
     if head.pos_ == "PRON":
         return SourceInfo("person" if head.lower_ in lex.singular_pronouns else "unknown", None, outlet)
     return SourceInfo("unknown", None, outlet)

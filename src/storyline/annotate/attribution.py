@@ -24,11 +24,13 @@ from ..models import Span as TextSpan
 from .sources import classify_source, is_outlet_name
 from .quotes import is_reporting_verb
 from .speakers import speaker_phrase, subject_of
+from .lexicon import load_lexicon
 from .nlp import ents_in, sentence_of, sentences, text_of
 
 __all__ = ["find_attributions"]
 
 _CITING_LEMMAS = frozenset({"cite", "quote"})
+_TOLD_LEMMAS = frozenset({"tell", "say", "speak", "talk", "write"})
 _BASIS_NOUNS = frozenset({"insights", "information", "accounts", "interviews", "conversations", "messages", "reports"})
 _CHAIN_WINDOW = 3  # paragraphs after an outlet's quoted report searched for who said it, to whom
 
@@ -51,9 +53,32 @@ def _from_quote(doc: Doc, quote: Quote) -> Attribution:
         return Attribution(content, quote.speaker, "unknown", cue=quote.cue)
     phrase, head = found
     info = classify_source(phrase, head)
-    via = (_text_span(info.outlet),) if info.outlet is not None and info.kind != "outlet" else ()
+    own: tuple[TextSpan, ...] = (_text_span(info.outlet),) if info.outlet is not None and info.kind != "outlet" else ()
+    via = own + _told_outlet(doc, quote)
     att = Attribution(content, quote.speaker, info.kind, info.count, quote.cue, via)
     return _inner_chain(doc, att) if quote.direct else att
+
+
+def _told_outlet(doc: Doc, quote: Quote) -> tuple[TextSpan, ...]:
+    """"He told state radio: ..." / "said in an interview with the Ledger": the outlet the speaker spoke to."""
+    if quote.cue is None:
+        return ()
+    verb = doc.char_span(quote.cue.start, quote.cue.end, alignment_mode="expand")
+    if verb is None or len(verb) == 0 or verb.root.lemma_.lower() not in _TOLD_LEMMAS:
+        return ()
+    for child in verb.root.children:
+        target = child
+        if child.dep_ == "prep" and child.lower_ in {"to", "with", "in"}:
+            target = next((c for c in child.children if c.dep_ == "pobj"), child)
+            if target.lower_ == "interview":
+                target = next((g for c in target.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"), target)
+        elif child.dep_ not in {"dobj", "dative"}:
+            continue
+        words = speaker_phrase(target)
+        # The head noun itself must name the outlet ("state radio", "the Ledger"), not a report in it.
+        if is_outlet_name(words.text) and (target.ent_type_ or target.lower_ in load_lexicon().outlet_words):
+            return (_text_span(words),)
+    return ()
 
 
 def _outlet_reports(doc: Doc, quotes: list[Quote]) -> Iterator[Attribution]:

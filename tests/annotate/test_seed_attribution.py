@@ -7,6 +7,7 @@ from functools import lru_cache
 import pytest
 
 from storyline.annotate.nlp import load_nlp
+from storyline.clean.normalize import normalize_text
 from storyline.annotate.pipeline import annotate_doc
 from storyline.models import RawDocument, TextAnnotations
 from storyline.pipeline import clean_document
@@ -48,21 +49,27 @@ def test_back_references_resolve_to_the_cited_outlet() -> None:
     assert all(via in ((), ("Reuters",)) for via, _, _, _ in _chains("001"))
 
 
-@pytest.mark.parametrize(("seed", "speaker", "name", "fragment", "direct"), [
-    ("000", "Putin", "Vladimir Putin", "military actions are always a tragedy", True),
-    ("000", None, "Vladimir Putin", "Russia has never refused peace talks with Ukraine", True),  # continuation: no speaker words of its own
-    ("000", "he", "John Kirby", "It’s reprehensible to think about", True),                        # single marks, pronoun
-    ("001", "another senior Russian source", None, "Putin is also ready for a ceasefire", True),
-    ("001", "Putin's spokesman", "Dmitry Peskov", "open to dialogue", False),                      # mixed quote: the clause
-    ("001", "U.S. Secretary of State Anthony Blinken", "Anthony Blinken", "he did not believe Putin was interested", False),
-    ("002", "He", "Vladimir Putin", "I am ready to meet with everyone, including Zelensky", True),  # cue before a colon
-    ("002", "he", "Vladimir Putin", "We need to find a solution", True),
-    ("002", "Vladimir Putin", "Vladimir Putin", "he is ready to negotiate directly with Volodymyr Zelensky", False),
+# (seed, 1-based line of the seed file holding the quote, nth quote starting in that line,
+#  speaker words (start), resolved name, direct) -- lines are read from ../shared/seeds.
+@pytest.mark.parametrize(("seed", "line", "nth", "speaker", "name", "direct"), [
+    ("000", 4, 0, "Putin", "Vladimir Putin", True),
+    ("000", 5, 1, None, "Vladimir Putin", True),             # continuation: no speaker words of its own
+    ("000", 10, 0, "he", "John Kirby", True),                 # single marks, pronoun
+    ("001", 15, 0, "another senior", None, True),            # a source phrase as the speaker
+    ("001", 19, 0, "Putin's spokesman", "Dmitry Peskov", False),  # mixed quote: the clause
+    ("001", 41, 0, "U.S. Secretary", "Anthony Blinken", False),
+    ("002", 6, 0, "He", "Vladimir Putin", True),             # cue before a colon, multi-paragraph
+    ("002", 9, 0, "he", "Vladimir Putin", True),
+    ("002", 1, 0, "Vladimir Putin", "Vladimir Putin", False),
 ])
-def test_seed_quotes(seed: str, speaker: str | None, name: str | None, fragment: str, direct: bool) -> None:
-    quotes = [q for q in _annotated(seed).quotes if fragment in q.text]
-    assert quotes, f"no quote containing {fragment!r}"
-    q = quotes[0]
+def test_seed_quotes(seed: str, line: int, nth: int, speaker: str | None, name: str | None, direct: bool) -> None:
+    text = normalize_text(seed_path(seed).read_text(encoding="utf-8").split("\n")[line - 1])
+    path = seed_path(seed)
+    article_text = clean_document(RawDocument(source=str(path), text=path.read_text(encoding="utf-8"))).text
+    start = article_text.index(text)
+    quotes = [q for q in _annotated(seed).quotes if start <= q.start < start + len(text)]
+    assert len(quotes) > nth, f"no quote {nth} in line {line} of {seed}"
+    q = quotes[nth]
     assert q.direct is direct
     if speaker is None:
         assert q.speaker is None
@@ -73,8 +80,10 @@ def test_seed_quotes(seed: str, speaker: str | None, name: str | None, fragment:
 
 
 def test_multi_paragraph_quote_is_one_quote() -> None:
-    quotes = [q for q in _annotated("002").quotes if "I am ready to meet with everyone" in q.text]
-    assert len(quotes) == 1 and "We don’t care who negotiates" in quotes[0].text
+    lines = [normalize_text(x) for x in seed_path("002").read_text(encoding="utf-8").split("\n")]
+    first, second = lines[5], lines[6]  # a quote opened in line 6 and closed in line 7
+    quotes = [q for q in _annotated("002").quotes if q.text[:20] in first]
+    assert len(quotes) == 1 and second.strip("“”")[:20] in quotes[0].text
 
 
 def test_offsets_point_at_the_words() -> None:

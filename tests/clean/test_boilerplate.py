@@ -18,7 +18,7 @@ STORY = "The convoy reached the harbour at dawn, officials said, after a night o
     ("Leave a Reply", "comment box"),
     ("Be the first to comment", "comment box"),
     ("Your email address will not be published.", "comment box"),
-    ("Read More: Oscar Winner Loses Job", "teaser or related link"),
+    ("Read More: Harbour Choir Wins Spring Prize", "teaser or related link"),
     ("[Read More: Storm closes the pass]", "teaser or related link"),
     ("READ ALSO: Ferry strike ends", "teaser or related link"),
     ("BREAKING: Minister resigns over tender scandal", "teaser from another story"),
@@ -65,10 +65,10 @@ def test_trailing_other_news_block_removed_entirely() -> None:
 
 
 def test_glued_teaser_cut_paragraph_kept() -> None:
-    raw = "Russia plans to include the occupied territories in the election in March.Watch Russia and Iran unite; share drones"
+    raw = "Carvenne plans to hold the port referendum in the northern districts in April.Watch Halmyra and Vellmar sign a ferry pact; share ports"
     text, removed = clean_boilerplate(raw)
-    assert text == "Russia plans to include the occupied territories in the election in March."
-    assert removed[0].text == "Watch Russia and Iran unite; share drones"
+    assert text == "Carvenne plans to hold the port referendum in the northern districts in April."
+    assert removed[0].text == "Watch Halmyra and Vellmar sign a ferry pact; share ports"
     assert raw[removed[0].start:removed[0].end] == removed[0].text
 
 

@@ -46,9 +46,9 @@ def test_infer_outlet(kwargs: dict, outlet: str | None, method: str | None) -> N
     ("PORT SAREN, March 12, 2025 — The queue formed early.", "2025-03-12", "dateline"),
     ("KYIV, 4 March 2025 (Wire) - Talks resumed.", "2025-03-04", "dateline"),
     ("Published: March 3, 2025\n\nThe talks resumed.", "2025-03-03", "published-line"),
-    ("Intro paragraph.\n\nPutin at a meeting with Lukashenko in Minsk on May 23, 2024. Kremlin photo\n\nMore.", "2024-05-23", "caption"),
+    ("Intro paragraph.\n\nVarga at a meeting with Osei in Brenholt on May 23, 2024. Ministry photo\n\nMore.", "2024-05-23", "caption"),
     ("President Maresh at a meeting in Lisk on March 20, 2025.\n\nThe president said no.", "2025-03-20", "caption"),
-    ("Russia invaded Ukraine on Feb. 24, 2022, and quickly overtook large swaths of the country.", None, None),
+    ("Carvenne closed the strait on Feb. 24, 2022, and quickly took most of the coast.", None, None),
     ("The festival opens on March 21, 2025, organisers said, and will run for a week in the old town.", None, None),
 ])
 def test_published_from_text(text: str, date: str | None, method: str | None) -> None:

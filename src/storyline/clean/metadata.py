@@ -8,7 +8,7 @@ source, not the publisher); 4. the URL's host. Otherwise unknown.
 Publication date, first that applies: 1. declared by the source; 2. the page's
 markup (htmldate); 3. inferred from the text, flagged as inferred: a dateline
 ("PORT ALVEN, March 12, 2025 —"), a "Published ..." line, or a dated photo
-caption ("... in Minsk on May 23, 2024. Kremlin photo"). Otherwise unknown.
+caption ("... in Lisk on March 20, 2025. Ministry photo"). Otherwise unknown.
 """
 
 from __future__ import annotations

@@ -28,9 +28,9 @@ def test_quoted_spans(text: str, quotes: list[str]) -> None:
 
 
 def test_multi_paragraph_quote_runs_to_its_closing_mark() -> None:
-    text = "He told state TV: “I am ready to meet.\n\n“We don’t care who negotiates.”\n\nNext paragraph."
+    text = "She told state radio: “We will open the port.\n\n“Who inspects the ships is for the Council.”\n\nNext paragraph."
     (span,) = find_quoted_spans(text)
-    assert text[span.inner_start:span.inner_end] == "I am ready to meet.\n\n“We don’t care who negotiates."
+    assert text[span.inner_start:span.inner_end] == "We will open the port.\n\n“Who inspects the ships is for the Council."
     assert span.balanced
 
 

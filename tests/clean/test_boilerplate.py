@@ -59,7 +59,7 @@ def test_related_block_runs_to_next_real_paragraph() -> None:
 
 
 def test_trailing_other_news_block_removed_entirely() -> None:
-    raw = f"{STORY}\nOther News\nBurger recipe: how to cook at home\nIt turns out very juicy and crispy."
+    raw = f"{STORY}\nOther News\nBurger recipe: how to cook at home\nCrisp on the outside, soft inside."
     text, removed = clean_boilerplate(raw)
     assert text == STORY and len(removed) == 3
 

@@ -8,10 +8,10 @@ from storyline.clean.metadata import infer_outlet, infer_published, looks_like_t
 
 
 @pytest.mark.parametrize(("line", "is_title"), [
-    ("Putin Privately Signals Interest In Ukraine Ceasefire", True),
+    ("Maresh Quietly Signals Openness To Port Deal", True),
     ("Ferry talks stall – Meridian Daily", True),
     ("Is peace finally near?", True),
-    ("Vladimir Putin may finally have had enough.", False),
+    ("Ilona Maresh may have run out of patience.", False),
     ("PORT SAREN, March 12, 2025 — The queue began before five.", False),
     ("Trending", False),
     ("“We are ready,” she said", False),
@@ -32,7 +32,7 @@ def test_title_from_text_skips_labels_but_not_story() -> None:
     ({"title": "Talks resume: Report – Times of India"}, "Times of India", "title-suffix"),
     ({"title": "Ferry talks stall | Northgate Post"}, "Northgate Post", "title-suffix"),
     ({"title": "Ukraine war - Live Updates", "url": "https://www.news.example/a"}, "news.example", "url-host"),
-    ({"title": "Putin is ready – Reuters", "body": "Reuters writes about this, citing four sources."}, None, "title-suffix-rejected"),
+    ({"title": "Putin is ready – Reuters", "body": "Reuters reports this, quoting officials in Lisk."}, None, "title-suffix-rejected"),
     ({}, None, None),
 ])
 def test_infer_outlet(kwargs: dict, outlet: str | None, method: str | None) -> None:  # type: ignore[type-arg]
@@ -48,7 +48,7 @@ def test_infer_outlet(kwargs: dict, outlet: str | None, method: str | None) -> N
     ("Published: March 3, 2025\n\nThe talks resumed.", "2025-03-03", "published-line"),
     ("Intro paragraph.\n\nVarga at a meeting with Osei in Brenholt on May 23, 2024. Ministry photo\n\nMore.", "2024-05-23", "caption"),
     ("President Maresh at a meeting in Lisk on March 20, 2025.\n\nThe president said no.", "2025-03-20", "caption"),
-    ("Carvenne closed the strait on Feb. 24, 2022, and quickly took most of the coast.", None, None),
+    ("Carvenne closed the strait on Feb. 24, 2022, then took most of the coast.", None, None),
     ("The festival opens on March 21, 2025, organisers said, and will run for a week in the old town.", None, None),
 ])
 def test_published_from_text(text: str, date: str | None, method: str | None) -> None:

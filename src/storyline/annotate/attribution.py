@@ -3,7 +3,7 @@
 Steps:
 1. every quote is an attribution to its speaker; "according to X, ..." is one to X;
 2. a deeper source in the same sentence ("Reuters writes ..., citing four sources in
-   Russia"; "sources cited by the New York Times"; "based on insights from two former
+   Russia"; "sources cited by the New York Times"; "drawing on insights from two former
    officials") becomes the source, and what cited it moves into ``via``;
 3. inside an outlet's quoted report, a person who "said" or "told"/"gave an interview
    with" another outlet extends the chain (Newsweek <- The Sun <- Zelensky);
@@ -97,7 +97,7 @@ def _outlet_reports(doc: Doc, quotes: list[Quote]) -> Iterator[Attribution]:
 
 
 def _based_on(doc: Doc) -> Iterator[Attribution]:
-    """Step 1c: "The information is based on insights from two former officials"."""
+    """Step 1c: "The account rests on insights from three former aides"."""
     for sent in sentences(doc):
         found = _deeper_source(sent, kinds=("from",))
         if found is None:

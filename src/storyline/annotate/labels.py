@@ -11,7 +11,7 @@
    d. the most recent person who was the subject of a clause, then the most recent person.
    A person whose known place words conflict ("the Ukrainian leader" is not the Russian
    President) and the subject of the same sentence, when the label sits in a clause
-   below it ("Putin stressed ..., suggesting the wartime leader had no right"), are
+   below it ("Maresh insisted ..., hinting the rebel leader had no mandate"), are
    never chosen. Each resolution keeps the rule that decided it as evidence.
 """
 

@@ -9,7 +9,7 @@ fires removes it and records why. Nothing is dropped silently: every cut is a
    teaser-like lines after them go too, up to the next real paragraph;
 3. teaser prefixes ("Read More: ...") and banners from other stories ("BREAKING: ...");
 4. page footers (copyright lines);
-5. tag lists ("Ceasefire,Russia-Ukraine War,Envoy to Moscow");
+5. tag lists ("Ceasefire talks,Port Saren,Regional security");
 6. the headline repeated in the body (the title's, or an untitled text's first line);
 7. lines the corpus shows to be boilerplate (repeated across one outlet's articles);
 8. teasers glued to the end of a real paragraph ("...in March.Watch Russia...").

@@ -25,7 +25,7 @@ from .errors import ExtractError
 from .models import Article, Evidence, Extraction, RawDocument, Removal
 from .settings import Settings
 
-__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "reclean", "outlet_line_keys"]
+__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "reclean", "outlet_line_keys", "utc_now"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,8 @@ def check_stages(stages: Sequence[Stage] = STAGES) -> None:
 check_stages()
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """Return the current UTC time as an ISO timestamp (seconds), the form every record uses."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -149,7 +150,7 @@ def clean_document(raw: RawDocument, settings: Settings | None = None) -> Articl
         author=raw.author or (draft.extraction.author if draft.extraction else None),
         published=draft.published, published_inferred=draft.published_inferred, published_range=range_,
         language=draft.language, feed=raw.feed, removed=draft.removed, evidence=draft.evidence,
-        ingested_at=_now(),
+        ingested_at=utc_now(),
     )
 
 

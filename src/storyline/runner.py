@@ -21,7 +21,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from itertools import islice
 
 from .clean.dedup import DuplicateIndex, signature
@@ -29,7 +28,7 @@ from .errors import StorylineError
 from .ingest.fetch import fetch
 from .ingest.sources import Fetcher, iter_documents
 from .models import Article, Evidence, Failure, IngestSummary, RawDocument
-from .pipeline import clean_document, outlet_line_keys, reclean, signature_bytes, signature_from_bytes
+from .pipeline import clean_document, outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
 from .settings import Settings
 from .store import articles as store
 from .store import corpus
@@ -89,7 +88,7 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
         ids = {m.name: registry.resolve(m.name, m.entity_type).id for m in ann.mentions}
         notes.save_actors(conn, (a for a in registry.actors if a.id in registry.changed))
         registry.changed.clear()
-        notes.save_annotations(conn, article_id, ann, ids, settings.spacy_model, _now())
+        notes.save_annotations(conn, article_id, ann, ids, settings.spacy_model, utc_now())
         conn.commit()
         if progress:
             progress("annotated", article_id)
@@ -160,9 +159,6 @@ def _chain(first: list[RawDocument | Failure], rest: Iterator[RawDocument | Fail
     yield from rest
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
 
 @dataclass
 class _Run:
@@ -186,10 +182,10 @@ class _Run:
         """Store one cleaned article (or record a failure); return the outcome."""
         if isinstance(result, Failure):
             self.failed.append(result)
-            corpus.record_failure(self.conn, result.source, result.reason, _now())
+            corpus.record_failure(self.conn, result.source, result.reason, utc_now())
             return "failed"
         if store.has_article(self.conn, result.id):
-            store.add_source(self.conn, result.source, result.id, result.ingested_at or _now(), commit=False)
+            store.add_source(self.conn, result.source, result.id, result.ingested_at or utc_now(), commit=False)
             self.skipped.append((result.source, f"already stored as {result.id}"))
             return "skipped"
         outcome = self._store(result)

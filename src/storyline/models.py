@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
-    "Span", "Mention", "Quote", "Attribution", "Actor", "TextAnnotations",
+    "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "TextAnnotations",
 ]
 
 
@@ -209,9 +209,66 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A time expression in an article, normalised against the article's own date.
+
+    ``value`` follows TimeML's TIMEX3 conventions where they exist: ``2022-02-24`` (day),
+    ``2024-W21`` (ISO week), ``2022-09`` (month), ``2023-FA`` (season: SP, SU, FA, WI; a
+    winter belongs to the year of its December), ``2024-Q1`` (quarter), ``2022`` (year),
+    ``202`` (decade: the 2020s), durations as ``P22M``, vague references as ``PAST_REF``,
+    ``PRESENT_REF`` or ``FUTURE_REF``; an interval with no TimeML form ("in recent weeks")
+    is ``START/END`` in ISO dates with granularity ``range``. ``earliest``/``latest`` are
+    the first and last day the value covers. A relative expression in an article with no
+    known date keeps ``value = None`` (``kind = "unresolved"``): never guessed.
+    """
+
+    text: str
+    start: int
+    end: int
+    type: str
+    """TimeML type: DATE, TIME, DURATION or SET."""
+    value: str | None
+    granularity: str | None
+    """day, week, month, season, quarter, year, decade, century, range, time or duration; None when unresolved."""
+    kind: str
+    """absolute ("May 23, 2024"), partial ("in September"), relative ("last week"), anchored
+    ("22 months" into a dated war), duration ("for three months"), unresolved."""
+    earliest: str | None = None
+    latest: str | None = None
+    modifier: str | None = None
+    """early, mid, late, start, end, since, until, before, after, approx, at-least."""
+    certain: bool = True
+    """False for approximate expressions ("about two years ago", "in recent weeks", "since at least")."""
+    anchor: str | None = None
+    """What a relative or anchored value was resolved against ("published 2024-05-23")."""
+    rule: str = ""
+    """The rule that matched and resolved it: the evidence for the value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A sentence with a resolved time expression: something dated that the article reports.
+
+    Three dates are kept apart: ``happened`` (when it took place, from ``time``), ``said``
+    (for reported speech: when the speaker said it, if the text dates the saying) and the
+    article's publication date (stored with the article).
+    """
+
+    sentence: Span
+    time: TimeExpression
+    actors: tuple[str, ...] = ()
+    """Names (in the article's words, as in :attr:`Mention.name`) of the actors in the sentence."""
+    said: TimeExpression | None = None
+    quote_index: int | None = None
+    """Index into :attr:`TextAnnotations.quotes` of the quote this sentence reports, if any."""
+
+
+@dataclass(frozen=True, slots=True)
 class TextAnnotations:
     """Everything the annotation stage finds in one text."""
 
     mentions: tuple[Mention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     attributions: tuple[Attribution, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+    events: tuple[Event, ...] = ()

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -13,7 +14,9 @@ from typer.testing import CliRunner
 from storyline.cli import app
 from storyline.export import article_record
 from storyline.models import Article
+from storyline.store.migrations import MIGRATIONS
 from tests.conftest import REPO
+from tests.test_timeline_cli import timeline_db
 
 ARTICLE = (
     "Grain corridor opens\n\nPORT SAREN, March 12, 2025 — The first convoy crossed the strait on Wednesday, "
@@ -72,7 +75,7 @@ def test_jsonl_and_csv_exports(tmp_path: Path) -> None:
     lines = CliRunner().invoke(app, ["export", "--db", db, "-f", "jsonl"]).stdout.splitlines()
     types = [json.loads(line)["record"] for line in lines]
     assert types[0] == "article" and types.count("article") == 1
-    assert set(types) <= {"article", "actor", "mention", "quote", "attribution"}
+    assert set(types) <= {"article", "actor", "mention", "quote", "attribution", "time_expression", "event", "timeline"}
     out = tmp_path / "a.csv"
     assert CliRunner().invoke(app, ["export", "--db", db, "-f", "csv", "-o", str(out)]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -84,3 +87,42 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     db = _ingested(tmp_path)
     result = CliRunner().invoke(app, ["export", "--db", db, "-f", "xml"])
     assert result.exit_code == 2 and "unknown format" in result.stderr
+
+
+def test_schema_doc_lists_every_time_field(tmp_path: Path) -> None:
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", timeline_db(tmp_path / "t.db")]).stdout)
+    for section in ("time_expressions", "events", "timeline"):
+        assert doc[section], section
+        assert _documented_fields(section) == list(doc[section][0]), section
+    assert _documented_fields("appearances") == list(doc["timeline"][0]["appearances"][0])
+
+
+def test_time_sections_in_json_and_jsonl(tmp_path: Path) -> None:
+    db = timeline_db(tmp_path / "t.db")
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", db, "-f", "json"]).stdout)
+    assert doc["storyline_schema"] == 3 and len(doc["time_expressions"]) == len(doc["events"]) == 6
+    week = next(e for e in doc["events"] if e["granularity"] == "week")
+    assert week == {
+        "id": "aaaa000000000003:e0", "article_id": "aaaa000000000003", "date": "2024-W22", "granularity": "week",
+        "expression": "next week", "sentence": "Elena Varga will open the Brenholt bridge next week.", "start": 0, "end": 52,
+        "actor_ids": ["gpe:brenholt", "person:elena-varga"], "published": "2024-05-20", "earliest": "2024-05-27",
+        "latest": "2024-06-02", "said": None, "quote_id": None,
+    }
+    dam = next(g for g in doc["timeline"] if g["date"] == "2024-05-23")
+    assert dam["event_ids"] == ["aaaa000000000001:e0", "aaaa000000000002:e0"] and dam["first_reported"] == "2024-05-24"
+    assert dam["appearances"][1] == {"event_id": "aaaa000000000002:e0", "article_id": "aaaa000000000002", "outlet": None,
+                                     "published": "2024-05-25", "lag_days": 2}
+    assert [g["date"] for g in doc["timeline"]] == ["2023-FA", "2024-04-25/2024-05-23", "2024-05-23", "2024-W22"]
+    lines = [json.loads(line) for line in CliRunner().invoke(app, ["export", "--db", db, "-f", "jsonl"]).stdout.splitlines()]
+    counts = {kind: sum(r["record"] == kind for r in lines) for kind in ("time_expression", "event", "timeline")}
+    assert counts == {"time_expression": 6, "event": 6, "timeline": 4}
+
+
+def test_a_database_not_yet_migrated_exports_empty_time_sections(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as raw:
+        for script in MIGRATIONS[:2]:
+            raw.executescript(script)
+        raw.execute("PRAGMA user_version = 2")
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", str(path)]).stdout)
+    assert doc["time_expressions"] == doc["events"] == doc["timeline"] == []

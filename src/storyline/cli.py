@@ -18,15 +18,17 @@ from rich.table import Table
 from rich.tree import Tree
 
 from .errors import StorylineError
-from .export import FORMATS, write_export
+from .export import FORMATS, load_timeline, write_export
 from .ingest.files import iter_folder
 from .ingest.sources import is_url
+from .link.timeline import TimelineGroup, period_bounds
 from .models import Article, IngestSummary
 from .runner import annotate_pending, ingest as run_ingest
 from .store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from .settings import Settings, load_settings
 from .store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
-from .store.schema import connect
+from .store.schema import SCHEMA_VERSION, connect, schema_version
+from .store.times import stories_available
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Storyline: turn many news articles about one story into a sourced, dated picture.")
@@ -300,6 +302,65 @@ def _source_tree(article: Article, atts: list[StoredAttribution]) -> Tree:
         content = att.content.text if len(att.content.text) < 160 else att.content.text[:157] + "…"
         leaf.add(f"[dim]{escape(att.cue.text if att.cue else '')}[/] {escape(content)}")
     return root
+
+
+@app.command()
+def timeline(
+    db: DbOption = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only events naming an actor whose name, id or a variant contains this.")] = None,
+    story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (stories are built by `storyline stories`).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only events on or before this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
+) -> None:
+    """Show dated events merged across articles: when it happened, what, and which outlets reported it when.
+
+    Example: storyline timeline --actor Putin --since 2024-05
+    """
+    first, last = _day_bound(since, "--since", end=False), _day_bound(until, "--until", end=True)
+    settings = _settings(db=db)
+    conn = _connect(settings)
+    if schema_version(conn) < SCHEMA_VERSION:
+        err.print(f"[red]error:[/] {escape(settings.db)} predates times and events; run `storyline annotate --db {escape(settings.db)}` first")
+        raise typer.Exit(2)
+    if story is not None:
+        why = ("--story is not supported by this Storyline yet" if stories_available(conn)
+               else "this database has no stories; stories are built by `storyline stories` once available")
+        err.print(f"[red]error:[/] {why}")
+        raise typer.Exit(2)
+    groups = load_timeline(conn, actor=actor, since=first, until=last)[:limit]
+    out.print(_timeline_table(groups))
+    err.print(f"{len(groups)} event(s) from {len({a for g in groups for a in g.article_ids})} article(s); lag = days from the event to publication")
+
+
+def _day_bound(value: str | None, option: str, *, end: bool) -> str | None:
+    """The first (or last) day of a --since/--until value; a bad value is a usage error."""
+    if value is None:
+        return None
+    try:
+        return period_bounds(value)[1 if end else 0]
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {option}: {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+def _date_label(group: TimelineGroup) -> str:
+    return group.date if group.granularity == "day" else f"{group.date} ({group.granularity})"
+
+
+def _timeline_table(groups: list[TimelineGroup]) -> Table:
+    """One row per group: the date with its granularity, the summary, and each report with its lag."""
+    table = Table(box=None, header_style="bold", padding=(0, 2, 1, 0))
+    table.add_column("date", no_wrap=True)
+    table.add_column("event", overflow="fold", ratio=3)
+    table.add_column("reported", overflow="fold", ratio=2)
+    for g in groups:
+        reports = []
+        for a in g.appearances:
+            lag = f" [dim]{a.lag_days:+d} d[/]" if a.lag_days is not None else ""
+            reports.append(f"{escape(a.outlet or 'unknown')} {escape(a.published or 'unknown date')}{lag}")
+        table.add_row(escape(_date_label(g)), escape(g.summary), "\n".join(reports))
+    return table
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Export the store as one JSON document, JSON lines or CSV.
 
-The JSON document has one top-level list per kind of record; this issue adds
-``articles``; later stages add their own sections beside it. The schema is in
+The JSON document has one top-level list per kind of record: ``articles``, then the
+annotations (``actors``, ``mentions``, ``quotes``, ``attributions``), then the times
+(``time_expressions``, ``events`` and the merged ``timeline``). The schema is in
 docs/schema.md and a test keeps the two in step.
 """
 
@@ -10,15 +11,20 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from .link.timeline import DatedEvent, TimelineGroup, build_timeline
 from .models import Article
 from .store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
-from .store.schema import SCHEMA_VERSION
+from .store.schema import SCHEMA_VERSION, schema_version
+from .store.times import StoredEvent, iter_events, iter_time_expressions
 
-__all__ = ["FORMATS", "article_record", "annotation_sections", "export_document", "write_export"]
+__all__ = [
+    "FORMATS", "article_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
+    "export_document", "write_export",
+]
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_COLUMNS = (
@@ -86,19 +92,69 @@ def annotation_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, An
     }
 
 
+def dated_event(stored: StoredEvent) -> DatedEvent:
+    """Return the timeline's view of a stored event."""
+    time = stored.event.time
+    return DatedEvent(stored.id, stored.article_id, stored.outlet, stored.published, time.value, time.granularity,
+                      time.earliest, time.latest, stored.event.sentence.text, stored.actor_ids)
+
+
+def load_timeline(
+    conn: sqlite3.Connection, *, article_ids: Iterable[str] | None = None, actor: str | None = None,
+    since: str | None = None, until: str | None = None,
+) -> list[TimelineGroup]:
+    """Read the stored events (filtered as :func:`storyline.store.times.iter_events` does) and merge them into a timeline."""
+    return build_timeline(dated_event(e) for e in iter_events(conn, article_ids=article_ids, actor=actor, since=since, until=until))
+
+
+def _event_record(e: StoredEvent) -> dict[str, Any]:
+    time, said = e.event.time, e.event.said
+    return {"id": e.id, "article_id": e.article_id, "date": time.value, "granularity": time.granularity, "expression": time.text,
+            "sentence": e.event.sentence.text, "start": e.event.sentence.start, "end": e.event.sentence.end,
+            "actor_ids": list(e.actor_ids), "published": e.published, "earliest": time.earliest, "latest": time.latest,
+            "said": said.value if said else None, "quote_id": e.quote_id}
+
+
+def _timeline_record(g: TimelineGroup) -> dict[str, Any]:
+    return {"date": g.date, "granularity": g.granularity, "earliest": g.earliest, "latest": g.latest, "summary": g.summary,
+            "event_ids": list(g.event_ids), "article_ids": list(g.article_ids), "actor_ids": list(g.actor_ids),
+            "appearances": [{"event_id": a.event_id, "article_id": a.article_id, "outlet": a.outlet, "published": a.published,
+                             "lag_days": a.lag_days} for a in g.appearances],
+            "first_reported": g.first_reported}
+
+
+def time_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Return the ``time_expressions``, ``events`` and ``timeline`` sections (empty before schema version 3)."""
+    if schema_version(conn) < 3:  # a read-only database not yet migrated has no time tables
+        return {"time_expressions": [], "events": [], "timeline": []}
+    events = list(iter_events(conn))
+    return {
+        "time_expressions": [
+            {"article_id": t.article_id, "text": t.time.text, "start": t.time.start, "end": t.time.end, "type": t.time.type,
+             "value": t.time.value, "granularity": t.time.granularity, "kind": t.time.kind, "earliest": t.time.earliest,
+             "latest": t.time.latest, "modifier": t.time.modifier, "certain": t.time.certain, "anchor": t.time.anchor,
+             "rule": t.time.rule}
+            for t in iter_time_expressions(conn)
+        ],
+        "events": [_event_record(e) for e in events],
+        "timeline": [_timeline_record(g) for g in build_timeline(dated_event(e) for e in events)],
+    }
+
+
 def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
     """Return the whole store as one JSON-ready document."""
     return {
         "storyline_schema": SCHEMA_VERSION,
         "articles": [article_record(a) for a in iter_articles(conn)],
         **annotation_sections(conn),
+        **time_sections(conn),
     }
 
 
 def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
     for article in iter_articles(conn):
         yield json.dumps({"record": "article", **article_record(article)}, ensure_ascii=False)
-    for section, records in annotation_sections(conn).items():
+    for section, records in {**annotation_sections(conn), **time_sections(conn)}.items():
         for record in records:
             yield json.dumps({"record": section.rstrip("s"), **record}, ensure_ascii=False)
 

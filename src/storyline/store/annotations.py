@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
+from .times import clear_times, save_times
 
 __all__ = [
     "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
@@ -98,6 +99,7 @@ def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[tuple[str
 
 def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:
     """Forget an article's annotations (its text changed); no commit."""
+    clear_times(conn, article_id)  # first: events point at quotes
     for table in ("mentions", "quotes", "attributions", "annotated"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 - fixed table names
 
@@ -126,6 +128,7 @@ def save_annotations(
           a.count, *_span(a.cue), json.dumps([{"text": v.text, "start": v.start, "end": v.end} for v in a.via], ensure_ascii=False))
          for i, a in enumerate(ann.attributions)),
     )
+    save_times(conn, article_id, ann, actor_ids)
     conn.execute("INSERT INTO annotated VALUES (?, ?, ?)", (article_id, model, when))
 
 

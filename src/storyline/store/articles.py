@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Article, Evidence, Removal
@@ -19,6 +19,7 @@ __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
     "save_article", "article_for_source", "has_article", "add_source", "load_article",
     "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "count_articles",
+    "set_inferred_published",
 ]
 
 HIGHLIGHT_START = "\x02"
@@ -129,6 +130,47 @@ def update_cleaning(conn: sqlite3.Connection, article: Article) -> None:
         conn.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
         conn.execute("DELETE FROM evidence WHERE article_id = ?", (article.id,))
         _write_children(conn, article)
+
+
+def set_inferred_published(
+    conn: sqlite3.Connection, article_id: str, published: str | None,
+    range_: tuple[str | None, str | None], evidence: Sequence[Evidence],
+) -> bool:
+    """Record a publication date (or only bounds) inferred from the article's text (no commit).
+
+    A declared date is never overwritten: nothing changes unless the stored ``published`` is
+    NULL or was itself inferred, and the stored (published, earliest, latest) differ from the
+    new ones. Earlier ``published_range`` evidence rows are replaced and an evidence row that is
+    already stored is not added again, so reruns never duplicate evidence.
+
+    Args:
+        published: the inferred date ``YYYY-MM-DD``, or None when only bounds are known.
+        range_: (earliest, latest) bounds; either may be None.
+        evidence: why; appended after the article's existing evidence rows.
+
+    Returns:
+        True if the article changed.
+    """
+    row = conn.execute(
+        "SELECT published, published_inferred, published_earliest, published_latest FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None or (row[0] is not None and not row[1]) or (row[0], row[2], row[3]) == (published, *range_):
+        return False
+    conn.execute(
+        "UPDATE articles SET published = ?, published_inferred = 1, published_earliest = ?, published_latest = ? WHERE id = ?",
+        (published, range_[0], range_[1], article_id),
+    )
+    conn.execute("DELETE FROM evidence WHERE article_id = ? AND field = 'published_range'", (article_id,))
+    stored = {tuple(r) for r in conn.execute('SELECT field, value, method, text, start, "end" FROM evidence WHERE article_id = ?', (article_id,))}
+    (seq,) = conn.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM evidence WHERE article_id = ?", (article_id,)).fetchone()
+    for e in evidence:
+        values = (e.field, e.value, e.method, e.text, e.start, e.end)
+        if values not in stored:
+            stored.add(values)
+            conn.execute('INSERT INTO evidence (article_id, seq, field, value, method, text, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                         (article_id, seq, *values))
+            seq += 1
+    return True
 
 
 def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:

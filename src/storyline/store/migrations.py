@@ -159,4 +159,56 @@ CREATE TABLE attributions (
 CREATE INDEX attributions_article ON attributions(article_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+CREATE TABLE time_expressions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,                -- position among the article's time expressions
+    text TEXT NOT NULL,                  -- the words ("last week", "May 23, 2024")
+    start INTEGER NOT NULL,              -- offsets into articles.text
+    "end" INTEGER NOT NULL,
+    type TEXT NOT NULL,                  -- TimeML type: DATE, TIME, DURATION or SET
+    value TEXT,                          -- TIMEX3 value (2024-05-23, 2024-W21, 2023-FA, P22M, PAST_REF, START/END); NULL when unresolved
+    granularity TEXT,                    -- day, week, month, season, quarter, year, decade, century, range, time, duration
+    kind TEXT NOT NULL,                  -- absolute, partial, relative, anchored, duration or unresolved
+    earliest TEXT,                       -- first day the value covers (YYYY-MM-DD)
+    latest TEXT,                         -- last day the value covers
+    modifier TEXT,                       -- early, mid, late, start, end, since, until, before, after, approx, at-least
+    certain INTEGER NOT NULL DEFAULT 1,  -- 0 for approximate expressions ("about two years ago")
+    anchor TEXT,                         -- what a relative value was resolved against ("published 2024-05-23")
+    rule TEXT NOT NULL DEFAULT '',       -- the rule that matched and resolved it: the evidence for the value
+    PRIMARY KEY (article_id, seq)
+);
+
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,                 -- article id + ":e" + number
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,                -- position among the article's events
+    sentence TEXT NOT NULL,              -- the sentence that reports the event
+    start INTEGER NOT NULL,              -- sentence offsets into articles.text
+    "end" INTEGER NOT NULL,
+    time_seq INTEGER NOT NULL,           -- time_expressions.seq of the time it happened
+    expression TEXT NOT NULL,            -- the words of that time expression
+    date TEXT,                           -- its value (when it happened)
+    granularity TEXT,
+    earliest TEXT,                       -- first and last day it may have happened
+    latest TEXT,
+    said TEXT,                           -- value of the time the speaker said it, NULL when the text does not date the saying
+    said_seq INTEGER,                    -- time_expressions.seq of that time
+    quote_id TEXT REFERENCES quotes(id) ON DELETE SET NULL,  -- article id + ":q" + number: the quote this sentence reports
+    actors TEXT NOT NULL DEFAULT '[]'    -- JSON list of the actor names in the sentence, in the article's words
+);
+CREATE INDEX events_article ON events(article_id);
+CREATE INDEX events_earliest ON events(earliest);
+
+CREATE TABLE event_actors (
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL REFERENCES actors(id),  -- a corpus actor named in the event's sentence
+    PRIMARY KEY (event_id, actor_id)
+) WITHOUT ROWID;
+CREATE INDEX event_actors_actor ON event_actors(actor_id);
+
+-- Every stored article is annotated again on the next run, now with its times and events.
+DELETE FROM annotated;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)

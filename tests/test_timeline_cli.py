@@ -1,0 +1,115 @@
+"""`storyline timeline`: synthetic events stored with the store functions, printed by the CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from storyline.models import Actor, Article, Event, Mention, Span, TextAnnotations, TimeExpression
+from storyline.store.annotations import save_actors, save_annotations
+from storyline.store.articles import save_article
+from storyline.store.migrations import MIGRATIONS
+from storyline.store.schema import connect
+
+BRENHOLT = Actor("gpe:brenholt", "Brenholt", "GPE", ("Brenholt",))
+VARGA = Actor("person:elena-varga", "Elena Varga", "PERSON", ("Elena Varga", "Varga"))
+# (article id, outlet, published, sentence, time words, value, granularity, earliest, latest, actor names)
+REPORTS = [
+    ("aaaa000000000001", "Harbour Ledger", "2024-05-24", "Flood water breached the Brenholt dam on Thursday [update].",
+     "on Thursday", "2024-05-23", "day", "2024-05-23", "2024-05-23", ("Brenholt",)),
+    ("aaaa000000000002", None, "2024-05-25", "The Brenholt dam was breached by flood water on May 23, engineers said.",
+     "on May 23", "2024-05-23", "day", "2024-05-23", "2024-05-23", ("Brenholt",)),
+    ("aaaa000000000003", "Saren Post", "2024-05-20", "Elena Varga will open the Brenholt bridge next week.",
+     "next week", "2024-W22", "week", "2024-05-27", "2024-06-02", ("Elena Varga", "Brenholt")),
+    ("aaaa000000000004", "Saren Post", "2024-01-10", "The harvest in Brenholt failed last autumn.",
+     "last autumn", "2023-FA", "season", "2023-09-01", "2023-11-30", ("Brenholt",)),
+    ("aaaa000000000005", "Harbour Ledger", "2024-05-24", "Grain prices rose in Brenholt between April 25 and May 23.",
+     "between April 25 and May 23", "2024-04-25/2024-05-23", "range", "2024-04-25", "2024-05-23", ("Brenholt",)),
+    ("aaaa000000000006", "Harbour Ledger", "2024-05-24", "Brenholt has seen floods in the past.",
+     "in the past", "PAST_REF", None, None, None, ("Brenholt",)),
+]
+
+
+def timeline_db(path: Path) -> str:
+    """Store one article per report, annotated with its mentions, its time and its event."""
+    conn = connect(path)
+    save_actors(conn, [BRENHOLT, VARGA])
+    ids = {"Brenholt": BRENHOLT.id, "Elena Varga": VARGA.id}
+    for aid, outlet, published, sentence, words, value, granularity, earliest, latest, names in REPORTS:
+        save_article(conn, Article(id=aid, source=f"{aid}.txt", text=sentence, raw_text=sentence, outlet=outlet,
+                                   published=published, ingested_at="2024-06-01T00:00:00+00:00"), b"")
+        start = sentence.index(words)
+        time = TimeExpression(words, start, start + len(words), "DATE", value, granularity, "relative", earliest, latest, rule="test")
+        mentions = tuple(Mention(n, sentence.index(n), sentence.index(n) + len(n), "name", "GPE", n) for n in names)
+        event = Event(Span(sentence, 0, len(sentence)), time, names)
+        save_annotations(conn, aid, TextAnnotations(mentions=mentions, times=(time,), events=(event,)), ids, "test", "now")
+    conn.commit()
+    conn.close()
+    return str(path)
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["timeline", *args], env={"COLUMNS": "250"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_timeline_merges_and_shows_dates_outlets_and_lags(tmp_path: Path) -> None:
+    code, out, err = _run("--db", timeline_db(tmp_path / "t.db"))
+    assert code == 0, err
+    lines = out.splitlines()
+    order = [next(i for i, line in enumerate(lines) if label in line)
+             for label in ("2023-FA (season)", "2024-04-25/2024-05-23 (range)", "2024-05-23 ", "2024-W22 (week)")]
+    assert order == sorted(order)
+    assert "Flood water breached the Brenholt dam on Thursday [update]." in out  # article text escaped, not markup
+    assert "Harbour Ledger 2024-05-24 +1 d" in out and "unknown 2024-05-25 +2 d" in out
+    assert "Saren Post 2024-05-20 -13 d" in out  # announced ahead of the event
+    assert "in the past" not in out and "floods" not in out  # a vague time is not on the timeline
+    assert "4 event(s) from 5 article(s)" in err
+
+
+@pytest.mark.parametrize(("args", "shown", "hidden"), [
+    (["--actor", "Varga"], ["2024-W22"], ["2023-FA", "2024-05-23"]),
+    (["--since", "2024-05"], ["2024-05-23", "2024-W22", "2024-04-25/2024-05-23"], ["2023-FA"]),
+    (["--until", "2023"], ["2023-FA"], ["2024-05-23"]),
+    (["--since", "2024-05-24", "--until", "2024-05-31"], ["2024-W22"], ["2024-05-23"]),
+    (["--limit", "1"], ["2023-FA"], ["2024-05-23", "2024-W22"]),
+])
+def test_timeline_filters(tmp_path: Path, args: list[str], shown: list[str], hidden: list[str]) -> None:
+    code, out, err = _run("--db", timeline_db(tmp_path / "t.db"), *args)
+    assert code == 0, err
+    for label in shown:
+        assert label in out, label
+    for label in hidden:
+        assert label not in out, label
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_a_bad_date_is_a_clear_error(tmp_path: Path, option: str) -> None:
+    code, _, err = _run("--db", timeline_db(tmp_path / "t.db"), option, "23/05/2024")
+    assert code == 2 and f"{option}: '23/05/2024' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY" in err
+
+
+def test_story_needs_the_stories_table(tmp_path: Path) -> None:
+    code, out, err = _run("--db", timeline_db(tmp_path / "t.db"), "--story", "s1")
+    assert code == 2 and out == ""
+    assert "stories are built by `storyline stories` once available" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_database_without_times_asks_for_annotation(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as raw:
+        for script in MIGRATIONS[:2]:
+            raw.executescript(script)
+        raw.execute("PRAGMA user_version = 2")
+    code, _, err = _run("--db", str(path))
+    assert code == 2 and "run `storyline annotate" in err
+
+
+def test_an_empty_database_prints_an_empty_timeline(tmp_path: Path) -> None:
+    connect(tmp_path / "e.db").close()
+    code, _, err = _run("--db", str(tmp_path / "e.db"))
+    assert code == 0 and "0 event(s) from 0 article(s)" in err

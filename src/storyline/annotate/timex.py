@@ -1,28 +1,162 @@
 """Time expressions: find them and resolve each against the article's own date.
 
-(Work in progress: the rules land in this module.)
+Steps, for one text:
+
+1. every pattern of annotate/timegrammar.py is matched and each match resolved
+   (annotate/timeresolve.py); a resolver may reject a match ("Theresa May");
+2. overlapping matches: the longest wins, then the earlier pattern;
+3. a qualifier right before a match joins its span ("late March", "the end of 2024")
+   and a boundary word before it sets the modifier ("since", "until"; "since at least"
+   makes it uncertain);
+4. durations that count from a dated start ("22 months into the war") are anchored:
+   the start comes from the text itself ("the war began on February 24, 2022") or from
+   the corpus (``anchors``); see annotate/anchors.py.
+
+Relative expressions need the publication date: without it they stay unresolved, and an
+article dated only to the month resolves "last month" but not "on Wednesday".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 
 from ..models import TimeExpression
+from .anchors import Anchor, find_anchors
+from .timecalc import narrow, value_bounds
+from .timegrammar import load_grammar
+from .timelex import load_time_lexicon
+from .timerelative import RELATIVE_RESOLVERS, shift_by
+from .timeresolve import DATE_RESOLVERS, UNIT_GRANULARITY, Context, Ref, Resolved
 
-__all__ = ["find_time_expressions"]
+__all__ = ["find_time_expressions", "reference", "Anchor"]
+
+_Candidate = tuple[int, int, int, Resolved]
+_RESOLVERS = {**DATE_RESOLVERS, **RELATIVE_RESOLVERS}
+_SPAN_QUALIFIED = {"day", "week", "month", "season", "quarter", "year", "decade"}
+
+
+def reference(published: str | None, *, inferred: bool = False) -> Ref:
+    """Return the reference for ``published`` given as ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (or None)."""
+    if not published:
+        return Ref(None, None)
+    parts = published[:10].split("-")
+    try:
+        day = date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return Ref(None, None)
+    return Ref(day, ("year", "month", "day")[min(len(parts), 3) - 1], inferred)
+
+
+def _candidates(ctx: Context) -> list[_Candidate]:
+    found = []
+    for priority, (name, pattern) in enumerate(load_grammar().rules):
+        for m in pattern.finditer(ctx.text):
+            resolved = _RESOLVERS[name](m, ctx)
+            if resolved is not None:
+                start, end = resolved.span or (m.start(), m.end())
+                found.append((start, end, priority, resolved))
+    return found
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep non-overlapping candidates: the longest first, then the earlier rule."""
+    chosen: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[2], c[0])):
+        if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _qualify(text: str, cand: _Candidate) -> _Candidate:
+    """Join a qualifier before the span; set the modifier from it or from a boundary word."""
+    start, end, priority, res = cand
+    grammar, lex = load_grammar(), load_time_lexicon()
+    if (res.granularity in _SPAN_QUALIFIED or res.kind == "unresolved") and res.modifier is None:
+        window = text[max(0, start - 40):start]
+        q = grammar.qualifier_before.search(window)
+        if q:
+            start = start - len(window) + q.start("q")
+            res = replace(res, modifier=lex.qualifiers[" ".join(q["q"].lower().split())])
+    window = text[max(0, start - 30):start]
+    b = grammar.boundary_before.search(window)
+    if b and res.type != "DURATION":
+        modifier = res.modifier or lex.boundaries[" ".join(b["b"].lower().split())]
+        res = replace(res, modifier=modifier, certain=res.certain and not b["least"])
+        if b["least"]:
+            start = start - len(window) + b.start("least")
+    return start, end, priority, res
+
+
+def _anchored(text: str, cand: _Candidate, anchors: Mapping[str, Anchor]) -> tuple[_Candidate, str | None]:
+    """Turn a duration that counts from a dated start ("22 months into the war") into a date; return the anchor's evidence."""
+    start, end, priority, res = cand
+    if res.type != "DURATION" or res.amount is None:
+        return cand, None
+    lex = load_time_lexicon()
+    m = load_grammar().anchor_after.match(text[end:end + 60])
+    anchor = anchors.get(lex.anchor_nouns[" ".join(m["noun"].lower().split())]) if m else None
+    if m is None or anchor is None:
+        return cand, None
+    n, unit = res.amount
+    granularity = {"day": "day", "year": "year"}.get(UNIT_GRANULARITY.get(lex.units[unit], "day"), "month")
+    then = shift_by(anchor.start, unit, n)
+    value = {"day": then.isoformat(), "month": then.isoformat()[:7], "year": str(then.year)}[granularity]
+    anchored = Resolved(value, granularity, "anchored", f"{res.rule} counted from the start of the {m['noun'].lower()}",
+                        modifier=res.modifier, certain=res.certain)
+    return (start, end, priority, anchored), anchor.evidence
+
+
+def _record(text: str, cand: _Candidate, ref: Ref, anchor: str | None) -> TimeExpression:
+    start, end, _, res = cand
+    bounds = value_bounds(res.value) if res.type != "DURATION" else None
+    if bounds and res.modifier:
+        bounds = narrow(bounds, res.modifier)
+    relative = res.kind in {"relative", "partial"}
+    return TimeExpression(
+        text=text[start:end], start=start, end=end, type=res.type, value=res.value, granularity=res.granularity,
+        kind=res.kind, earliest=bounds[0].isoformat() if bounds else None, latest=bounds[1].isoformat() if bounds else None,
+        modifier=res.modifier, certain=res.certain and not (relative and ref.inferred),
+        anchor=ref.label if relative else anchor, rule=res.rule,
+    )
+
+
+def _merge_anchors(text: str, found: list[_Candidate], given: Mapping[str, str] | None) -> dict[str, Anchor]:
+    keys = load_time_lexicon().anchor_nouns
+    merged: dict[str, Anchor] = {}
+    for key, value in (given or {}).items():
+        bounds = value_bounds(value)
+        if bounds:
+            merged[keys.get(key.lower(), key.lower())] = Anchor(bounds[0], f"corpus: {key} began {value}")
+    absolute = [(s, e, r.value) for s, e, _, r in found if r.kind in {"absolute", "partial"} and r.granularity in {"day", "month"} and r.value]
+    merged.update(find_anchors(text, absolute))
+    return merged
 
 
 def find_time_expressions(
-    text: str, published: str | None = None, *, anchors: Mapping[str, str] | None = None
+    text: str, published: str | None = None, *, anchors: Mapping[str, str] | None = None, inferred: bool = False
 ) -> tuple[TimeExpression, ...]:
     """Return every time expression in ``text``, in order, resolved against ``published``.
 
     Args:
         text: the article's cleaned text (or any passage).
-        published: the article's publication date as ``YYYY-MM-DD``; ``None`` when unknown,
-            in which case relative expressions stay unresolved (``value = None``).
+        published: the article's publication date as ``YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``
+            when known only that far); ``None`` when unknown, in which case relative
+            expressions stay unresolved (``value = None``).
         anchors: start dates the corpus knows for named periods ("war": "2022-02-24"), used
             for anchored durations ("22 months" into the war); the text's own statements
-            ("the war began on February 24, 2022") are used first.
+            ("the war began on February 24, 2022") win over them.
+        inferred: the publication date was inferred from the text; relative values resolved
+            against it are marked uncertain.
     """
-    return ()
+    ref = reference(published, inferred=inferred)
+    ctx = Context(text, ref)
+    chosen = [_qualify(text, c) for c in _select(_candidates(ctx))]
+    periods = _merge_anchors(text, chosen, anchors)
+    out = []
+    for cand in chosen:
+        final, evidence = _anchored(text, cand, periods) if periods else (cand, None)
+        out.append(_record(text, final, ref, evidence))
+    return tuple(out)
+

@@ -1,0 +1,63 @@
+"""Is a time expression spoken of as future or past? A look at the words of its clause.
+
+News reports the past, so past is the default. A future cue ("will", "is due to",
+"plans to") before the expression in its clause, later than any past cue, makes it
+future; so does one right after it when nothing before decides.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .timelex import alternation, load_time_lexicon
+
+__all__ = ["is_future"]
+
+_BOUNDARY = re.compile(r"[.!?;\n]|\bthat\b")
+_CLAUSE = re.compile(r"[.!?;,\n]|\s(?:and|but|while|whereas)\s")
+_LOOK_BACK = 160
+_FUTURE_REACH = 16  # characters after a future cue in which a past participle is still future
+_LOOK_AHEAD = 80
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lex = load_time_lexicon()
+    future = re.compile(r"(?<![\w'])" + alternation(lex.future_cues) + r"(?!\w)", re.I)
+    past = re.compile(r"\b(?:" + alternation(lex.past_cues) + r"|[a-z]{2,}ed)\b", re.I)
+    return future, past
+
+
+def _last(pattern: re.Pattern[str], text: str, future: list[tuple[int, int]] | None = None) -> int:
+    """Return where the last match of ``pattern`` starts (-1 if none).
+
+    With ``future`` (the spans of future cues): a past form inside a future cue ("is
+    expected to") or within a few words after one ("will be sentenced", "will stay
+    closed") belongs to the future clause and is skipped.
+    """
+    found = -1
+    for m in pattern.finditer(text):
+        if not any(a <= m.start() < b + _FUTURE_REACH for a, b in future or ()):
+            found = m.start()
+    return found
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def is_future(text: str, start: int, end: int) -> bool:
+    """Return True when the clause around ``text[start:end]`` speaks of the future."""
+    future, past = _cues()
+    left = text[max(0, start - _LOOK_BACK):start]
+    stop = max((m.end() for m in _BOUNDARY.finditer(left)), default=0)
+    left = left[stop:]
+    f, p = _last(future, left), _last(past, left, _spans(future, left))
+    if f >= 0 or p >= 0:
+        return f > p
+    right = text[end:end + _LOOK_AHEAD]
+    cut = _CLAUSE.search(right)
+    right = right[:cut.start()] if cut else right
+    f_right = _last(future, right)
+    return f_right >= 0 and _last(past, right, _spans(future, right)) < 0

@@ -1,0 +1,108 @@
+"""Calendar arithmetic for time values: weeks, seasons, month shifts and the days a value covers.
+
+Values follow TimeML's TIMEX3 forms (see :class:`storyline.models.TimeExpression`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+__all__ = [
+    "shift_months", "iso_week", "weekend_of", "season_of", "season_start", "value_bounds", "narrow", "SEASON_MONTHS",
+]
+
+SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
+"""First and last month of each season; a winter runs from December of its year into February."""
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
+_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
+_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(T.*)?$")
+_MONTH = re.compile(r"^(\d{4})-(\d\d)$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DECADE = re.compile(r"^(\d{3})$")
+_CENTURY = re.compile(r"^(\d{2})$")
+
+
+def shift_months(d: date, months: int) -> date:
+    """Return ``d`` moved by ``months`` calendar months, the day clamped to the month's length."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def iso_week(d: date) -> str:
+    """Return the ISO week holding ``d`` as ``YYYY-Www``."""
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def weekend_of(d: date) -> str:
+    """Return the most recent weekend ending on or before ``d`` (its Saturday's ISO week + ``-WE``)."""
+    saturday = d - timedelta(days=(d.weekday() - 5) % 7)
+    return iso_week(saturday) + "-WE"
+
+
+def season_of(d: date) -> tuple[int, str]:
+    """Return (season year, season code) of the season holding ``d``."""
+    if d.month == 12:
+        return d.year, "WI"
+    if d.month <= 2:
+        return d.year - 1, "WI"
+    return d.year, next(code for code, (a, b) in SEASON_MONTHS.items() if code != "WI" and a <= d.month <= b)
+
+
+def season_start(year: int, code: str) -> date:
+    """Return the first day of season ``code`` of ``year``."""
+    return date(year, SEASON_MONTHS[code][0], 1)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def value_bounds(value: str | None) -> tuple[date, date] | None:
+    """Return the first and last day a value covers, or None for durations, vague references and unknown forms."""
+    if not value:
+        return None
+    if "/" in value:
+        a, b = (value_bounds(v) for v in value.split("/", 1))
+        return (a[0], b[1]) if a and b else None
+    if m := _DAY.match(value):
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+        return day, day
+    if m := _MONTH.match(value):
+        return date(int(m[1]), int(m[2]), 1), _month_end(int(m[1]), int(m[2]))
+    if m := _WEEK.match(value):
+        monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return (monday + timedelta(days=5), monday + timedelta(days=6)) if m[3] else (monday, monday + timedelta(days=6))
+    if m := _SEASON.match(value):
+        start = season_start(int(m[1]), m[2])
+        last = SEASON_MONTHS[m[2]][1]
+        return start, _month_end(start.year + (1 if m[2] == "WI" else 0), last)
+    if m := _QUARTER.match(value):
+        first = 3 * (int(m[2]) - 1) + 1
+        return date(int(m[1]), first, 1), _month_end(int(m[1]), first + 2)
+    if m := _YEAR.match(value):
+        return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
+    if m := _DECADE.match(value):
+        return date(int(m[1]) * 10, 1, 1), date(int(m[1]) * 10 + 9, 12, 31)
+    if m := _CENTURY.match(value):
+        return date(int(m[1]) * 100, 1, 1), date(int(m[1]) * 100 + 99, 12, 31)
+    return None
+
+
+def narrow(bounds: tuple[date, date], modifier: str | None) -> tuple[date, date]:
+    """Return the part of ``bounds`` a qualifier points at: early/start = first third, mid = middle, late/end = last third."""
+    first, last = bounds
+    span = (last - first).days + 1
+    if span < 3 or modifier not in {"early", "start", "mid", "late", "end"}:
+        return bounds
+    third = span // 3
+    if modifier in {"early", "start"}:
+        return first, first + timedelta(days=third - 1)
+    if modifier == "mid":
+        return first + timedelta(days=third), last - timedelta(days=third)
+    return last - timedelta(days=third - 1), last

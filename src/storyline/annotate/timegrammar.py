@@ -1,0 +1,90 @@
+"""The patterns of time expressions, built once from the word lists in ``data/timex.toml``.
+
+Each pattern is named after the rule that resolves it (annotate/timeresolve.py). Month
+and weekday names must be capitalised; everything else matches in any case.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .timelex import alternation, load_time_lexicon
+
+__all__ = ["Grammar", "load_grammar"]
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """Compiled patterns, tried in order; on overlap the longest match wins, then the earlier rule."""
+
+    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    qualifier_before: re.Pattern[str]
+    boundary_before: re.Pattern[str]
+    approx_before: re.Pattern[str]
+    anchor_after: re.Pattern[str]
+    trigger_before: re.Pattern[str]
+
+
+def _cap(words: object) -> str:
+    """A case-sensitive alternation of capitalised names (and their all-caps forms)."""
+    names = [w.capitalize() for w in words] + [w.upper() for w in words if len(w) > 3]  # type: ignore[attr-defined]
+    return "(?-i:" + alternation(names) + ")"
+
+
+@lru_cache(maxsize=1)
+def load_grammar() -> Grammar:
+    """Compile the patterns (cached per process)."""
+    lex = load_time_lexicon()
+    full = {name.lower() for name in calendar.month_name if name}
+    mon = "(?:" + _cap(m for m in lex.months if m in full) + "|" + _cap(m for m in lex.months if m not in full) + r"\.?)"
+    wd = _cap(w for w in lex.weekdays if len(w) > 4)
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    year = r"(?P<year>(?:1[6-9]|20)\d\d)(?![\d,]\d|\s*%)"
+    num = r"(?P<num>\d+(?:\.\d+)?|" + alternation(lex.numbers) + r"(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)"
+    unit = r"(?P<unit>" + alternation(lex.units) + r")s?"
+    vague = r"(?P<vague>" + alternation(lex.vague_counts) + r")"
+    season = r"(?P<season>" + alternation(lex.seasons) + r")"
+    part = r"(?P<part>morning|afternoon|evening|night)"
+    rel = r"(?P<rel>last|this|next|past|coming|previous|that)"
+    approx = r"(?:(?P<approx>" + alternation(lex.approximators) + r")\s+)?"
+    b = r"\b"
+    rules = (
+        ("full_date", rf"{b}(?:{wd},?\s+)?(?P<month>{mon})\s+{day},?\s+{year}"),
+        ("full_date", rf"{b}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?(?P<month>{mon}),?\s+{year}"),
+        ("iso_date", rf"{b}(?P<year>(?:19|20)\d\d)-(?P<mm>[01]\d)-(?P<dd>[0-3]\d){b}"),
+        ("month_year", rf"{b}(?P<month>{mon}),?\s+(?:of\s+)?{year}"),
+        ("day_month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?:{wd},?\s+)?(?P<month>{mon})\s+{day}{b}(?!,?\s+\d)"),
+        ("day_month", rf"{b}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?(?P<month>{mon})(?!,?\s+\d)"),
+        ("decade", rf"{b}(?:the\s+)?(?:(?P<q>early|late|mid)[\s-]*)?(?P<dec>(?:1[6-9]|20)\d0)'?s{b}|(?:the\s+)?'(?P<short>\d0)s{b}"),
+        ("quarter", rf"{b}(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:{year}|(?P<yrel>this|last|next)\s+year))?"),
+        ("quarter", rf"{b}Q(?P<qn>[1-4])\s+{year}"),
+        ("quarter", rf"{b}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)-quarter{b}"),
+        ("season", rf"{b}(?:(?P<rel>last|next|this|that|past|coming)\s+|(?P<the>the)\s+)?{season}(?:\s+(?:of\s+)?{year})?{b}"),
+        ("month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<month>{mon})(?![\w-])"),
+        ("year", rf"(?<![\w$€£.,]){year}(?!\w|[.,]\d)"),
+        ("relative_day", rf"{b}(?:the\s+day\s+(?P<dayrel>before\s+yesterday|after\s+tomorrow)|(?P<word>yesterday|today|tomorrow|tonight)(?:\s+{part})?){b}"),
+        ("relative_day", rf"{b}(?P<word>last|this)\s+{part}{b}"),
+        ("weekday", rf"{b}(?:(?P<rel>last|next|this|that)\s+)?(?P<wd>{wd})(?:\s+{part})?{b}"),
+        ("earlier_unit", rf"{b}(?P<dir>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>week|month|year){b}"),
+        ("ago", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?\s+{unit}\s+ago{b}"),
+        ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{num}|{vague})\s+{unit}{b}"),
+        ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
+        ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),
+        ("relative_unit", rf"{b}(?:the\s+)?{rel}\s+(?P<unit>week|month|year|decade|quarter|century){b}"),
+        ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
+        ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
+        ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|{b}(?P<noon>noon|midnight){b}"),
+        ("duration", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?[\s-]+{unit}(?P<old>-old|-long)?{b}"),
+    )
+    quals = alternation(lex.qualifiers)
+    return Grammar(
+        rules=tuple((name, re.compile(pattern, re.I)) for name, pattern in rules),
+        qualifier_before=re.compile(rf"(?:(?<=\W)|^)(?P<q>{quals})(?:\s+|-\s*)$", re.I),
+        boundary_before=re.compile(rf"(?:(?<=\W)|^)(?P<b>{alternation(lex.boundaries)})\s+(?P<least>at\s+least\s+)?$", re.I),
+        approx_before=re.compile(rf"(?:(?<=\W)|^)(?P<a>{alternation(lex.approximators)})\s+$", re.I),
+        anchor_after=re.compile(rf"^\s*(?:into|of|since|after|in)?\s*(?:the\s+|a\s+|this\s+|its\s+|their\s+|[A-Z]\w+'s\s+)?(?:[\w-]+\s+){{0,2}}?(?P<noun>{alternation(lex.anchor_nouns)}){b}", re.I),
+        trigger_before=re.compile(r"(?:\b(?:in|since|until|till|by|before|after|during|through|throughout|from|to|of|between|and|or|with|than|against|versus|vs\.?|early|late|mid|until|on|last|next|this|the|end|beginning|start|middle|fiscal|around|circa|as\s+of)\s+|\bmid-|^|[(,])\s*$", re.I),
+    )

@@ -1,0 +1,71 @@
+"""The word lists of the time-expression rules, loaded once from ``data/timex.toml``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["TimeLexicon", "load_time_lexicon", "alternation"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLexicon:
+    """Months, weekdays, seasons, numbers, units, qualifiers, tense cues and anchor nouns."""
+
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    seasons: dict[str, str]
+    parts_of_day: dict[str, str]
+    numbers: dict[str, float]
+    units: dict[str, str]
+    vague_counts: frozenset[str]
+    vague_reach: dict[str, int]
+    """unit (days, weeks, months, years) -> how far back "the past few <unit>" reaches."""
+    qualifiers: dict[str, str]
+    approximators: frozenset[str]
+    boundaries: dict[str, str]
+    vague_references: dict[str, str]
+    future_cues: tuple[str, ...]
+    past_cues: tuple[str, ...]
+    anchor_nouns: dict[str, str]
+    """noun -> anchor key ("invasion" -> "war")."""
+    start_verbs: tuple[str, ...]
+    war_verbs: tuple[str, ...]
+    """Verbs that start a war without naming it ("invaded")."""
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Return a regex alternation of ``words``, longest first, spaces matching any whitespace."""
+    items = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items) + ")"
+
+
+@lru_cache(maxsize=1)
+def load_time_lexicon() -> TimeLexicon:
+    """Load the packaged time word lists (cached per process)."""
+    raw = tomllib.loads(resources.files("storyline.annotate").joinpath("data/timex.toml").read_text("utf-8"))
+    vague = raw["vague_counts"]
+    anchors = dict(raw["anchors"])
+    return TimeLexicon(
+        months=dict(raw["months"]),
+        weekdays=dict(raw["weekdays"]),
+        seasons=dict(raw["seasons"]),
+        parts_of_day=dict(raw["parts_of_day"]),
+        numbers={k: float(v) for k, v in raw["numbers"].items()},
+        units=dict(raw["units"]),
+        vague_counts=frozenset(vague["words"]),
+        vague_reach={k: int(vague[k]) for k in ("days", "weeks", "months", "years")},
+        qualifiers=dict(raw["qualifiers"]),
+        approximators=frozenset(raw["approximators"]["words"]),
+        boundaries=dict(raw["boundaries"]),
+        vague_references=dict(raw["vague_references"]),
+        future_cues=tuple(raw["tense"]["future"]),
+        past_cues=tuple(raw["tense"]["past"]),
+        anchor_nouns={noun: key for key, nouns in anchors.items() for noun in nouns},
+        start_verbs=tuple(raw["anchor_starts"]["verbs"]),
+        war_verbs=tuple(raw["anchor_starts"]["war"]),
+    )

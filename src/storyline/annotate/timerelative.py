@@ -1,0 +1,273 @@
+"""Resolve relative time expressions against the publication date: days, weeks, "ago", ranges.
+
+"yesterday", "on Wednesday", "last week", "three years ago", "the past two weeks",
+"in recent weeks", "recently", "at 10 a.m." and durations ("for three months"). The
+conventions (how far "recent weeks" reaches, which Wednesday) are in docs/time.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from .timecalc import iso_week, shift_months, weekend_of
+from .timelex import load_time_lexicon
+from .timeresolve import Context, Resolved, number_of, unresolved
+
+__all__ = ["RELATIVE_RESOLVERS", "shift_by"]
+
+
+def _g(m: re.Match[str], name: str) -> str:
+    """Return an optional group's text, or "" when the pattern has no such group or it did not match."""
+    return m.groupdict().get(name) or ""
+
+
+_PART = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI", "tonight": "TNI"}
+
+
+def _relative_day(m: re.Match[str], ctx: Context) -> Resolved | None:
+    word = (_g(m, "word") or "").lower()
+    if word == "today" and re.search(r"[A-Z][\w.]*\s+$", ctx.left(m, 20)) and m.group()[0] == "T":
+        return None  # "USA Today", "Russia Today"
+    if not ctx.ref.knows("day"):
+        return unresolved("relative day", "day")
+    ref = ctx.ref.day
+    assert ref is not None
+    offsets = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "this": 0, "last": -1}
+    if _g(m, "dayrel"):
+        day, suffix = ref + timedelta(days=-2 if "before" in _g(m, "dayrel").lower() else 2), ""
+    else:
+        day = ref + timedelta(days=offsets[word])
+        part = (_g(m, "part") or "").lower() or ("tonight" if word == "tonight" else "")
+        suffix = _PART.get(part, "")
+    return Resolved(day.isoformat() + (f"T{suffix[1:]}" if suffix else ""), "day", "relative", f"{m.group().lower()} from the publication day",
+                    type="TIME" if suffix else "DATE")
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if not ctx.ref.knows("day"):
+        return unresolved("weekday", "day")
+    ref = ctx.ref.day
+    assert ref is not None
+    target = load_time_lexicon().weekdays[m["wd"].lower()]
+    rel = (_g(m, "rel") or "").lower()
+    if rel == "last":
+        delta, why = -((ref.weekday() - target) % 7 or 7), "last <weekday>: the most recent one before publication"
+    elif rel == "next":
+        delta, why = (target - ref.weekday()) % 7 or 7, "next <weekday>: the first one after publication"
+    elif ctx.future(m):
+        delta, why = (target - ref.weekday()) % 7, "future tense: the first such day on or after publication"
+    else:
+        delta, why = -((ref.weekday() - target) % 7), "past tense: the most recent such day on or before publication"
+    day = (ref + timedelta(days=delta)).isoformat()
+    part = _PART.get((_g(m, "part") or "").lower(), "")
+    return Resolved(day + (f"T{part[1:]}" if part else ""), "day", "relative", why, type="TIME" if part else "DATE")
+
+
+def _unit_value(unit: str, day: date) -> tuple[str, str]:
+    if unit == "week":
+        return iso_week(day), "week"
+    if unit == "month":
+        return day.isoformat()[:7], "month"
+    if unit == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}", "quarter"
+    if unit == "decade":
+        return str(day.year)[:3], "decade"
+    if unit == "century":
+        return str(day.year)[:2], "century"
+    return str(day.year), "year"
+
+
+_UNIT_MONTHS = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}
+
+
+def shift_by(day: date, unit: str, n: float) -> date:
+    """Move ``day`` by ``n`` units (days, weeks or calendar months; halves of months become days)."""
+    if unit in {"day", "week", "fortnight"}:
+        return day + timedelta(days=round(n * {"day": 1, "week": 7, "fortnight": 14}[unit]))
+    months = n * _UNIT_MONTHS.get(unit, 12)
+    return shift_months(day, int(months)) + timedelta(days=round((months - int(months)) * 30))
+
+
+def _need(unit: str) -> str:
+    return "day" if unit in {"day", "week", "weekend", "fortnight", "hour", "minute", "second"} else "month" if unit in {"month", "quarter"} else "year"
+
+
+def _earlier_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit = m["unit"].lower()
+    if not ctx.ref.knows(_need(unit)):
+        return unresolved(f"{m['dir'].lower()} this {unit}", _need(unit))
+    assert ctx.ref.day is not None
+    value, granularity = _unit_value(unit, ctx.ref.day)
+    return Resolved(value, granularity, "relative", f"{m['dir'].lower()} in the {unit} of publication")
+
+
+def _relative_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    rel, unit = _g(m, "rel").lower(), m["unit"].lower()
+    if rel == "that":
+        return None
+    if not ctx.ref.knows(_need(unit)):
+        return unresolved(f"{rel} {unit}", _need(unit))
+    ref = ctx.ref.day
+    assert ref is not None
+    if rel in {"past", "coming"} and unit != "weekend":
+        end = shift_by(ref, unit, 1 if rel == "coming" else -1)
+        lo, hi = sorted((ref, end))
+        return Resolved(f"{lo.isoformat()}/{hi.isoformat()}", "range", "relative", f"the {rel} {unit}: one {unit} up to publication")
+    step = {"last": -1, "previous": -1, "this": 0, "next": 1, "past": -1, "coming": 1}[rel]
+    value, granularity = _unit_value(unit, shift_by(ref, unit, step))
+    return Resolved(value, granularity, "relative", f"{rel} {unit} from the publication date")
+
+
+def _weekend(m: re.Match[str], ctx: Context) -> Resolved | None:
+    rel = (_g(m, "rel") or "").lower()
+    if rel == "that":
+        return None
+    if not ctx.ref.knows("day"):
+        return unresolved("weekend", "day")
+    ref = ctx.ref.day
+    assert ref is not None
+    coming = ref + timedelta(days=(5 - ref.weekday()) % 7)
+    if rel == "next":
+        return Resolved(weekend_of(coming + timedelta(days=7 if ref.weekday() < 5 else 0)), "weekend", "relative", "next weekend")
+    if rel == "last" or not ctx.future(m):
+        return Resolved(weekend_of(ref), "weekend", "relative", "past tense: the most recent weekend up to publication")
+    return Resolved(weekend_of(coming), "weekend", "relative", "future tense: the coming weekend")
+
+
+def _the_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if not ctx.qualified(m):
+        return None
+    unit = m["unit"].split()[-1].lower()
+    if not ctx.ref.knows(_need(unit)):
+        return unresolved(f"the {unit}", _need(unit))
+    assert ctx.ref.day is not None
+    value, granularity = _unit_value(unit, ctx.ref.day)
+    return Resolved(value, granularity, "relative", f"the {unit} of publication")
+
+
+def _count(m: re.Match[str]) -> tuple[float | None, bool]:
+    """Return (the count, whether it is vague) of a counted expression."""
+    if _g(m, "vague"):
+        return None, True
+    n = number_of(_g(m, "num"))
+    if n is not None and "and a half" in m.group().lower():
+        n += 0.5
+    return n, False
+
+
+def _approx(m: re.Match[str]) -> tuple[str | None, bool]:
+    word = (_g(m, "approx") or "").lower()
+    if not word:
+        return None, True
+    return ("at-least" if word in {"at least", "more than", "over", "just over"} else "approx"), False
+
+
+def _unit_name(m: re.Match[str]) -> str:
+    word = m["unit"].lower().rstrip("s") if m["unit"].lower() not in {"days", "hours"} else m["unit"].lower()[:-1]
+    return word
+
+
+def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
+    n, vague = _count(m)
+    unit = _unit_name(m)
+    if not ctx.ref.knows(_need(unit)):
+        return unresolved(f"<n> {unit}s ago", _need(unit))
+    ref = ctx.ref.day
+    assert ref is not None
+    modifier, certain = _approx(m)
+    if vague or n is None:
+        return Resolved("PAST_REF", "vague", "relative", f"a vague number of {unit}s ago", certain=False)
+    then = shift_by(ref, unit, -n)
+    if unit in {"hour", "minute", "second"}:
+        return Resolved(then.isoformat(), "day", "relative", f"{unit}s ago: the publication day", type="TIME")
+    granularity = {"day": "day", "week": "week", "fortnight": "week"}.get(unit, "month" if unit in {"month", "quarter"} or n % 1 else "year")
+    value = then.isoformat() if granularity == "day" else iso_week(then) if granularity == "week" else then.isoformat()[:7] if granularity == "month" else str(then.year)
+    return Resolved(value, granularity, "relative", f"{n:g} {unit}s before publication", modifier=modifier, certain=certain)
+
+
+def _range(m: re.Match[str], ctx: Context, n: float | None, unit: str, forward: bool, certain: bool, why: str) -> Resolved:
+    ref = ctx.ref.day
+    assert ref is not None
+    reach = load_time_lexicon().vague_reach
+    if n is None:
+        unit_plural = unit + "s" if unit + "s" in reach else "days"
+        other = shift_by(ref, "day" if unit_plural in {"days", "weeks"} else unit, (1 if forward else -1) * reach[unit_plural])
+    else:
+        other = shift_by(ref, unit, n if forward else -n)
+    lo, hi = sorted((ref, other))
+    return Resolved(f"{lo.isoformat()}/{hi.isoformat()}", "range", "relative", why, certain=certain)
+
+
+def _past_n(m: re.Match[str], ctx: Context) -> Resolved | None:
+    rel = _g(m, "rel").lower()
+    if rel == "first":
+        return None
+    n, vague = _count(m)
+    unit = _unit_name(m)
+    if unit in {"hour", "minute", "second"}:
+        return None
+    if not ctx.ref.knows("day"):
+        return unresolved(f"the {rel} <n> {unit}s", "day")
+    forward = rel in {"next", "coming"}
+    return _range(m, ctx, n, unit, forward, not vague, f"the {rel} {'few' if vague else f'{n:g}'} {unit}s {'from' if forward else 'up to'} publication")
+
+
+def _recent(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit = m["unit"].lower()
+    if not ctx.ref.knows("day"):
+        return unresolved(f"recent {unit}s", "day")
+    reach = load_time_lexicon().vague_reach[unit + "s"]
+    return _range(m, ctx, None, unit, False, False, f"recent {unit}s: the {reach} {unit if unit in {'months', 'years'} else 'day'}s of docs/time.md up to publication")
+
+
+def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
+    phrase = " ".join(m.group().lower().split())
+    value = load_time_lexicon().vague_references.get(phrase)
+    if value is None:
+        return None
+    span = (m.start() + 3, m.end()) if phrase.startswith(("in ", "at ")) else None
+    if not ctx.ref.knows("year"):
+        return Resolved(None, None, "unresolved", "vague reference; needs the publication date, which is unknown", span=span, certain=False)
+    return Resolved(value, "vague", "relative", "vague reference to the past, present or future", certain=False, span=span)
+
+
+def _time(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if not ctx.ref.knows("day"):
+        return unresolved("time of day", "day")
+    assert ctx.ref.day is not None
+    if _g(m, "noon"):
+        clock = "12:00" if _g(m, "noon").lower() == "noon" else "24:00"
+    else:
+        hour = int(_g(m, "h")) % 12 + (12 if _g(m, "ampm").lower().startswith("p") else 0)
+        clock = f"{hour:02d}:{_g(m, 'min') or '00'}"
+    return Resolved(f"{ctx.ref.day.isoformat()}T{clock}", "time", "relative", "time of day on the publication day", type="TIME")
+
+
+def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
+    n, vague = _count(m)
+    unit = _unit_name(m)
+    letter = load_time_lexicon().units[unit]
+    word = (_g(m, "num") or "").lower()
+    if word in {"a", "an"} and re.search(r"\b(?:once|twice|thrice|times|per|every|each|a|an|the)\s+$", ctx.left(m, 20), re.I):
+        return None
+    modifier, certain = _approx(m)
+    amount = "X" if vague or n is None else f"{n:g}"
+    if letter == "DE":
+        letter, amount = "Y", amount if amount == "X" else f"{float(amount) * 10:g}"
+    elif letter == "CE":
+        letter, amount = "Y", amount if amount == "X" else f"{float(amount) * 100:g}"
+    elif letter == "FN":
+        letter, amount = "W", amount if amount == "X" else f"{float(amount) * 2:g}"
+    value = f"PT{amount}{'M' if letter == 'MIN' else letter}" if letter in {"H", "MIN", "S"} else f"P{amount}{letter}"
+    return Resolved(value, "duration", "duration", f"a duration of {amount} {unit}s", type="DURATION", modifier=modifier,
+                    certain=certain and not vague, amount=(n, unit) if n is not None else None)
+
+
+RELATIVE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
+    "relative_day": _relative_day, "weekday": _weekday, "earlier_unit": _earlier_unit, "ago": _ago,
+    "past_n": _past_n, "recent": _recent, "relative_unit": _relative_unit, "weekend": _weekend, "the_unit": _the_unit,
+    "vague_ref": _vague_ref, "time": _time, "duration": _duration,
+}
+"""Resolvers of expressions relative to the publication date, and of durations."""

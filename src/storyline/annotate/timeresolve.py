@@ -1,0 +1,260 @@
+"""Resolve one matched time expression to a normalised value, given the article's date.
+
+One resolver per pattern of annotate/timegrammar.py. A resolver returns ``None`` when the
+match is not a time expression after all ("Theresa May"), or a :class:`Resolved`. A
+relative expression whose reference is not known precisely enough ("on Wednesday" in an
+article dated only to the month) is returned unresolved: never guessed. The rules are
+documented in docs/time.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .tense import is_future
+from .timecalc import season_of, season_start, value_bounds
+from .timegrammar import load_grammar
+from .timelex import load_time_lexicon
+
+__all__ = ["Ref", "Resolved", "Context", "DATE_RESOLVERS", "number_of", "unresolved", "UNIT_GRANULARITY"]
+
+_PRECISION = {"year": 1, "month": 2, "day": 3}
+UNIT_GRANULARITY = {"D": "day", "W": "week", "M": "month", "Y": "year", "DE": "year", "CE": "year", "FN": "week", "H": "day", "MIN": "day", "S": "day"}
+_AMBIGUOUS_MONTHS = {"may", "march", "mar", "april", "apr", "june", "jun", "august", "aug", "jan", "sat", "sun", "dec", "sept", "sep", "oct", "nov", "feb", "jul"}
+_YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\s+(?:[A-Za-z-]+\s+){0,3}(?:in|on)\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The date relative expressions are resolved against: the article's publication date."""
+
+    day: date | None
+    precision: str | None
+    """day, month or year: how much of ``day`` is known; None when nothing is."""
+    inferred: bool = False
+
+    def knows(self, precision: str) -> bool:
+        """Return True when the reference is known at least to ``precision``."""
+        return self.precision is not None and _PRECISION[self.precision] >= _PRECISION[precision]
+
+    @property
+    def label(self) -> str:
+        """How the reference is shown as evidence."""
+        shown = self.day.isoformat()[: {"year": 4, "month": 7, "day": 10}[self.precision or "day"]] if self.day else "?"
+        return f"publication date {shown}" + (" (inferred)" if self.inferred else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What a resolver found."""
+
+    value: str | None
+    granularity: str | None
+    kind: str
+    rule: str
+    type: str = "DATE"
+    modifier: str | None = None
+    certain: bool = True
+    span: tuple[int, int] | None = None
+    """A narrower span than the match, when the match carried a leading preposition."""
+    amount: tuple[float, str] | None = None
+    """For durations: how many of which unit (for anchoring)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The text and the reference, shared by the resolvers of one article."""
+
+    text: str
+    ref: Ref
+
+    def future(self, m: re.Match[str]) -> bool:
+        """Return True when the match's clause speaks of the future."""
+        return is_future(self.text, m.start(), m.end())
+
+    def left(self, m: re.Match[str], width: int = 40) -> str:
+        """Return up to ``width`` characters before the match."""
+        return self.text[max(0, m.start() - width):m.start()]
+
+    def trigger(self, m: re.Match[str]) -> bool:
+        """Return True when a word that introduces a date ("in", "since", "the", "early") stands before the match."""
+        return load_grammar().trigger_before.search(self.left(m)) is not None
+
+    def qualified(self, m: re.Match[str]) -> bool:
+        """Return True when a qualifier ("the end of", "early") stands right before the match."""
+        return load_grammar().qualifier_before.search(self.left(m)) is not None
+
+
+def unresolved(rule: str, needs: str) -> Resolved:
+    return Resolved(None, None, "unresolved", f"{rule}; needs the publication {needs}, which is unknown")
+
+
+def number_of(word: str) -> float | None:
+    """Return the number a count word or digits stand for ("three" -> 3, "twenty-two" -> 22, "1.5")."""
+    word = word.lower().strip()
+    try:
+        return float(word)
+    except ValueError:
+        pass
+    numbers = load_time_lexicon().numbers
+    parts = re.split(r"[\s-]+", word)
+    if all(p in numbers for p in parts):
+        return sum(numbers[p] for p in parts)
+    return None
+
+
+def _month(m: re.Match[str]) -> int:
+    return load_time_lexicon().months[m["month"].lower().rstrip(".")]
+
+
+def _full_date(m: re.Match[str], ctx: Context) -> Resolved | None:
+    try:
+        value = date(int(m["year"]), _month(m), int(m["day"]))
+    except ValueError:
+        return None
+    return Resolved(value.isoformat(), "day", "absolute", "full date")
+
+
+def _iso_date(m: re.Match[str], ctx: Context) -> Resolved | None:
+    try:
+        value = date(int(m["year"]), int(m["mm"]), int(m["dd"]))
+    except ValueError:
+        return None
+    return Resolved(value.isoformat(), "day", "absolute", "ISO date")
+
+
+def _month_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    return Resolved(f"{int(m['year']):04d}-{_month(m):02d}", "month", "absolute", "month and year")
+
+
+def _year_for(month: int, day: int, ctx: Context, m: re.Match[str], rel: str | None) -> tuple[int, str]:
+    """Pick the year of a month (and day) written without one: by last/next/this, else by tense."""
+    year_before = _YEAR_BEFORE.search(ctx.left(m, 60))
+    if year_before and rel is None:
+        return int(year_before[1]), f"year from “{year_before[1]}” earlier in the phrase"
+    ref = ctx.ref.day
+    assert ref is not None
+    now = (ref.month, ref.day if day else 0)
+    if rel == "last":
+        return (ref.year if (month, day) < now else ref.year - 1), "last <month>: the most recent one before publication"
+    if rel == "next":
+        return (ref.year if (month, day) > now else ref.year + 1), "next <month>: the first one after publication"
+    if rel == "this":
+        return ref.year, "this <month>: the publication year"
+    if ctx.future(m):
+        return (ref.year if (month, day) >= now else ref.year + 1), "future tense: the first such month on or after publication"
+    return (ref.year if (month, day) <= now else ref.year - 1), "past tense: the latest such month on or before publication"
+
+
+def _day_month(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if not ctx.ref.knows("day") and not _YEAR_BEFORE.search(ctx.left(m, 60)):
+        return unresolved("day and month without a year", "day")
+    month, day = _month(m), int(m["day"])
+    year, why = _year_for(month, day, ctx, m, (m.groupdict().get("rel") or "").lower() or None)
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        return None
+    return Resolved(value.isoformat(), "day", "partial", why)
+
+
+def _month_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
+    name = m["month"].lower().rstrip(".")
+    rel = (m["rel"] or "").lower() or None
+    prev_word = re.search(r"(\S+)\s+$", ctx.left(m))
+    if rel is None and not ctx.trigger(m):
+        nxt = ctx.text[m.end():m.end() + 2]
+        if name in _AMBIGUOUS_MONTHS or len(name) < 5 or re.match(r"\s[A-Z]", nxt) or (prev_word and prev_word[1][:1].isupper()):
+            return None
+    if not ctx.ref.knows("month") and not _YEAR_BEFORE.search(ctx.left(m, 60)):
+        return unresolved("month without a year", "month")
+    year, why = _year_for(_month(m), 0, ctx, m, rel)
+    return Resolved(f"{year:04d}-{_month(m):02d}", "month", "partial", why)
+
+
+def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    left = ctx.left(m, 30)
+    if left.endswith("-") and not left.lower().endswith("mid-"):
+        return None
+    after = ctx.text[m.end():m.end() + 2]
+    if not (ctx.trigger(m) or after in ("'s", "’s")):
+        return None
+    return Resolved(m["year"], "year", "absolute", "year")
+
+
+def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if m["dec"]:
+        value = m["dec"][:3]
+    else:
+        short = int(m["short"])
+        value = f"19{short // 10}" if short >= 30 else f"20{short // 10}"
+    return Resolved(value, "decade", "absolute", "decade", modifier=(m["q"] or "").lower() or None)
+
+
+def _quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
+    g = m.groupdict()
+    ordinal = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4, "last": 4}
+    if g.get("qn"):
+        return Resolved(f"{m['year']}-Q{m['qn']}", "quarter", "absolute", "quarter")
+    word = m["ord"].lower()
+    if g.get("year"):
+        return Resolved(f"{m['year']}-Q{ordinal[word]}", "quarter", "absolute", "quarter of a year")
+    if word in {"last", "final"} and not g.get("yrel"):
+        return None
+    if not ctx.ref.knows("month"):
+        return unresolved("quarter without a year", "month")
+    ref = ctx.ref.day
+    assert ref is not None
+    q, now = ordinal[word], (ref.month - 1) // 3 + 1
+    if g.get("yrel"):
+        year = ref.year + {"this": 0, "last": -1, "next": 1}[m["yrel"].lower()]
+    elif ctx.future(m):
+        year = ref.year if q >= now else ref.year + 1
+    else:
+        year = ref.year if q <= now else ref.year - 1
+    return Resolved(f"{year}-Q{q}", "quarter", "partial", "quarter without a year, by tense")
+
+
+def _season(m: re.Match[str], ctx: Context) -> Resolved | None:
+    code = load_time_lexicon().seasons[m["season"].lower()]
+    rel = (m["rel"] or "").lower() or None
+    if m["year"]:
+        return Resolved(f"{m['year']}-{code}", "season", "absolute", "season and year")
+    after = ctx.text[m.end():m.end() + 12].lower()
+    if m["season"].lower() == "fall" and not rel and re.match(r"\s+(?:of|in|from|to|on|back|behind)\b", after):
+        return None
+    if rel is None and not m["the"] and not ctx.trigger(m):
+        return None
+    if rel == "that":
+        return None
+    if not ctx.ref.knows("month"):
+        return unresolved("season without a year", "month")
+    year = _season_year(code, ctx, m, rel)
+    return Resolved(f"{year}-{code}", "season", "relative" if rel else "partial", f"{rel or 'the'} <season>, by the rules of docs/time.md")
+
+
+def _season_year(code: str, ctx: Context, m: re.Match[str], rel: str | None) -> int:
+    ref = ctx.ref.day
+    assert ref is not None
+    years = range(ref.year - 2, ref.year + 2)
+    ended = [y for y in years if (b := value_bounds(f"{y}-{code}")) and b[1] < ref]
+    started = [y for y in years if season_start(y, code) <= ref]
+    upcoming = [y for y in years if season_start(y, code) > ref]
+    if rel in {"last", "past"}:
+        return ended[-1]
+    if rel in {"next", "coming"}:
+        return upcoming[0]
+    if rel == "this":
+        year, current = season_of(ref)
+        return year if current == code else ref.year
+    return upcoming[0] if ctx.future(m) else started[-1]
+
+
+DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
+    "full_date": _full_date, "iso_date": _iso_date, "month_year": _month_year, "day_month": _day_month,
+    "decade": _decade, "quarter": _quarter, "season": _season, "month": _month_alone, "year": _year,
+}
+"""Resolvers of calendar dates, whole or partial (the relative ones are in annotate/timerelative.py)."""

@@ -272,3 +272,6 @@ class TextAnnotations:
     attributions: tuple[Attribution, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     events: tuple[Event, ...] = ()
+    published_range: tuple[str | None, str | None] | None = None
+    """For an undated article: the publication-date bounds its text supports (see annotate/pubdate.py)."""
+    published_evidence: tuple[Evidence, ...] = ()

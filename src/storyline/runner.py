@@ -74,24 +74,30 @@ def ingest(
 def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None) -> int:
     """Annotate every stored article not yet annotated with ``settings.spacy_model``; return how many.
 
-    Each article's mentions, quotes and attributions are written in one transaction with the
-    actors they extend, so an interrupted run resumes where it stopped.
+    Each article's mentions, quotes, attributions, time expressions and events are written in
+    one transaction with the actors they extend, so an interrupted run resumes where it stopped.
+    An undated article whose text bounds its publication date gets that range, with evidence.
     """
-    from .annotate.pipeline import annotate_texts
+    from .annotate.pipeline import ArticleText, annotate_articles, corpus_anchors
     from .annotate.registry import ActorRegistry
     from .store import annotations as notes
 
     pending = notes.unannotated_articles(conn, settings.spacy_model)
     registry = ActorRegistry(notes.load_actors(conn))
-    texts = (text for _, text in pending)
-    for (article_id, _), ann in zip(pending, annotate_texts(texts, model=settings.spacy_model)):
+    anchors = corpus_anchors(p.text for p in sorted(pending, key=lambda p: p.published or "9999"))
+    items = (ArticleText(p.text, p.published, p.published_inferred) for p in pending)
+    for article, ann in zip(pending, annotate_articles(items, model=settings.spacy_model, anchors=anchors)):
         ids = {m.name: registry.resolve(m.name, m.entity_type).id for m in ann.mentions}
         notes.save_actors(conn, (a for a in registry.actors if a.id in registry.changed))
         registry.changed.clear()
-        notes.save_annotations(conn, article_id, ann, ids, settings.spacy_model, utc_now())
+        notes.save_annotations(conn, article.id, ann, ids, settings.spacy_model, utc_now())
+        if ann.published_range is not None:
+            earliest, latest = ann.published_range
+            exact = earliest if earliest == latest else None
+            store.set_inferred_published(conn, article.id, exact, ann.published_range, ann.published_evidence)
         conn.commit()
         if progress:
-            progress("annotated", article_id)
+            progress("annotated", article.id)
     return len(pending)
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .timelex import alternation, load_time_lexicon
 
-__all__ = ["is_future"]
+__all__ = ["is_future", "tense_of"]
 
 _BOUNDARY = re.compile(r"[.!?;\n]|\bthat\b")
 _CLAUSE = re.compile(r"[.!?;,\n]|\s(?:and|but|while|whereas)\s")
@@ -47,17 +47,24 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
-def is_future(text: str, start: int, end: int) -> bool:
-    """Return True when the clause around ``text[start:end]`` speaks of the future."""
+def tense_of(text: str, start: int, end: int) -> str | None:
+    """Return "future" or "past" for the clause around ``text[start:end]``, or None when no cue says."""
     future, past = _cues()
     left = text[max(0, start - _LOOK_BACK):start]
     stop = max((m.end() for m in _BOUNDARY.finditer(left)), default=0)
     left = left[stop:]
     f, p = _last(future, left), _last(past, left, _spans(future, left))
     if f >= 0 or p >= 0:
-        return f > p
+        return "future" if f > p else "past"
     right = text[end:end + _LOOK_AHEAD]
     cut = _CLAUSE.search(right)
     right = right[:cut.start()] if cut else right
-    f_right = _last(future, right)
-    return f_right >= 0 and _last(past, right, _spans(future, right)) < 0
+    f, p = _last(future, right), _last(past, right, _spans(future, right))
+    if f >= 0 or p >= 0:
+        return "future" if f > p else "past"
+    return None
+
+
+def is_future(text: str, start: int, end: int) -> bool:
+    """Return True when the clause around ``text[start:end]`` speaks of the future (past when nothing says)."""
+    return tense_of(text, start, end) == "future"

@@ -43,7 +43,8 @@ def load_grammar() -> Grammar:
     wd = _cap(w for w in lex.weekdays if len(w) > 4)
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     year = r"(?P<year>(?:1[6-9]|20)\d\d)(?![\d,]\d|\s*%)"
-    num = r"(?P<num>\d+(?:\.\d+)?|" + alternation(lex.numbers) + r"(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?)"
+    tens = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)"
+    num = r"(?P<num>\d+(?:\.\d+)?|" + tens + "|" + alternation(lex.numbers) + ")"
     unit = r"(?P<unit>" + alternation(lex.units) + r")s?"
     vague = r"(?P<vague>" + alternation(lex.vague_counts) + r")"
     season = r"(?P<season>" + alternation(lex.seasons) + r")"

@@ -252,6 +252,8 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
     word = (_g(m, "num") or "").lower()
     if word in {"a", "an"} and re.search(r"\b(?:once|twice|thrice|times|per|every|each|a|an|the)\s+$", ctx.left(m, 20), re.I):
         return None
+    if _g(m, "old").lower() == "-old" or (m["unit"][0].isupper() and m.start() > 0 and ctx.text[m.start() - 1] != "\n"):
+        return None  # ages ("a 44-year-old") and titles ("60 Minutes") are not time expressions
     modifier, certain = _approx(m)
     amount = "X" if vague or n is None else f"{n:g}"
     if letter == "DE":

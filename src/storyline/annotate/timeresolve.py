@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .tense import is_future
+from .tense import is_future, tense_of
 from .timecalc import season_of, season_start, value_bounds
 from .timegrammar import load_grammar
 from .timelex import load_time_lexicon
@@ -74,6 +74,10 @@ class Context:
     def future(self, m: re.Match[str]) -> bool:
         """Return True when the match's clause speaks of the future."""
         return is_future(self.text, m.start(), m.end())
+
+    def tense(self, m: re.Match[str]) -> str | None:
+        """Return "future", "past" or None (no cue) for the match's clause."""
+        return tense_of(self.text, m.start(), m.end())
 
     def left(self, m: re.Match[str], width: int = 40) -> str:
         """Return up to ``width`` characters before the match."""
@@ -144,9 +148,17 @@ def _year_for(month: int, day: int, ctx: Context, m: re.Match[str], rel: str | N
         return (ref.year if (month, day) > now else ref.year + 1), "next <month>: the first one after publication"
     if rel == "this":
         return ref.year, "this <month>: the publication year"
-    if ctx.future(m):
-        return (ref.year if (month, day) >= now else ref.year + 1), "future tense: the first such month on or after publication"
-    return (ref.year if (month, day) <= now else ref.year - 1), "past tense: the latest such month on or before publication"
+    tense = ctx.tense(m)
+    after, before = (ref.year if (month, day) >= now else ref.year + 1), (ref.year if (month, day) <= now else ref.year - 1)
+    if tense == "future":
+        return after, "future tense: the first such month on or after publication"
+    if tense == "past":
+        return before, "past tense: the latest such month on or before publication"
+    gap_after = (date(after, month, 1) - date(ref.year, ref.month, 1)).days
+    gap_before = (date(ref.year, ref.month, 1) - date(before, month, 1)).days
+    if gap_after < gap_before:
+        return after, "no tense cue: the nearer such month, after publication"
+    return before, "no tense cue: the nearer such month, on or before publication"
 
 
 def _day_month(m: re.Match[str], ctx: Context) -> Resolved | None:

@@ -30,7 +30,7 @@ from .timelex import load_time_lexicon
 from .timerelative import RELATIVE_RESOLVERS, shift_by
 from .timeresolve import DATE_RESOLVERS, UNIT_GRANULARITY, Context, Ref, Resolved
 
-__all__ = ["find_time_expressions", "reference", "Anchor"]
+__all__ = ["find_time_expressions", "text_anchors", "reference", "Anchor"]
 
 _Candidate = tuple[int, int, int, Resolved]
 _RESOLVERS = {**DATE_RESOLVERS, **RELATIVE_RESOLVERS}
@@ -160,3 +160,9 @@ def find_time_expressions(
         out.append(_record(text, final, ref, evidence))
     return tuple(out)
 
+
+
+def text_anchors(text: str) -> dict[str, Anchor]:
+    """Return the start dates the text itself gives for named periods ("the war began on ...")."""
+    ctx = Context(text, Ref(None, None))
+    return _merge_anchors(text, _select(_candidates(ctx)), None)

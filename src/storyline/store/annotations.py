@@ -11,7 +11,7 @@ from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
 from .times import clear_times, save_times
 
 __all__ = [
-    "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
+    "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
     "load_actors", "save_actors", "unannotated_articles", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
@@ -90,10 +90,21 @@ def save_actors(conn: sqlite3.Connection, actors: Iterable[Actor]) -> None:
         conn.executemany("INSERT OR IGNORE INTO actor_variants (actor_id, variant) VALUES (?, ?)", ((a.id, v) for v in a.variants))
 
 
-def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[tuple[str, str]]:
-    """Return (id, text) of the articles not yet annotated with ``model``, in ingest order."""
-    return [tuple(r) for r in conn.execute(
-        "SELECT a.id, a.text FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
+@dataclass(frozen=True, slots=True)
+class PendingArticle:
+    """An article waiting for annotation: its text and what is known of its date."""
+
+    id: str
+    text: str
+    published: str | None
+    published_inferred: bool
+
+
+def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[PendingArticle]:
+    """Return the articles not yet annotated with ``model``, in ingest order."""
+    return [PendingArticle(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
+        "SELECT a.id, a.text, a.published, a.published_inferred FROM articles a"
+        " LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
         " WHERE n.article_id IS NULL ORDER BY a.rowid", (model,))]
 
 

@@ -16,7 +16,7 @@ CORPUS = REPO / "demo" / "corpus"
 
 # (source file, outlet, published, inferred, title, must be gone, must stay)
 EXPECTED = [
-    ("halmyra-today-memo-reaction.txt", None, None, False, None,
+    ("halmyra-today-memo-reaction.txt", None, None, True, None,
      ['Read More: Fishermen of Port Saren', "Ceasefire talks,Ilona Maresh", "BACK TO HOMEPAGE"],
      ["The Lisk regime is reportedly ready to reopen Port Saren - but only on terms",
       "Economists at the University of Porvic estimate that the blockade is costing Halmyra"]),
@@ -44,7 +44,7 @@ EXPECTED = [
     ("herald-vasko-no-lifting.html", "Carvenne Herald", "2025-03-05", False, None,
      ["Read more:", "Lisk Spring Festival"],
      ["“We are ready to talk,” Mr Vasko said. “We are not ready to be fooled.”"]),
-    ("herald-first-grain-ship.html", "Carvenne Herald", None, False, None,
+    ("herald-first-grain-ship.html", "Carvenne Herald", None, True, None,
      ["Read more:"],
      ["The blockade was imposed by presidential decree on January 15, 2025"]),
 ]
@@ -76,3 +76,12 @@ def test_demo_syndicated_copy_is_linked(demo_articles) -> None:  # type: ignore[
     assert copy.duplicate_of == original.id
     assert original.duplicate_of is None
     assert sum(a.duplicate_of is not None for a in demo_articles.values()) == 1
+
+
+@pytest.mark.parametrize("name", ["halmyra-today-memo-reaction.txt", "herald-first-grain-ship.html"])
+def test_undated_demo_articles_are_bounded_by_the_latest_past_date(demo_articles, name) -> None:  # type: ignore[no-untyped-def]
+    article = demo_articles[name]
+    assert article.published_range == ("2025-01-15", None)  # "The blockade began on January 15, 2025" (past tense)
+    evidence = [e for e in article.evidence if e.field == "published_range"]
+    assert evidence and evidence[0].method == "latest-past-date" and evidence[0].text == "January 15, 2025"
+    assert article.text[evidence[0].start:evidence[0].end] == "January 15, 2025"

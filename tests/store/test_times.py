@@ -158,7 +158,7 @@ def test_migration_3_forces_reannotation(tmp_path: Path) -> None:
     _version_2_database(path)
     conn = connect(path)
     assert schema_version(conn) == SCHEMA_VERSION == 3
-    assert unannotated_articles(conn, "test-model") == [(AID, TEXT)]
+    assert [(p.id, p.text) for p in unannotated_articles(conn, "test-model")] == [(AID, TEXT)]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"time_expressions", "events", "event_actors"} <= tables
     assert not stories_available(conn)

@@ -66,7 +66,7 @@ def test_timeline_merges_and_shows_dates_outlets_and_lags(tmp_path: Path) -> Non
     assert order == sorted(order)
     assert "Flood water breached the Brenholt dam on Thursday [update]." in out  # article text escaped, not markup
     assert "Harbour Ledger 2024-05-24 +1 d" in out and "unknown 2024-05-25 +2 d" in out
-    assert "Saren Post 2024-05-20 -13 d" in out  # announced ahead of the event
+    assert "Saren Post 2024-05-20 -7 d" in out  # announced a week before the week of the event began
     assert "in the past" not in out and "floods" not in out  # a vague time is not on the timeline
     assert "4 event(s) from 5 article(s)" in err
 

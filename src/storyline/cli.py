@@ -99,6 +99,21 @@ def _print_summary(summary: IngestSummary, settings: Settings) -> None:
     )
 
 
+def _published_label(published: str | None, inferred: bool, range_: tuple[str | None, str | None] | None) -> str:
+    """Show a publication date: the date, a month or "≥date" when only a range is known; "*" marks inference."""
+    mark = "*" if inferred else ""
+    if published:
+        return published + mark
+    earliest, latest = range_ or (None, None)
+    if earliest and latest:
+        return (earliest[:7] if earliest[:7] == latest[:7] else f"{earliest}..{latest}") + mark
+    if earliest:
+        return f"≥{earliest}{mark}"
+    if latest:
+        return f"≤{latest}{mark}"
+    return "unknown" + mark
+
+
 @app.command("list")
 def list_(
     db: DbOption = None,
@@ -111,11 +126,11 @@ def list_(
     """
     conn = _connect(_settings(db=db))
     table = Table(box=None, header_style="bold")
-    for name, width, fixed in (("id", 16, True), ("published", 11, True), ("outlet", 18, False),
+    for name, width, fixed in (("id", 16, True), ("published", 12, True), ("outlet", 18, False),
                                ("title", 60, False), ("words", 5, True), ("duplicate of", 16, False)):
         table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width, min_width=width if fixed else 8)
     for a in list_articles(conn, outlet=outlet, limit=limit):
-        published = (a.published or "unknown") + ("*" if a.published_inferred else "")
+        published = _published_label(a.published, a.published_inferred, a.published_range)
         table.add_row(a.id, published, escape(a.outlet or "unknown"), escape((a.title or "(no title)")[:70]), str(a.words), a.duplicate_of or "")
     out.print(table)
     err.print("* inferred from the text (see storyline show ID --evidence)")
@@ -141,7 +156,7 @@ def show(
 
 
 def _print_article(a: Article, *, removed: bool, evidence: bool) -> None:
-    published = a.published or "unknown"
+    published = _published_label(a.published, False, a.published_range)
     if a.published_inferred:
         published += " (inferred from the text)"
     out.print(f"[bold]{escape(a.title or '(no title)')}[/]")

@@ -6,7 +6,9 @@ two events are the same event when
 
 1. their sentences are near-identical: content-word Jaccard >= :data:`NEAR_IDENTICAL_JACCARD`
    (wire copy, light rewrites), or
-2. they name a common actor and share at least :data:`MIN_SHARED_WORDS` content words besides
+2. they are dated to the same day, at most one of them names actors, and they share
+   :data:`DAY_SHARED_WORDS` content words, or
+3. they name a common actor and share at least :data:`MIN_SHARED_WORDS` content words besides
    the actors' own names ("Russian missiles hit Kharkiv" / "a missile strike on Kharkiv").
 
 Merging is transitive (union-find over each bucket), so the groups depend only on the set of
@@ -32,6 +34,8 @@ __all__ = [
 NEAR_IDENTICAL_JACCARD = 0.5
 """Content-word Jaccard similarity at or above which two sentences on the same date are one event."""
 MIN_SHARED_WORDS = 1
+DAY_SHARED_WORDS = 2
+"""Events dated to the same day merge without a common actor when they share this many content words."""
 """Content words (actor names aside) two sentences naming a common actor must share to be one event."""
 SUMMARY_CHARS = 200
 """A group's summary is its first report's sentence, cut at a word boundary before this many characters."""
@@ -142,9 +146,12 @@ def _same_event(a: DatedEvent, b: DatedEvent, words_a: frozenset[str], words_b: 
     union = words_a | words_b
     if union and len(words_a & words_b) / len(union) >= NEAR_IDENTICAL_JACCARD:
         return True
+    shared = (words_a & words_b) - _name_words(a.actor_ids + b.actor_ids)
+    if a.granularity in {"day", "time"} and len(shared) >= DAY_SHARED_WORDS and not (a.actor_ids and b.actor_ids):
+        return True
     if not set(a.actor_ids) & set(b.actor_ids):
         return False
-    return len((words_a & words_b) - _name_words(a.actor_ids + b.actor_ids)) >= MIN_SHARED_WORDS
+    return len(shared) >= MIN_SHARED_WORDS
 
 
 def _clusters(bucket: Sequence[DatedEvent]) -> list[list[DatedEvent]]:
@@ -175,14 +182,21 @@ def _parse_day(value: str | None) -> Date | None:
         return None
 
 
-def lag_days(published: str | None, latest: str | None) -> int | None:
+def lag_days(published: str | None, latest: str | None, earliest: str | None = None) -> int | None:
     """Return the days from an event's last possible day (``latest``) to its report's ``published`` date.
 
-    Negative when the article was published before the event could have ended: a scheduled or
-    expected (future) event. None when either date is unknown.
+    0 when the article was published within the event's period (``earliest``..``latest``: "earlier
+    this month"); negative when it was published before the period began: a scheduled or expected
+    (future) event. None when either date is unknown.
     """
-    day, last = _parse_day(published), _parse_day(latest)
-    return (day - last).days if day and last else None
+    day, last, first = _parse_day(published), _parse_day(latest), _parse_day(earliest)
+    if not day or not last:
+        return None
+    if first and first <= day <= last:
+        return 0
+    if first and day < first:
+        return (day - first).days
+    return (day - last).days
 
 
 def _trim(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -210,7 +224,7 @@ def _group(members: Sequence[DatedEvent]) -> TimelineGroup:
         summary=_trim(first.sentence), event_ids=tuple(e.id for e in members),
         article_ids=tuple(dict.fromkeys(e.article_id for e in members)),
         actor_ids=tuple(sorted({a for e in members for a in e.actor_ids})),
-        appearances=tuple(Appearance(e.id, e.article_id, e.outlet, e.published, lag_days(e.published, e.latest)) for e in members),
+        appearances=tuple(Appearance(e.id, e.article_id, e.outlet, e.published, lag_days(e.published, e.latest, e.earliest)) for e in members),
         first_reported=min(published) if published else None,
     )
 

@@ -32,6 +32,7 @@ demo: install
 	$(BIN)/storyline ingest demo/corpus --db $(OUT)/demo.db
 	$(BIN)/storyline list --db $(OUT)/demo.db
 	$(BIN)/storyline actors --db $(OUT)/demo.db --type PERSON --limit 8
+	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline timeline --db $(OUT)/demo.db --since 2025-03 --limit 8
 	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
 	@echo
 	@echo "Demo database: $(OUT)/demo.db"
@@ -39,12 +40,14 @@ demo: install
 	@echo "Try: $(BIN)/storyline show <id> --removed --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline quotes --speaker Maresh --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline sources <id> --db $(OUT)/demo.db"
+	@echo "     $(BIN)/storyline timeline --actor Maresh --db $(OUT)/demo.db"
 
 test: dev
 	$(BIN)/python -m pytest -q
 
 eval: install
 	$(BIN)/python eval/boilerplate_eval.py
+	$(BIN)/python eval/timex_eval.py --dataset all
 
 bench: install
 	$(BIN)/python benchmarks/ingest_bench.py --n 10000

@@ -25,7 +25,8 @@ _LOOK_AHEAD = 80
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lex = load_time_lexicon()
     future = re.compile(r"(?<![\w'])" + alternation(lex.future_cues) + r"(?!\w)", re.I)
-    past = re.compile(r"\b(?:" + alternation(lex.past_cues) + r"|[a-z]{2,}ed)\b", re.I)
+    regular = r"(?-i:(?!" + alternation(lex.not_past - set(lex.past_cues)) + r"\b)[a-z]{2,}ed)"
+    past = re.compile(r"\b(?:" + alternation(lex.past_cues) + "|" + regular + r")\b", re.I)
     return future, past
 
 

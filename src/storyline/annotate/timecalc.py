@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 __all__ = [
     "shift_months", "iso_week", "weekend_of", "season_of", "season_start", "value_bounds", "narrow", "SEASON_MONTHS",
+    "easter", "holiday_date",
 ]
 
 SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
@@ -106,3 +107,43 @@ def narrow(bounds: tuple[date, date], modifier: str | None) -> tuple[date, date]
     if modifier == "mid":
         return first + timedelta(days=third), last - timedelta(days=third)
     return last - timedelta(days=third - 1), last
+
+
+def easter(year: int) -> date:
+    """Return Western (Gregorian) Easter Sunday of ``year`` (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * l) // 433
+    month, day = divmod(h + l - 7 * m + 90, 25)
+    return date(year, month, (h + l - 7 * m + 33 * month + 19) % 32)
+
+
+_WEEKDAY_CODES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """Return the ``n``-th ``weekday`` of a month (``n = -1``: the last one)."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = _month_end(year, month)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holiday_date(rule: str, year: int) -> date:
+    """Return the date of a holiday in ``year`` by its rule in data/timex.toml.
+
+    ``"12-25"`` (fixed), ``"easter-2"`` (days from Easter Sunday), ``"11 thu 4"`` (the 4th
+    Thursday of November; ``-1``: the last) with an optional ``"+D"`` days after it.
+    """
+    if rule.startswith("easter"):
+        return easter(year) + timedelta(days=int(rule[6:]))
+    if "-" in rule and " " not in rule:
+        month, day = rule.split("-")
+        return date(year, int(month), int(day))
+    month, weekday, n, *extra = rule.split()
+    return _nth_weekday(year, int(month), _WEEKDAY_CODES[weekday], int(n)) + timedelta(days=int(extra[0]) if extra else 0)

@@ -28,6 +28,14 @@ class Grammar:
     trigger_before: re.Pattern[str]
 
 
+def _names(words: object) -> str:
+    """A case-sensitive alternation of multi-word names, each word capitalised but "of" and "the"
+    ("Thanksgiving Day", "the Fourth of July"); an apostrophe matches ' or ’."""
+    small = {"of", "the"}
+    names = [" ".join(w if w in small else w[:1].upper() + w[1:] for w in n.split()) for n in words]  # type: ignore[attr-defined]
+    return "(?-i:" + alternation(names).replace("'", "['’]") + ")"
+
+
 def _cap(words: object) -> str:
     """A case-sensitive alternation of capitalised names (and their all-caps forms)."""
     names = [w.capitalize() for w in words] + [w.upper() for w in words if len(w) > 3]  # type: ignore[attr-defined]
@@ -49,7 +57,8 @@ def load_grammar() -> Grammar:
     vague = r"(?P<vague>" + alternation(lex.vague_counts) + r")"
     season = r"(?P<season>" + alternation(lex.seasons) + r")"
     part = r"(?P<part>morning|afternoon|evening|night)"
-    rel = r"(?P<rel>last|this|next|past|coming|previous|that)"
+    rel = r"(?P<rel>last|this|next|past|coming|previous|that|current)"
+    units = alternation(lex.units)
     approx = r"(?:(?P<approx>" + alternation(lex.approximators) + r")\s+)?"
     b = r"\b"
     rules = (
@@ -64,6 +73,7 @@ def load_grammar() -> Grammar:
         ("quarter", rf"{b}Q(?P<qn>[1-4])\s+{year}"),
         ("quarter", rf"{b}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)-quarter{b}"),
         ("season", rf"{b}(?:(?P<rel>last|next|this|that|past|coming)\s+|(?P<the>the)\s+)?{season}(?:\s+(?:of\s+)?{year})?{b}"),
+        ("month_of_year", rf"{b}(?P<month>{mon})\s+(?P<yrel>this|next|last)\s+year{b}"),
         ("month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<month>{mon})(?![\w-])"),
         ("year", rf"(?<![\w$€£.,]){year}(?!\w|[.,]\d)"),
         ("relative_day", rf"{b}(?:the\s+day\s+(?P<dayrel>before\s+yesterday|after\s+tomorrow)|(?P<word>yesterday|today|tomorrow|tonight)(?:\s+{part})?){b}"),
@@ -77,8 +87,14 @@ def load_grammar() -> Grammar:
         ("relative_unit", rf"{b}(?:the\s+)?{rel}\s+(?P<unit>week|month|year|decade|quarter|century){b}"),
         ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
         ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
-        ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|{b}(?P<noon>noon|midnight){b}"),
-        ("duration", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?[\s-]+{unit}(?P<old>-old|-long)?{b}"),
+        ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|{b}(?P<noon>noon|midnight|midday){b}"),
+        ("duration", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?(?:\s+(?:more|additional|extra|straight|consecutive|full))?[\s-]+{unit}(?P<old>-old|-long)?{b}"),
+        ("set", rf"{b}{alternation(lex.sets)}{b}"),
+        ("set_every", rf"{b}every\s+(?:(?P<other>other)\s+|{num}\s+)?{unit}{b}"),
+        ("unit_long", rf"{b}(?P<unit>{units})(?P<plural>s)?-long{b}"),
+        ("for_units", rf"(?<=\bfor\s)(?P<unit>{units})s{b}"),
+        ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{year})?(?!\w)"),
+        ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}"),
     )
     quals = alternation(lex.qualifiers)
     return Grammar(
@@ -87,5 +103,5 @@ def load_grammar() -> Grammar:
         boundary_before=re.compile(rf"(?:(?<=\W)|^)(?P<b>{alternation(lex.boundaries)})\s+(?P<least>at\s+least\s+)?$", re.I),
         approx_before=re.compile(rf"(?:(?<=\W)|^)(?P<a>{alternation(lex.approximators)})\s+$", re.I),
         anchor_after=re.compile(rf"^\s*(?:into|of|since|after|in)?\s*(?:the\s+|a\s+|this\s+|its\s+|their\s+|[A-Z]\w+'s\s+)?(?:[\w-]+\s+){{0,2}}?(?P<noun>{alternation(lex.anchor_nouns)}){b}", re.I),
-        trigger_before=re.compile(r"(?:\b(?:in|since|until|till|by|before|after|during|through|throughout|from|to|of|between|and|or|with|than|against|versus|vs\.?|early|late|mid|until|on|last|next|this|the|end|beginning|start|middle|fiscal|around|circa|as\s+of)\s+|\bmid-|^|[(,])\s*$", re.I),
+        trigger_before=re.compile(r"(?:\b(?:in|since|until|till|by|before|after|during|through|throughout|from|to|of|between|and|or|with|than|against|versus|vs\.?|early|late|mid|until|on|last|next|this|the|end|beginning|start|middle|fiscal|around|circa|as\s+of|a|an)\s+|\b(?:post|pre)-|\bmid-|^|[(,])\s*$", re.I),
     )

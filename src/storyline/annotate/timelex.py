@@ -29,13 +29,23 @@ class TimeLexicon:
     approximators: frozenset[str]
     boundaries: dict[str, str]
     vague_references: dict[str, str]
+    not_within: tuple[str, ...]
+    """Set phrases that hold a time word without being a time expression ("as soon as")."""
     future_cues: tuple[str, ...]
     past_cues: tuple[str, ...]
+    not_past: frozenset[str]
+    """Lower-case words ending in "-ed" that are no past forms ("need", "hundred")."""
     anchor_nouns: dict[str, str]
     """noun -> anchor key ("invasion" -> "war")."""
     start_verbs: tuple[str, ...]
     war_verbs: tuple[str, ...]
     """Verbs that start a war without naming it ("invaded")."""
+    sets: dict[str, str]
+    """Recurring times ("daily") -> the period they recur with ("P1D")."""
+    holidays: dict[str, str]
+    """Holiday name -> its date rule ("12-25", "easter-2", "11 thu 4")."""
+    anaphora: dict[str, tuple[str, int]]
+    """"later that year" -> (unit, offset) from the latest date written before it."""
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -63,9 +73,14 @@ def load_time_lexicon() -> TimeLexicon:
         approximators=frozenset(raw["approximators"]["words"]),
         boundaries=dict(raw["boundaries"]),
         vague_references=dict(raw["vague_references"]),
+        not_within=tuple(raw["vague_not_within"]["phrases"]),
         future_cues=tuple(raw["tense"]["future"]),
         past_cues=tuple(raw["tense"]["past"]),
+        not_past=frozenset(raw["tense"]["not_past"]),
         anchor_nouns={noun: key for key, nouns in anchors.items() for noun in nouns},
         start_verbs=tuple(raw["anchor_starts"]["verbs"]),
         war_verbs=tuple(raw["anchor_starts"]["war"]),
+        sets=dict(raw["sets"]),
+        holidays=dict(raw["holidays"]),
+        anaphora={phrase: (str(unit), int(offset)) for phrase, (unit, offset) in raw["anaphora"].items()},
     )

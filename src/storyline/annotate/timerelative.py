@@ -11,9 +11,12 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from .timeanaphora import ANAPHORA_RESOLVERS
 from .timecalc import iso_week, shift_months, weekend_of
+from .timeholidays import HOLIDAY_RESOLVERS
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Resolved, number_of, unresolved
+from .timesets import SET_RESOLVERS
 
 __all__ = ["RELATIVE_RESOLVERS", "shift_by"]
 
@@ -115,7 +118,7 @@ def _relative_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
         end = shift_by(ref, unit, 1 if rel == "coming" else -1)
         lo, hi = sorted((ref, end))
         return Resolved(f"{lo.isoformat()}/{hi.isoformat()}", "range", "relative", f"the {rel} {unit}: one {unit} up to publication")
-    step = {"last": -1, "previous": -1, "this": 0, "next": 1, "past": -1, "coming": 1}[rel]
+    step = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "past": -1, "coming": 1}[rel]
     value, granularity = _unit_value(unit, shift_by(ref, unit, step))
     return Resolved(value, granularity, "relative", f"{rel} {unit} from the publication date")
 
@@ -222,10 +225,20 @@ def _recent(m: re.Match[str], ctx: Context) -> Resolved | None:
     return _range(m, ctx, None, unit, False, False, f"recent {unit}s: the {reach} {unit if unit in {'months', 'years'} else 'day'}s of docs/time.md up to publication")
 
 
+def _within_set_phrase(m: re.Match[str], ctx: Context) -> bool:
+    """Return True when the match is part of a set phrase that is no time expression ("as soon as")."""
+    word = m.group().lower()
+    for phrase in load_time_lexicon().not_within:
+        at = phrase.find(word)
+        if at >= 0 and ctx.text[m.start() - at:m.start() - at + len(phrase)].lower() == phrase and m.start() >= at:
+            return True
+    return False
+
+
 def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     phrase = " ".join(m.group().lower().split())
     value = load_time_lexicon().vague_references.get(phrase)
-    if value is None:
+    if value is None or _within_set_phrase(m, ctx):
         return None
     span = (m.start() + 3, m.end()) if phrase.startswith(("in ", "at ")) else None
     if not ctx.ref.knows("year"):
@@ -237,6 +250,8 @@ def _time(m: re.Match[str], ctx: Context) -> Resolved | None:
     if not ctx.ref.knows("day"):
         return unresolved("time of day", "day")
     assert ctx.ref.day is not None
+    if _within_set_phrase(m, ctx):
+        return None
     if _g(m, "noon"):
         clock = "12:00" if _g(m, "noon").lower() == "noon" else "24:00"
     else:
@@ -271,5 +286,7 @@ RELATIVE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None
     "relative_day": _relative_day, "weekday": _weekday, "earlier_unit": _earlier_unit, "ago": _ago,
     "past_n": _past_n, "recent": _recent, "relative_unit": _relative_unit, "weekend": _weekend, "the_unit": _the_unit,
     "vague_ref": _vague_ref, "time": _time, "duration": _duration,
+    **SET_RESOLVERS, **HOLIDAY_RESOLVERS, **ANAPHORA_RESOLVERS,
 }
-"""Resolvers of expressions relative to the publication date, and of durations."""
+"""Resolvers of expressions relative to the publication date, of durations, recurring times,
+holidays and anaphoric phrases ("later that year")."""

@@ -24,6 +24,8 @@ __all__ = ["Ref", "Resolved", "Context", "DATE_RESOLVERS", "number_of", "unresol
 _PRECISION = {"year": 1, "month": 2, "day": 3}
 UNIT_GRANULARITY = {"D": "day", "W": "week", "M": "month", "Y": "year", "DE": "year", "CE": "year", "FN": "week", "H": "day", "MIN": "day", "S": "day"}
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "april", "apr", "june", "jun", "august", "aug", "jan", "sat", "sun", "dec", "sept", "sep", "oct", "nov", "feb", "jul"}
+_FAR_MONTHS = 9
+"""A month written without a year lies at most this many months from publication in another year."""
 _YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\s+(?:[A-Za-z-]+\s+){0,3}(?:in|on)\s+$")
 
 
@@ -148,17 +150,29 @@ def _year_for(month: int, day: int, ctx: Context, m: re.Match[str], rel: str | N
         return (ref.year if (month, day) > now else ref.year + 1), "next <month>: the first one after publication"
     if rel == "this":
         return ref.year, "this <month>: the publication year"
-    tense = ctx.tense(m)
+    return _year_by_tense(month, day, ctx.tense(m), ref)
+
+
+def _year_by_tense(month: int, day: int, tense: str | None, ref: date) -> tuple[int, str]:
+    """Past tense: the latest such month (day) on or before ``ref``; future: the first on or after.
+
+    With no tense cue, the nearer of the two. News style leaves the year out for dates of the
+    current year: when the tense points more than ``_FAR_MONTHS`` months away into another
+    year, the publication year wins.
+    """
+    now = (ref.month, ref.day if day else 0)
     after, before = (ref.year if (month, day) >= now else ref.year + 1), (ref.year if (month, day) <= now else ref.year - 1)
-    if tense == "future":
-        return after, "future tense: the first such month on or after publication"
-    if tense == "past":
-        return before, "past tense: the latest such month on or before publication"
-    gap_after = (date(after, month, 1) - date(ref.year, ref.month, 1)).days
-    gap_before = (date(ref.year, ref.month, 1) - date(before, month, 1)).days
-    if gap_after < gap_before:
-        return after, "no tense cue: the nearer such month, after publication"
-    return before, "no tense cue: the nearer such month, on or before publication"
+    year, why = (after, "future tense: the first such month on or after publication") if tense == "future" else (
+        before, "past tense: the latest such month on or before publication")
+    if tense is None:
+        gap_after = (date(after, month, 1) - date(ref.year, ref.month, 1)).days
+        gap_before = (date(ref.year, ref.month, 1) - date(before, month, 1)).days
+        return (after, "no tense cue: the nearer such month, after publication") if gap_after < gap_before else (
+            before, "no tense cue: the nearer such month, on or before publication")
+    months_away = abs((year - ref.year) * 12 + month - ref.month)
+    if year != ref.year and months_away > _FAR_MONTHS:
+        return ref.year, f"{tense} tense, but over {_FAR_MONTHS} months away: the publication year"
+    return year, why
 
 
 def _day_month(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -187,9 +201,19 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(f"{year:04d}-{_month(m):02d}", "month", "partial", why)
 
 
+def _month_of_year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"October this year", "April next year": the month in the year named relative to publication."""
+    rel = m["yrel"].lower()
+    if not ctx.ref.knows("year"):
+        return unresolved(f"<month> {rel} year", "year")
+    assert ctx.ref.day is not None
+    year = ctx.ref.day.year + {"this": 0, "next": 1, "last": -1}[rel]
+    return Resolved(f"{year:04d}-{_month(m):02d}", "month", "relative", f"<month> {rel} year: in the year {year}")
+
+
 def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
     left = ctx.left(m, 30)
-    if left.endswith("-") and not left.lower().endswith("mid-"):
+    if left.endswith("-") and not left.lower().endswith(("mid-", "post-", "pre-")):
         return None
     after = ctx.text[m.end():m.end() + 2]
     if not (ctx.trigger(m) or after in ("'s", "’s")):
@@ -268,5 +292,6 @@ def _season_year(code: str, ctx: Context, m: re.Match[str], rel: str | None) -> 
 DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
     "full_date": _full_date, "iso_date": _iso_date, "month_year": _month_year, "day_month": _day_month,
     "decade": _decade, "quarter": _quarter, "season": _season, "month": _month_alone, "year": _year,
+    "month_of_year": _month_of_year,
 }
 """Resolvers of calendar dates, whole or partial (the relative ones are in annotate/timerelative.py)."""

@@ -1,0 +1,78 @@
+"""Anaphoric time expressions: "later that year", "earlier that day", "the next morning".
+
+They count from the latest date written before them in the text, not from the publication
+date: "He left Cuba in June 1998 and returned later that year" → ``1998``. Only a date
+precise enough for the unit counts (a day for "that day", any dated year for "that year");
+with none before it the phrase is no time expression of its own and is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import lru_cache
+
+from .timecalc import iso_week, shift_months, value_bounds
+from .timelex import load_time_lexicon
+from .timeresolve import Context, Ref, Resolved
+
+__all__ = ["ANAPHORA_RESOLVERS"]
+
+_PRECISE_ENOUGH = {
+    "day": {"day", "time"},
+    "week": {"day", "time", "week"},
+    "month": {"day", "time", "month"},
+    "year": {"day", "time", "week", "weekend", "month", "season", "quarter", "year"},
+}
+"""Granularities of an earlier date that an anaphoric phrase of each unit can count from."""
+
+
+def _published(ref: Ref) -> str | None:
+    if ref.day is None or ref.precision is None:
+        return None
+    return ref.day.isoformat()[: {"year": 4, "month": 7, "day": 10}[ref.precision]]
+
+
+@lru_cache(maxsize=256)
+def _dated(text: str, published: str | None, inferred: bool) -> tuple[tuple[int, str, str, str], ...]:
+    """(end, value, granularity, words) of each dated expression in ``text``, in order."""
+    from .timex import find_time_expressions  # the finder runs on the text before the phrase
+
+    found = find_time_expressions(text, published, inferred=inferred)
+    return tuple((t.end, t.value, t.granularity, t.text) for t in found
+                 if t.value and t.granularity and t.type in {"DATE", "TIME"} and value_bounds(t.value))
+
+
+def _latest(ctx: Context, before: int, unit: str) -> tuple[date, str] | None:
+    """The first day and the words of the latest date before ``before`` precise enough for ``unit``."""
+    dated = _dated(ctx.text[:before], _published(ctx.ref), ctx.ref.inferred)
+    for _, value, granularity, words in reversed(dated):
+        bounds = value_bounds(value)
+        if granularity in _PRECISE_ENOUGH[unit] and bounds:
+            return bounds[0], words
+    return None
+
+
+def _shifted(day: date, unit: str, offset: int) -> str:
+    if unit == "day":
+        return (day + timedelta(days=offset)).isoformat()
+    if unit == "week":
+        return iso_week(day + timedelta(days=7 * offset))
+    if unit == "month":
+        return shift_months(day.replace(day=1), offset).isoformat()[:7]
+    return str(day.year + offset)
+
+
+def _anaphora(m: re.Match[str], ctx: Context) -> Resolved | None:
+    phrase = " ".join(m.group().lower().split())
+    unit, offset = load_time_lexicon().anaphora[phrase]
+    latest = _latest(ctx, m.start(), unit)
+    if latest is None:
+        return None
+    day, words = latest
+    return Resolved(_shifted(day, unit, offset), unit, "anchored", f"{phrase}: counted from “{words}” earlier in the text")
+
+
+ANAPHORA_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {"anaphora": _anaphora}
+"""Resolvers of phrases that count from a date given earlier in the text."""

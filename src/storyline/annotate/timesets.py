@@ -1,0 +1,61 @@
+"""Recurring times and durations without a count: "daily", "every two years", "for weeks", "decades-long".
+
+Recurring times are TimeML SETs whose value is the period they recur with ("daily" →
+``P1D``, "every two years" → ``P2Y``); a duration whose length the text leaves open is
+``PX`` + the unit ("for weeks" → ``PXW``, "decades-long" → ``PXY``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .timelex import load_time_lexicon
+from .timeresolve import Context, Resolved, number_of
+
+__all__ = ["SET_RESOLVERS", "period"]
+
+_LETTERS = {"DE": ("Y", 10), "CE": ("Y", 100), "FN": ("W", 2)}
+"""Units TimeML has no letter for: (letter, how many of it)."""
+
+
+def period(amount: float | None, unit: str) -> str:
+    """Return the TimeML period of ``amount`` units (None: an unknown number, ``X``): ``P2Y``, ``PT6H``, ``PXW``."""
+    letter = load_time_lexicon().units[unit]
+    letter, times = _LETTERS.get(letter, (letter, 1))
+    count = "X" if amount is None else f"{amount * times:g}"
+    if letter in {"H", "MIN", "S"}:
+        return f"PT{count}{'M' if letter == 'MIN' else letter}"
+    return f"P{count}{letter}"
+
+
+def _set(m: re.Match[str], ctx: Context) -> Resolved | None:
+    phrase = " ".join(m.group().lower().split())
+    return Resolved(load_time_lexicon().sets[phrase], "duration", "duration", f"“{phrase}”: a recurring time", type="SET")
+
+
+def _set_every(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit = m["unit"].lower()
+    n = 2.0 if m["other"] else number_of(m["num"]) if m["num"] else 1.0
+    if n is None or unit not in load_time_lexicon().units:
+        return None
+    return Resolved(period(n, unit), "duration", "duration", f"every {n:g} {unit}s: a recurring time", type="SET")
+
+
+def _unit_long(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit = m["unit"].lower()
+    amount = None if m["plural"] else 1.0
+    return Resolved(period(amount, unit), "duration", "duration", f"{m.group().lower()}: a duration", type="DURATION",
+                    certain=amount is not None)
+
+
+def _for_units(m: re.Match[str], ctx: Context) -> Resolved | None:
+    unit = m["unit"].lower()
+    return Resolved(period(None, unit), "duration", "duration", f"for {unit}s: a duration of an unknown number of {unit}s",
+                    type="DURATION", certain=False)
+
+
+SET_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
+    "set": _set, "set_every": _set_every, "unit_long": _unit_long, "for_units": _for_units,
+}
+"""Resolvers of recurring times and of durations with no count."""

@@ -1,0 +1,148 @@
+"""Rules of the time-expression finder, one table per rule: (sentence, published, expected).
+
+The sentences are invented for these tests. Each expected tuple names the expression's
+words and the fields the rule decides (value, granularity, type).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.annotate.timex import find_time_expressions
+from storyline.models import TimeExpression
+
+
+def _find(text: str, published: str | None, words: str) -> TimeExpression:
+    found = [t for t in find_time_expressions(text, published) if t.text == words]
+    assert found, f"{words!r} not found in {[t.text for t in find_time_expressions(text, published)]}"
+    return found[0]
+
+
+def _absent(text: str, published: str | None, word: str) -> None:
+    texts = [t.text for t in find_time_expressions(text, published)]
+    assert not any(word in t for t in texts), texts
+
+
+SETS = [
+    ("The ferry crosses the strait daily in summer.", "2023-06-01", "daily", "P1D"),
+    ("Union leaders met every day to review the talks.", "2023-06-01", "every day", "P1D"),
+    ("The council publishes its figures weekly.", "2023-06-01", "weekly", "P1W"),
+    ("The fair is held annually in the old port.", "2023-06-01", "annually", "P1Y"),
+    ("Elections to the board take place every two years.", "2023-06-01", "every two years", "P2Y"),
+    ("The committee meets every other week.", "2023-06-01", "every other week", "P2W"),
+    ("Rates are reviewed monthly by the bank.", "2023-06-01", "monthly", "P1M"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), SETS)
+def test_recurring_times_are_sets(text: str, published: str, words: str, value: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value, t.granularity) == ("SET", value, "duration")
+
+
+OPEN_DURATIONS = [
+    ("Protesters have gathered outside the ministry for weeks.", "2023-06-01", "weeks", "PXW", "DURATION"),
+    ("The two families have not spoken for years.", "2023-06-01", "years", "PXY", "DURATION"),
+    ("The decades-long dispute over the border went to court.", "2023-06-01", "decades-long", "PXY", "DURATION"),
+    ("After a day-long meeting the ministers issued a statement.", "2023-06-01", "a day-long", "P1D", "DURATION"),
+    ("The visa lets her stay for two more weeks.", "2023-06-01", "two more weeks", "P2W", "DURATION"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value", "type_"), OPEN_DURATIONS)
+def test_durations_without_a_count(text: str, published: str, words: str, value: str, type_: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value) == (type_, value)
+
+
+HOLIDAYS = [
+    # (text, published, words, value, granularity)
+    ("The boat was found off the coast on Thanksgiving Day.", "2000-01-07", "Thanksgiving Day", "1999-11-25", "day"),
+    ("Turnout will be the story from now to Election Day.", "1998-10-26", "Election Day", "1998-11-03", "day"),
+    ("Shops were shut on Christmas Day.", "2024-01-03", "Christmas Day", "2023-12-25", "day"),
+    ("The talks resume after Easter.", "2024-03-10", "Easter", "2024-03-31", "day"),
+    ("Pilgrims filled the square as Easter week began.", "2000-04-17", "Easter week", "2000-W16", "week"),
+    ("The strike started on Good Friday.", "2025-05-02", "Good Friday", "2025-04-18", "day"),
+    ("He was arrested last Thanksgiving.", "2000-02-10", "last Thanksgiving", "1999-11-25", "day"),
+    ("The parade on Memorial Day 2024 drew thousands.", "2025-02-01", "Memorial Day 2024", "2024-05-27", "day"),
+    ("The fireworks of the Fourth of July were cancelled.", "2021-07-20", "the Fourth of July", "2021-07-04", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value", "granularity"), HOLIDAYS)
+def test_holidays_resolve_to_their_dates(text: str, published: str, words: str, value: str, granularity: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value, t.granularity) == ("DATE", value, granularity)
+
+
+VAGUE = [
+    ("The mayor spoke about the future of the harbour.", "2023-06-01", "the future", "FUTURE_REF"),
+    ("Planners must prepare for future floods.", "2023-06-01", "future", "FUTURE_REF"),
+    ("The current chairman took office in spring.", "2023-06-01", "current", "PRESENT_REF"),
+    ("Sales in the current quarter are weaker.", "2023-06-01", "the current quarter", "2023-Q2"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), VAGUE)
+def test_vague_references(text: str, published: str, words: str, value: str) -> None:
+    assert _find(text, published, words).value == value
+
+
+NOT_TIME = [
+    ("The minister asked them to leave as soon as possible.", "2023-06-01", "soon"),
+    ("The country's current account deficit widened.", "2023-06-01", "current"),
+    ("Critics called the vote a moment of high noon for the coalition.", "2023-06-01", "noon"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "word"), NOT_TIME)
+def test_set_phrases_are_not_time_expressions(text: str, published: str, word: str) -> None:
+    _absent(text, published, word)
+
+
+YEARLESS = [
+    # A date of the current year is written without its year, whatever the tense cue says.
+    ("The boy must be returned to his father by Jan. 14.", "2000-01-06", "Jan. 14", "2000-01-14"),
+    ("The case will be heard in May by the appeals court.", "2000-03-29", "May", "2000-05"),
+    ("The accession was planned for early March.", "1999-02-10", "early March", "1999-03"),
+    # ... but a past date a few months back stays in last year.
+    ("The journalist has been held since September, his family said.", "2024-05-23", "September", "2023-09"),
+    ("The road will stay closed until March.", "2021-07-06", "March", "2022-03"),
+    ("Castro said the boy would be traveling to the United States Thursday.", "2000-04-05", "Thursday", "2000-04-06"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), YEARLESS)
+def test_dates_without_a_year(text: str, published: str, words: str, value: str) -> None:
+    assert _find(text, published, words).value == value
+
+
+MONTH_OF_YEAR = [
+    ("The move was approved in October this year.", "1998-12-03", "October this year", "1998-10"),
+    ("The new members join in April next year.", "1998-12-03", "April next year", "1999-04"),
+    ("A 1996 law tightened the embargo.", "2000-01-07", "1996", "1996"),
+    ("The post-1959 exodus split families.", "2000-02-24", "1959", "1959"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), MONTH_OF_YEAR)
+def test_years_and_months_of_named_years(text: str, published: str, words: str, value: str) -> None:
+    assert _find(text, published, words).value == value
+
+
+ANAPHORA = [
+    ("She left the island in June 1998 and returned later that year.", "2000-01-28", "later that year", "1998", "year"),
+    ("The doctor was shot on Oct. 23, 1998. Earlier that day, his clinic got a fax.", "1999-10-24", "Earlier that day", "1998-10-23", "day"),
+    ("The vote took place on March 3, 2021. The following week the count began.", "2022-01-01", "The following week", "2021-W10", "week"),
+    ("The plant closed on May 2, 2019, and reopened the next day.", None, "the next day", "2019-05-03", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value", "granularity"), ANAPHORA)
+def test_anaphoric_phrases_count_from_the_latest_date(text: str, published: str | None, words: str, value: str, granularity: str) -> None:
+    t = _find(text, published, words)
+    assert (t.value, t.granularity, t.type) == (value, granularity, "DATE")
+
+
+def test_anaphora_without_an_earlier_date_is_left_out() -> None:
+    _absent("Later that year the factory closed.", "2023-06-01", "that year")

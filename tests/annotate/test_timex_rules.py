@@ -146,3 +146,48 @@ def test_anaphoric_phrases_count_from_the_latest_date(text: str, published: str 
 
 def test_anaphora_without_an_earlier_date_is_left_out() -> None:
     _absent("Later that year the factory closed.", "2023-06-01", "that year")
+
+
+CLOCK = [
+    # (text, published, words, value)
+    ("The relatives will have until 9 a.m. Tuesday to sign the paper.", "2000-04-03", "9 a.m. Tuesday", "2000-04-04T09:00"),
+    ("The deadline was extended until 9 a.m. EST Tuesday.", "2000-04-03", "9 a.m. EST Tuesday", "2000-04-04T09:00"),
+    ("The blast occurred at about 10:35 a.m. (0735 GMT) Friday, toppling a building.", "1998-08-08", "10:35 a.m.", "1998-08-07T10:35"),
+    ("The verdict was read at 4 p.m. yesterday.", "2021-03-10", "4 p.m. yesterday", "2021-03-09T16:00"),
+    ("The judge adjourned the hearing at midday.", "1999-10-08", "midday", "1999-10-08T12:00"),
+    ("The polls closed at midnight.", "1999-10-08", "midnight", "1999-10-08T24:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), CLOCK)
+def test_clock_times_take_the_day_after_them(text: str, published: str, words: str, value: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value, t.granularity) == ("TIME", value, "time")
+
+
+def test_a_weekday_across_a_parenthesis_stays_its_own_expression() -> None:
+    found = {t.text: t.value for t in find_time_expressions("It exploded at 10:35 a.m. (0735 GMT) Friday.", "1998-08-08")}
+    assert found == {"10:35 a.m.": "1998-08-07T10:35", "Friday": "1998-08-07"}
+
+
+OTHER = [
+    ("The hearing is set for the week of March 6, the court said.", "2000-02-24", "the week of March 6", "2000-W10"),
+    ("On Tuesday, the league plans to hold a news conference.", "1998-10-26", "Tuesday", "1998-10-27"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), OTHER)
+def test_weeks_of_days_and_sentence_openers(text: str, published: str, words: str, value: str) -> None:
+    assert _find(text, published, words).value == value
+
+
+NOT_TIME_EITHER = [
+    ("The foreign minister, Jan Kavan, signed the treaty.", "1999-03-12", "Jan"),
+    ("Returning him would be a second betrayal, she said.", "2000-04-17", "a second"),
+    ("Guards watch the clinic 24 hours a day.", "1998-10-25", "a day"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "word"), NOT_TIME_EITHER)
+def test_names_ordinals_and_rates_are_not_time_expressions(text: str, published: str, word: str) -> None:
+    _absent(text, published, word)

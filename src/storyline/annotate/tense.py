@@ -16,6 +16,7 @@ __all__ = ["is_future", "tense_of"]
 
 _BOUNDARY = re.compile(r"[.!?;\n]|\bthat\b")
 _CLAUSE = re.compile(r"[.!?;,\n]|\s(?:and|but|while|whereas)\s")
+_OPENER = re.compile(r"\W*(?:on|in|at|by|from|until|since|during|early|late|later|earlier|last|next|this)?\s*", re.I)
 _LOOK_BACK = 160
 _FUTURE_REACH = 16  # characters after a future cue in which a past participle is still future
 _LOOK_AHEAD = 80
@@ -58,7 +59,9 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     if f >= 0 or p >= 0:
         return "future" if f > p else "past"
     right = text[end:end + _LOOK_AHEAD]
-    cut = _CLAUSE.search(right)
+    # An expression opening its sentence ("On Tuesday, the league plans to ...") is told by the
+    # clause after its comma; elsewhere only by the rest of its own clause.
+    cut = (_BOUNDARY if _OPENER.fullmatch(left) else _CLAUSE).search(right)
     right = right[:cut.start()] if cut else right
     f, p = _last(future, right), _last(past, right, _spans(future, right))
     if f >= 0 or p >= 0:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 __all__ = [
     "shift_months", "iso_week", "weekend_of", "season_of", "season_start", "value_bounds", "narrow", "SEASON_MONTHS",
-    "easter", "holiday_date",
+    "easter", "holiday_date", "weekday_offset",
 ]
 
 SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
@@ -147,3 +147,18 @@ def holiday_date(rule: str, year: int) -> date:
         return date(year, int(month), int(day))
     month, weekday, n, *extra = rule.split()
     return _nth_weekday(year, int(month), _WEEKDAY_CODES[weekday], int(n)) + timedelta(days=int(extra[0]) if extra else 0)
+
+
+def weekday_offset(ref: date, target: int, rel: str | None, future: bool) -> tuple[int, str]:
+    """Return how many days from ``ref`` a weekday (0 = Monday) lies, and why.
+
+    ``last``: strictly before; ``next``: strictly after; otherwise the future tense takes the
+    first on or after ``ref``, the past the most recent on or before it.
+    """
+    if rel == "last":
+        return -((ref.weekday() - target) % 7 or 7), "last <weekday>: the most recent one before publication"
+    if rel == "next":
+        return (target - ref.weekday()) % 7 or 7, "next <weekday>: the first one after publication"
+    if future:
+        return (target - ref.weekday()) % 7, "future tense: the first such day on or after publication"
+    return -((ref.weekday() - target) % 7), "past tense: the most recent such day on or before publication"

@@ -26,6 +26,8 @@ class Grammar:
     approx_before: re.Pattern[str]
     anchor_after: re.Pattern[str]
     trigger_before: re.Pattern[str]
+    day_after_time: re.Pattern[str]
+    """The day a clock time is on, right after it: "9 a.m. Tuesday", "10:35 a.m. (0735 GMT) Friday"."""
 
 
 def _names(words: object) -> str:
@@ -64,6 +66,7 @@ def load_grammar() -> Grammar:
     rules = (
         ("full_date", rf"{b}(?:{wd},?\s+)?(?P<month>{mon})\s+{day},?\s+{year}"),
         ("full_date", rf"{b}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?(?P<month>{mon}),?\s+{year}"),
+        ("week_of", rf"{b}the\s+week\s+of\s+(?P<month>{mon})\s+{day}(?:,?\s+{year})?{b}"),
         ("iso_date", rf"{b}(?P<year>(?:19|20)\d\d)-(?P<mm>[01]\d)-(?P<dd>[0-3]\d){b}"),
         ("month_year", rf"{b}(?P<month>{mon}),?\s+(?:of\s+)?{year}"),
         ("day_month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?:{wd},?\s+)?(?P<month>{mon})\s+{day}{b}(?!,?\s+\d)"),
@@ -103,5 +106,7 @@ def load_grammar() -> Grammar:
         boundary_before=re.compile(rf"(?:(?<=\W)|^)(?P<b>{alternation(lex.boundaries)})\s+(?P<least>at\s+least\s+)?$", re.I),
         approx_before=re.compile(rf"(?:(?<=\W)|^)(?P<a>{alternation(lex.approximators)})\s+$", re.I),
         anchor_after=re.compile(rf"^\s*(?:into|of|since|after|in)?\s*(?:the\s+|a\s+|this\s+|its\s+|their\s+|[A-Z]\w+'s\s+)?(?:[\w-]+\s+){{0,2}}?(?P<noun>{alternation(lex.anchor_nouns)}){b}", re.I),
+        day_after_time=re.compile(rf"\s*(?P<paren>\([^()\n]{{0,30}}\)\s*)?(?:(?-i:[A-Z]{{2,4}})\s+)?(?:on\s+)?"
+                                  rf"(?:(?P<wd>{wd})|(?P<word>yesterday|today|tomorrow|tonight)){b}", re.I),
         trigger_before=re.compile(r"(?:\b(?:in|since|until|till|by|before|after|during|through|throughout|from|to|of|between|and|or|with|than|against|versus|vs\.?|early|late|mid|until|on|last|next|this|the|end|beginning|start|middle|fiscal|around|circa|as\s+of|a|an)\s+|\b(?:post|pre)-|\bmid-|^|[(,])\s*$", re.I),
     )

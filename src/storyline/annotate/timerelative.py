@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from .timeanaphora import ANAPHORA_RESOLVERS
-from .timecalc import iso_week, shift_months, weekend_of
+from .timeclock import CLOCK_RESOLVERS
+from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
 from .timeholidays import HOLIDAY_RESOLVERS
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Resolved, number_of, unresolved
@@ -54,15 +55,8 @@ def _weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     ref = ctx.ref.day
     assert ref is not None
     target = load_time_lexicon().weekdays[m["wd"].lower()]
-    rel = (_g(m, "rel") or "").lower()
-    if rel == "last":
-        delta, why = -((ref.weekday() - target) % 7 or 7), "last <weekday>: the most recent one before publication"
-    elif rel == "next":
-        delta, why = (target - ref.weekday()) % 7 or 7, "next <weekday>: the first one after publication"
-    elif ctx.future(m):
-        delta, why = (target - ref.weekday()) % 7, "future tense: the first such day on or after publication"
-    else:
-        delta, why = -((ref.weekday() - target) % 7), "past tense: the most recent such day on or before publication"
+    rel = (_g(m, "rel") or "").lower() or None
+    delta, why = weekday_offset(ref, target, rel, rel is None and ctx.future(m))
     day = (ref + timedelta(days=delta)).isoformat()
     part = _PART.get((_g(m, "part") or "").lower(), "")
     return Resolved(day + (f"T{part[1:]}" if part else ""), "day", "relative", why, type="TIME" if part else "DATE")
@@ -225,20 +219,10 @@ def _recent(m: re.Match[str], ctx: Context) -> Resolved | None:
     return _range(m, ctx, None, unit, False, False, f"recent {unit}s: the {reach} {unit if unit in {'months', 'years'} else 'day'}s of docs/time.md up to publication")
 
 
-def _within_set_phrase(m: re.Match[str], ctx: Context) -> bool:
-    """Return True when the match is part of a set phrase that is no time expression ("as soon as")."""
-    word = m.group().lower()
-    for phrase in load_time_lexicon().not_within:
-        at = phrase.find(word)
-        if at >= 0 and ctx.text[m.start() - at:m.start() - at + len(phrase)].lower() == phrase and m.start() >= at:
-            return True
-    return False
-
-
 def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     phrase = " ".join(m.group().lower().split())
     value = load_time_lexicon().vague_references.get(phrase)
-    if value is None or _within_set_phrase(m, ctx):
+    if value is None or ctx.in_set_phrase(m):
         return None
     span = (m.start() + 3, m.end()) if phrase.startswith(("in ", "at ")) else None
     if not ctx.ref.knows("year"):
@@ -246,18 +230,7 @@ def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(value, "vague", "relative", "vague reference to the past, present or future", certain=False, span=span)
 
 
-def _time(m: re.Match[str], ctx: Context) -> Resolved | None:
-    if not ctx.ref.knows("day"):
-        return unresolved("time of day", "day")
-    assert ctx.ref.day is not None
-    if _within_set_phrase(m, ctx):
-        return None
-    if _g(m, "noon"):
-        clock = "12:00" if _g(m, "noon").lower() == "noon" else "24:00"
-    else:
-        hour = int(_g(m, "h")) % 12 + (12 if _g(m, "ampm").lower().startswith("p") else 0)
-        clock = f"{hour:02d}:{_g(m, 'min') or '00'}"
-    return Resolved(f"{ctx.ref.day.isoformat()}T{clock}", "time", "relative", "time of day on the publication day", type="TIME")
+_RATE_BEFORE = re.compile(r"\b(?:once|twice|thrice|times|per|every|each|a|an|the|hours|days|nights|weeks|months|minutes)\s+$", re.I)
 
 
 def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -265,8 +238,10 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit = _unit_name(m)
     letter = load_time_lexicon().units[unit]
     word = (_g(m, "num") or "").lower()
-    if word in {"a", "an"} and re.search(r"\b(?:once|twice|thrice|times|per|every|each|a|an|the)\s+$", ctx.left(m, 20), re.I):
-        return None
+    if word in {"a", "an"} and _RATE_BEFORE.search(ctx.left(m, 20)):
+        return None  # a rate: "twice a year", "24 hours a day"
+    if word in {"a", "an"} and unit == "second" and re.match(r"\s+[a-z]", ctx.text[m.end():m.end() + 2]):
+        return None  # an ordinal: "a second term"
     if _g(m, "old").lower() == "-old" or (m["unit"][0].isupper() and m.start() > 0 and ctx.text[m.start() - 1] != "\n"):
         return None  # ages ("a 44-year-old") and titles ("60 Minutes") are not time expressions
     modifier, certain = _approx(m)
@@ -285,8 +260,8 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
 RELATIVE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
     "relative_day": _relative_day, "weekday": _weekday, "earlier_unit": _earlier_unit, "ago": _ago,
     "past_n": _past_n, "recent": _recent, "relative_unit": _relative_unit, "weekend": _weekend, "the_unit": _the_unit,
-    "vague_ref": _vague_ref, "time": _time, "duration": _duration,
-    **SET_RESOLVERS, **HOLIDAY_RESOLVERS, **ANAPHORA_RESOLVERS,
+    "vague_ref": _vague_ref, "duration": _duration,
+    **CLOCK_RESOLVERS, **SET_RESOLVERS, **HOLIDAY_RESOLVERS, **ANAPHORA_RESOLVERS,
 }
 """Resolvers of expressions relative to the publication date, of durations, recurring times,
 holidays and anaphoric phrases ("later that year")."""

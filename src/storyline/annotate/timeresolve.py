@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .tense import is_future, tense_of
-from .timecalc import season_of, season_start, value_bounds
+from .timecalc import iso_week, season_of, season_start, value_bounds
 from .timegrammar import load_grammar
 from .timelex import load_time_lexicon
 
@@ -88,6 +88,15 @@ class Context:
     def trigger(self, m: re.Match[str]) -> bool:
         """Return True when a word that introduces a date ("in", "since", "the", "early") stands before the match."""
         return load_grammar().trigger_before.search(self.left(m)) is not None
+
+    def in_set_phrase(self, m: re.Match[str]) -> bool:
+        """Return True when the match is part of a set phrase that is no time expression ("as soon as")."""
+        word = m.group().lower()
+        for phrase in load_time_lexicon().not_within:
+            at = phrase.find(word)
+            if 0 <= at <= m.start() and self.text[m.start() - at:m.start() - at + len(phrase)].lower() == phrase:
+                return True
+        return False
 
     def qualified(self, m: re.Match[str]) -> bool:
         """Return True when a qualifier ("the end of", "early") stands right before the match."""
@@ -187,10 +196,20 @@ def _day_month(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(value.isoformat(), "day", "partial", why)
 
 
+def _week_of(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"the week of March 6": the ISO week holding that day."""
+    day = _full_date(m, ctx) if m["year"] else _day_month(m, ctx)
+    if day is None or day.value is None:
+        return day
+    return Resolved(iso_week(date.fromisoformat(day.value)), "week", day.kind, f"the week of a day; {day.rule}")
+
+
 def _month_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
     name = m["month"].lower().rstrip(".")
     rel = (m["rel"] or "").lower() or None
     prev_word = re.search(r"(\S+)\s+$", ctx.left(m))
+    if rel is None and name in _AMBIGUOUS_MONTHS and re.match(r"\s[A-Z][a-z]", ctx.text[m.end():m.end() + 3]):
+        return None  # a first name: "Jan Kavan", "May Brown"
     if rel is None and not ctx.trigger(m):
         nxt = ctx.text[m.end():m.end() + 2]
         if name in _AMBIGUOUS_MONTHS or len(name) < 5 or re.match(r"\s[A-Z]", nxt) or (prev_word and prev_word[1][:1].isupper()):
@@ -292,6 +311,6 @@ def _season_year(code: str, ctx: Context, m: re.Match[str], rel: str | None) -> 
 DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
     "full_date": _full_date, "iso_date": _iso_date, "month_year": _month_year, "day_month": _day_month,
     "decade": _decade, "quarter": _quarter, "season": _season, "month": _month_alone, "year": _year,
-    "month_of_year": _month_of_year,
+    "month_of_year": _month_of_year, "week_of": _week_of,
 }
 """Resolvers of calendar dates, whole or partial (the relative ones are in annotate/timerelative.py)."""

@@ -1,0 +1,59 @@
+"""Clock times: "at 10 a.m.", "noon", "9 a.m. Tuesday", "10:35 a.m. (0735 GMT) Friday".
+
+A clock time is on the publication day unless a day follows it: a weekday (resolved as
+"on Tuesday" is, by the clause's tense) or yesterday/today/tomorrow. The day joins the
+span when it follows directly ("9 a.m. EST Tuesday"), not across a parenthesis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from .timecalc import weekday_offset
+from .timegrammar import load_grammar
+from .timelex import load_time_lexicon
+from .timeresolve import Context, Resolved, unresolved
+
+__all__ = ["CLOCK_RESOLVERS"]
+
+_NOON = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
+_DEICTIC = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+
+
+def _clock(m: re.Match[str]) -> str:
+    noon = (m["noon"] or "").lower()
+    if noon:
+        return _NOON[noon]
+    hour = int(m["h"]) % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
+    return f"{hour:02d}:{m['min'] or '00'}"
+
+
+def _day_after(m: re.Match[str], ctx: Context, ref: date) -> tuple[date, str, int] | None:
+    """The day named right after the time: (day, why, where the span ends), or None."""
+    after = load_grammar().day_after_time.match(ctx.text, m.end())
+    if after is None:
+        return None
+    end = m.end() if after["paren"] else after.end()
+    if after["word"]:
+        return ref + timedelta(days=_DEICTIC[after["word"].lower()]), f"{after['word'].lower()}, after the time", end
+    target = load_time_lexicon().weekdays[after["wd"].lower()]
+    delta, why = weekday_offset(ref, target, None, ctx.future(m))
+    return ref + timedelta(days=delta), f"{why} (the weekday after the time)", end
+
+
+def _time(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.in_set_phrase(m):
+        return None
+    if not ctx.ref.knows("day"):
+        return unresolved("time of day", "day")
+    ref = ctx.ref.day
+    assert ref is not None
+    named = _day_after(m, ctx, ref)
+    day, why, end = named or (ref, "time of day on the publication day", m.end())
+    return Resolved(f"{day.isoformat()}T{_clock(m)}", "time", "relative", why, type="TIME", span=(m.start(), end))
+
+
+CLOCK_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {"time": _time}
+"""Resolvers of clock times."""

@@ -1,0 +1,97 @@
+"""Format checks for the story/thread set and the claim-pair set in eval/data/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+DATA = REPO / "eval" / "data"
+STORIES = DATA / "stories_set.jsonl"
+CLAIMS = DATA / "claim_pairs.jsonl"
+
+ARTICLE_FIELDS = {"id": str, "title": str, "outlet": str, "text": str, "story": str, "thread": str, "note": str}
+PAIR_FIELDS = {"id": str, "a": str, "b": str, "same": bool, "kind": str, "note": str}
+TRUE_KINDS = {"paraphrase", "label-variation", "sourcing-variation", "hedged", "summary-vs-detail"}
+FALSE_KINDS = {"negation", "condition", "other-actor", "other-number", "other-time", "related-but-different", "unrelated"}
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"{path.name}:{n}: blank line"
+        row = json.loads(line)
+        assert isinstance(row, dict), f"{path.name}:{n}: not an object"
+        rows.append(row)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[dict[str, Any]]:
+    return _load(STORIES)
+
+
+@pytest.fixture(scope="module")
+def pairs() -> list[dict[str, Any]]:
+    return _load(CLAIMS)
+
+
+def test_articles_well_formed(articles: list[dict[str, Any]]) -> None:
+    ids = [a["id"] for a in articles]
+    assert len(ids) == len(set(ids)), "duplicate article ids"
+    for a in articles:
+        assert set(a) == set(ARTICLE_FIELDS) | {"published"}, a["id"]
+        for field, kind in ARTICLE_FIELDS.items():
+            assert isinstance(a[field], kind) and a[field].strip(), (a["id"], field)
+        if a["published"] is not None:
+            dt.date.fromisoformat(a["published"])
+            assert "2024-01-01" <= a["published"] <= "2026-12-31", a["id"]
+        assert a["id"].startswith(a["story"] + "-"), a["id"]
+        words = len(a["text"].split())
+        assert 120 <= words <= 300, (a["id"], words)
+    assert sum(a["published"] is None for a in articles) >= 2
+
+
+def test_stories_and_threads(articles: list[dict[str, Any]]) -> None:
+    assert len(articles) >= 64
+    story_threads: dict[str, set[str]] = defaultdict(set)
+    story_outlets: dict[str, list[str]] = defaultdict(list)
+    for a in articles:
+        story_threads[a["story"]].add(a["thread"])
+        story_outlets[a["story"]].append(a["outlet"])
+    assert len(story_threads) >= 13
+    for story, threads in story_threads.items():
+        assert len(threads) == 1, (story, threads)  # every story in exactly one thread
+    for story, outlets in story_outlets.items():
+        assert len(outlets) == len(set(outlets)), (story, "two articles from one outlet")
+    stories_per_thread = Counter(next(iter(t)) for t in story_threads.values())
+    narrative = [t for t, n in stories_per_thread.items() if n >= 3]
+    assert len(narrative) >= 4, stories_per_thread
+    assert sum(n == 1 for n in Counter(a["story"] for a in articles).values()) >= 2, "singleton distractors"
+    assert len({a["outlet"] for a in articles}) >= 10
+
+
+def test_pairs_well_formed(pairs: list[dict[str, Any]]) -> None:
+    ids = [p["id"] for p in pairs]
+    assert len(ids) == len(set(ids)), "duplicate pair ids"
+    assert len(pairs) >= 60
+    for p in pairs:
+        assert set(p) == set(PAIR_FIELDS), p["id"]
+        for field, kind in PAIR_FIELDS.items():
+            assert isinstance(p[field], kind), (p["id"], field)
+        assert p["a"].strip() and p["b"].strip() and p["a"] != p["b"], p["id"]
+        assert p["kind"] in (TRUE_KINDS if p["same"] else FALSE_KINDS), (p["id"], p["kind"], p["same"])
+    labels = Counter(p["same"] for p in pairs)
+    assert labels[True] and labels[False]
+    assert 0.4 <= labels[True] / len(pairs) <= 0.6, labels
+    kinds = Counter(p["kind"] for p in pairs)
+    assert set(kinds) >= FALSE_KINDS, FALSE_KINDS - set(kinds)
+    for kind in FALSE_KINDS - {"unrelated"}:
+        assert kinds[kind] >= 6, (kind, kinds[kind])
+    assert kinds["unrelated"] >= 3

@@ -191,3 +191,29 @@ NOT_TIME_EITHER = [
 @pytest.mark.parametrize(("text", "published", "word"), NOT_TIME_EITHER)
 def test_names_ordinals_and_rates_are_not_time_expressions(text: str, published: str, word: str) -> None:
     _absent(text, published, word)
+
+
+PERIODS = [
+    # (text, published, words, value, granularity)
+    ("Profit fell in the second half of 1989.", "1990-02-01", "the second half of 1989", "1989-H2", "quarter"),
+    ("First-half sales rose 4%.", "1989-10-26", "First-half", "1989-H1", "quarter"),
+    ("The economy will slow in the second half of next year.", "1989-10-26", "the second half of next year", "1990-H2", "quarter"),
+    ("Cities grew fast in the 20th century.", "2001-05-01", "the 20th century", "19", "century"),
+    ("The vote is two weeks from now.", "1989-10-26", "two weeks from now", "1989-W45", "week"),
+    ("The court meets on April 24 and 25.", "1999-02-10", "25", "1999-04-25", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value", "granularity"), PERIODS)
+def test_halves_centuries_and_counted_futures(text: str, published: str, words: str, value: str, granularity: str) -> None:
+    t = _find(text, published, words)
+    assert (t.value, t.granularity) == (value, granularity)
+
+
+def test_a_bare_second_half_is_a_match_not_a_year() -> None:
+    _absent("Arsenal scored twice in the second half.", "2023-06-01", "half")
+
+
+def test_coming_weeks_without_the_is_future() -> None:
+    t = _find("Prices will rise in coming weeks.", "2023-06-01", "coming weeks")
+    assert (t.value, t.certain) == ("FUTURE_REF", False)

@@ -18,6 +18,7 @@ SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (
 """First and last month of each season; a winter runs from December of its year into February."""
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
 _WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
 _SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
 _DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(T.*)?$")
@@ -86,6 +87,8 @@ def value_bounds(value: str | None) -> tuple[date, date] | None:
     if m := _QUARTER.match(value):
         first = 3 * (int(m[2]) - 1) + 1
         return date(int(m[1]), first, 1), _month_end(int(m[1]), first + 2)
+    if m := _HALF.match(value):
+        return date(int(m[1]), 6 * int(m[2]) - 5, 1), _month_end(int(m[1]), 6 * int(m[2]))
     if m := _YEAR.match(value):
         return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
     if m := _DECADE.match(value):

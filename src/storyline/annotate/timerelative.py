@@ -174,14 +174,15 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
     ref = ctx.ref.day
     assert ref is not None
     modifier, certain = _approx(m)
+    sign, words = (1, "after") if _g(m, "hence") else (-1, "before")
     if vague or n is None:
-        return Resolved("PAST_REF", "vague", "relative", f"a vague number of {unit}s ago", certain=False)
-    then = shift_by(ref, unit, -n)
+        return Resolved("FUTURE_REF" if sign > 0 else "PAST_REF", "vague", "relative", f"a vague number of {unit}s {words} publication", certain=False)
+    then = shift_by(ref, unit, sign * n)
     if unit in {"hour", "minute", "second"}:
-        return Resolved(then.isoformat(), "day", "relative", f"{unit}s ago: the publication day", type="TIME")
+        return Resolved(then.isoformat(), "day", "relative", f"{unit}s {words} publication: the publication day", type="TIME")
     granularity = {"day": "day", "week": "week", "fortnight": "week"}.get(unit, "month" if unit in {"month", "quarter"} or n % 1 else "year")
     value = then.isoformat() if granularity == "day" else iso_week(then) if granularity == "week" else then.isoformat()[:7] if granularity == "month" else str(then.year)
-    return Resolved(value, granularity, "relative", f"{n:g} {unit}s before publication", modifier=modifier, certain=certain)
+    return Resolved(value, granularity, "relative", f"{n:g} {unit}s {words} publication", modifier=modifier, certain=certain)
 
 
 def _range(m: re.Match[str], ctx: Context, n: float | None, unit: str, forward: bool, certain: bool, why: str) -> Resolved:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .tense import is_future, tense_of
@@ -204,6 +204,14 @@ def _week_of(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(iso_week(date.fromisoformat(day.value)), "week", day.kind, f"the week of a day; {day.rule}")
 
 
+def _second_day(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """The second day of "April 24 and 25" (or "April 24-25"): a day of the same month; its span is the day alone."""
+    resolved = _day_month(m, ctx)
+    if resolved is None:
+        return None
+    return replace(resolved, span=(m.start("second"), m.end("second")), rule=f"second day of a pair; {resolved.rule}")
+
+
 def _month_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
     name = m["month"].lower().rstrip(".")
     rel = (m["rel"] or "").lower() or None
@@ -247,6 +255,32 @@ def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:
         short = int(m["short"])
         value = f"19{short // 10}" if short >= 30 else f"20{short // 10}"
     return Resolved(value, "decade", "absolute", "decade", modifier=(m["q"] or "").lower() or None)
+
+
+def _half(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"the second half of 1989" → ``1989-H2``; without a year by tense, as a quarter. Granularity quarter."""
+    h = 1 if m["ord"].lower() == "first" else 2
+    if not (m["year"] or m["yrel"] or m.group().lower().endswith("year") or "-" in m.group()):
+        return None  # a bare "the second half" is as often a match's as a year's
+    if m["year"]:
+        return Resolved(f"{m['year']}-H{h}", "quarter", "absolute", "half of a year")
+    if not ctx.ref.knows("month"):
+        return unresolved("half-year without a year", "month")
+    ref = ctx.ref.day
+    assert ref is not None
+    now = 1 if ref.month <= 6 else 2
+    if m["yrel"]:
+        year = ref.year + {"this": 0, "last": -1, "next": 1}[m["yrel"].lower()]
+    elif ctx.future(m):
+        year = ref.year if h >= now else ref.year + 1
+    else:
+        year = ref.year if h <= now else ref.year - 1
+    return Resolved(f"{year}-H{h}", "quarter", "partial", "half of a year without one, by tense")
+
+
+def _century(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"the 20th century" → ``19`` (TimeML: the first two digits of its years)."""
+    return Resolved(f"{int(m['cent']) - 1:02d}", "century", "absolute", "century by its ordinal")
 
 
 def _quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -311,6 +345,7 @@ def _season_year(code: str, ctx: Context, m: re.Match[str], rel: str | None) -> 
 DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
     "full_date": _full_date, "iso_date": _iso_date, "month_year": _month_year, "day_month": _day_month,
     "decade": _decade, "quarter": _quarter, "season": _season, "month": _month_alone, "year": _year,
-    "month_of_year": _month_of_year, "week_of": _week_of,
+    "month_of_year": _month_of_year, "week_of": _week_of, "half": _half, "century": _century,
+    "second_day": _second_day,
 }
 """Resolvers of calendar dates, whole or partial (the relative ones are in annotate/timerelative.py)."""

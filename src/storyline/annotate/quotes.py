@@ -16,7 +16,11 @@ quote; and "according to X, ...".
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
@@ -77,6 +81,11 @@ def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | No
         previous = _previous_sentence(doc, sentence_of(first[0]))
         if previous is not None and previous.text.rstrip().endswith((":", ",")):
             candidates = [t for t in previous if usable(t)]
+    if not candidates and text_of(doc)[span.end:span.end + 2].strip()[:1].islower():
+        # "“Run!” the guard shouted.": the parser ended the sentence at the "!", the cue goes on.
+        following = doc.char_span(span.end, len(text_of(doc)), alignment_mode="expand")
+        if following is not None and len(following):
+            candidates = [t for t in sentence_of(following[0]) if usable(t)]
     with_subject = [t for t in candidates if (h := subject_of(t)) is not None and not _inside(h, spans)]
     pool = with_subject or candidates
     return min(pool, key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start))) if pool else None
@@ -159,16 +168,48 @@ def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
     return gap.count("\n") <= 2 and len(gap.split()) <= 12
 
 
-def _clause_span(clause: Token) -> tuple[int, int]:
-    """The reported clause, "that" included (as quotation annotators mark it)."""
+def _clause_span(clause: Token, verb: Token | None = None) -> tuple[int, int]:
+    """The reported clause, "that" included (as quotation annotators mark it).
+
+    A clause after its verb runs on to the end of what the verb governs: the parser often
+    hangs a clause's "because ...", "as ..." or second predicate on the reporting verb
+    ("She said the plan works, because it is cheap"), but not a second cue ("..., adding ...").
+    """
     tokens = list(clause.subtree)
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens.pop()
-    while tokens and (tokens[0].is_punct or tokens[0].is_space):
-        tokens.pop(0)
+    if verb is not None and clause.i > verb.i:
+        tokens += [t for c in _tail(verb, clause) for t in c.subtree]
+    for cue in [t for t in tokens if t.i > clause.i and _second_cue(t)]:
+        tokens = [t for t in tokens if t.i < cue.left_edge.i or t.i > cue.right_edge.i]
+    anchor = (verb or clause).idx
+    left, right = _paragraph_bounds(text_of(clause.doc), anchor, anchor)
+    tokens = [t for t in tokens if left <= t.idx < right]  # the parser may run across paragraphs
+    tokens = _trimmed(tokens)
     if not tokens:
         return clause.idx, clause.idx
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _tail(verb: Token, clause: Token) -> list[Token]:
+    """The verb's dependents after the clause that continue it, up to a second cue or a new sentence."""
+    tail = []
+    for child in verb.rights:
+        if child.i <= clause.right_edge.i:
+            continue
+        if is_reporting_verb(child) or child.is_sent_start or (child.dep_ == "cc" and _next_is_cue(child)):
+            break
+        tail.append(child)
+    return tail
+
+
+def _second_cue(token: Token) -> bool:
+    """"..., adding that ...": a participle cue inside the clause starts the speaker's next quote."""
+    return token.tag_ == "VBG" and token.dep_ in {"advcl", "conj"} and is_reporting_verb(token) and not any(
+        c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+
+
+def _next_is_cue(cc: Token) -> bool:
+    """"..., and added that ...": the conjunction leads to a second reporting verb."""
+    return any(is_reporting_verb(s) for s in cc.head.rights if s.i > cc.i and s.dep_ == "conj")
 
 
 _MODALS = frozenset({"will", "would", "can", "could", "may", "might", "should", "shall", "must", "wo", "ca"})
@@ -196,31 +237,96 @@ def _is_clause(child: Token) -> bool:
     return child.dep_ == "xcomp" and child.tag_ == "VBG" and any(c.dep_ in {"ccomp", "nsubj", "dobj"} for c in child.children)
 
 
-def _around(verb: Token) -> tuple[int, int]:
-    """The sentence a parenthetical cue ("..., she said, ...") sits in, without the cue's own words."""
-    tokens = [t for t in verb.head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+def _trimmed(tokens: list[Token]) -> list[Token]:
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
-    return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)) if tokens else (verb.idx, verb.idx)
+    return tokens
+
+
+def _around(verb: Token) -> list[tuple[int, int]]:
+    """The sentence a parenthetical cue ("..., she said, ...") sits in, in two parts: before and after
+    the cue's own words. A part with no verb ("Too often, he says, ...") is framing, not content."""
+    around = verb.head.subtree if verb.head.pos_ in {"VERB", "AUX"} else sentence_of(verb)
+    left, right = _paragraph_bounds(text_of(verb.doc), verb.idx, verb.idx)
+    tokens = [t for t in around if left <= t.idx < right]
+    before = _trimmed([t for t in tokens if t.i < verb.left_edge.i])
+    after = _trimmed([t for t in tokens if t.i > verb.right_edge.i])
+    # A part with a cue of its own ("..., though she warned that ...") is that cue's quote.
+    parts = [p for p in (before, after) if any(t.pos_ in {"VERB", "AUX"} for t in p) and not any(map(is_reporting_verb, p))]
+    return [(p[0].idx, p[-1].idx + len(p[-1].text)) for p in parts]
+
+
+def _cue_clause(verb: Token) -> Token | None:
+    """The clause a reporting verb governs, or the word its parenthetical cue hangs on."""
+    # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
+    clause = next((c for c in verb.children if _is_clause(c)), None)
+    if clause is None and verb.dep_ == "parataxis":
+        return verb.head  # "It was impossible, she said, for many": the sentence around the cue
+    return clause
 
 
 def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
     for verb in _verbs(doc):
         if _inside(verb, spans):
             continue
-        # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
-        clause = next((c for c in verb.children if _is_clause(c)), None)
-        head = subject_of(verb)
-        if clause is None and verb.dep_ == "parataxis" and verb.head.pos_ in {"VERB", "AUX"}:
-            clause = verb.head  # "It was impossible, she said, for many": the sentence around the cue
+        clause, head = _cue_clause(verb), subject_of(verb)
         if clause is None or head is None or head.lower_ == "you" or not _reports_a_statement(verb, clause):
             continue
-        start, end = _clause_span(clause) if clause is not verb.head else _around(verb)
-        if end - start < 8 or any(_direct_not_mixed(s, start, end) for s in spans):
-            continue  # the clause is (part of) a direct quote, found with the marks
         if not plausible_speaker(head):
+            continue
+        parts = [_clause_span(clause, verb)] if clause.i != verb.head.i else _around(verb)
+        for start, end in parts:
+            if end - start < 8 or any(_direct_not_mixed(s, start, end) for s in spans):
+                continue  # the clause is (part of) a direct quote, found with the marks
+            words, name = resolve_speaker(head, speaker_phrase(head))
+            cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
+            yield Quote(text_of(doc)[start:end], start, end, False, speaker=words, speaker_name=name, cue=cue)
+
+
+@lru_cache(maxsize=4)
+def _words(table: str) -> frozenset[str]:
+    """One word list of the packaged lexicon that the shared loader does not carry."""
+    raw = tomllib.loads(resources.files("storyline.annotate").joinpath("data/lexicon.toml").read_text("utf-8"))
+    return frozenset(raw[table]["words"])
+
+
+def _addressee(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in {"dobj", "dative"} and c.pos_ in {"NOUN", "PROPN", "PRON"}), None)
+
+
+def _directive_content(verb: Token) -> Token | None:
+    """"urged police to investigate": the to-infinitive after the addressee."""
+    if verb.lemma_.lower() not in _words("directive_verbs") or _addressee(verb) is None:
+        return None
+    return next((c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VB" and c.i > verb.i
+                 and any(a.lower_ == "to" for a in c.children)), None)
+
+
+def _naming_content(verb: Token) -> Token | None:
+    """"called the plan a failure", "described her as a friend": the name given."""
+    if verb.lemma_.lower() not in _words("naming_verbs") or _addressee(verb) is None:
+        return None
+    for child in verb.rights:
+        if child.dep_ == "oprd" or child.dep_ == "ccomp" and child.pos_ in {"NOUN", "PROPN", "NUM"}:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "as":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _told_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
+    """Directives and names given, reported indirectly: the speaker is the verb's subject."""
+    for verb in doc:
+        if verb.pos_ != "VERB" or _inside(verb, spans):
+            continue
+        content = _directive_content(verb) or _naming_content(verb)
+        head = subject_of(verb) if content is not None else None
+        if content is None or head is None or not plausible_speaker(head) or not _reports_a_statement(verb, content):
+            continue
+        start, end = _clause_span(content)
+        if any(_direct_not_mixed(s, start, end) for s in spans):
             continue
         words, name = resolve_speaker(head, speaker_phrase(head))
         cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
@@ -244,9 +350,20 @@ def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         yield Quote(text_of(doc)[start:end], start, end, False, words, name, TextSpan(text_of(doc)[token.idx:cue_end], token.idx, cue_end))
 
 
+# A photo credit closing a paragraph after a full sentence: "... at the rally. (Jane Roe/Reuters)".
+_CREDIT = re.compile(r"(?<=[.!?'\"’”])[ \t]+\((?:[^()\n]{0,60}/[^()\n]{0,60}|\s*(?:[A-Z][\w.'&-]*\s*){1,4})\)\.?[ \t]*(?=\n|$)")
+
+
+def _captions(text: str) -> list[tuple[int, int]]:
+    """The paragraphs that are photo captions: they repeat the story's quotes, they are not the story."""
+    return [(text.rfind("\n", 0, m.start()) + 1, m.end()) for m in _CREDIT.finditer(text)]
+
+
 def find_quotes(doc: Doc) -> Iterator[Quote]:
     """Yield every direct and indirect quote in a parsed text, in order of position."""
     spans = find_quoted_spans(text_of(doc))
-    clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans))
+    clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans)) + list(_told_to(doc, spans))
     quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
+    captions = _captions(text_of(doc))
+    quotes = [q for q in quotes if not any(start <= q.start < end for start, end in captions)]
     yield from sorted(quotes, key=lambda q: q.start)

@@ -33,7 +33,10 @@ def subject_of(verb: Token) -> Token | None:
                 return near[-1].root if near else verb.head
             return child
     if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
-        return subject_of(verb.head)  # "Zelensky made the remarks ..., telling the tabloid ..."
+        head = verb.head
+        if head.dep_ == "ccomp" and head.head.lemma_.lower() in load_lexicon().reporting_verbs:
+            head = head.head  # "X said the ferry will run, adding ...": X adds, not the ferry
+        return subject_of(head)  # "Zelensky made the remarks ..., telling the tabloid ..."
     if verb.lemma_.lower() in _ADDRESSEE_VERBS:
         return None  # "told reporters": the object is who was told, not who spoke
     for child in verb.rights:  # "..., said another senior source"

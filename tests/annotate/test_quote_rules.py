@@ -1,0 +1,96 @@
+"""Quote-finding rules, each on sentences written for these tests: (text, expected quotes) tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.annotate.nlp import load_nlp
+from storyline.annotate.quotes import find_quotes
+
+
+def _quotes(text: str) -> list[tuple[str, bool, str]]:
+    """(content, direct, cue) for every quote found in ``text``."""
+    return [(q.text, q.direct, q.cue.text if q.cue else "") for q in find_quotes(load_nlp()(text))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The clause runs on over what the parser hung on the reporting verb ...
+    ("Marta Quill said she is pleased with the new bridge because it cuts her commute in half.",
+     [("she is pleased with the new bridge because it cuts her commute in half", False, "said")]),
+    ("The mayor said the budget is balanced, as spending fell for a second year.",
+     [("the budget is balanced, as spending fell for a second year", False, "said")]),
+    # ... but not over a second cue, which brings a quote of its own.
+    ("Dov Arlen said the ferry will run all winter, adding that fares will not rise.",
+     [("the ferry will run all winter", False, "said"), ("that fares will not rise", False, "adding")]),
+])
+def test_clause_runs_to_the_end_of_what_the_verb_governs(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A cue in mid-sentence splits what was said into the part before and the part after it.
+    ("The crews worked through the night, she said, but the road stayed closed until noon.",
+     [("The crews worked through the night", False, "said"), ("but the road stayed closed until noon", False, "said")]),
+    # A part without a verb is framing ("Too often", "Farmers"), not a quote.
+    ("Too often, he says, the pumps fail in the first frost.",
+     [("the pumps fail in the first frost", False, "says")]),
+    ("Farmers, Ilse Brandt says, have waited three years for the new rules.",
+     [("have waited three years for the new rules", False, "says")]),
+    # A part with a cue of its own is that cue's quote.
+    ("The pier will reopen on Friday, Rana Holt said, though she warned that repairs could run late.",
+     [("The pier will reopen on Friday", False, "said"), ("that repairs could run late", False, "warned")]),
+])
+def test_a_parenthetical_cue_splits_the_content(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A paragraph closed by a photo credit is a caption: it repeats the story, it is not the story.
+    ("Rolf Yates said the mill will reopen in spring.\n\n"
+     "Rolf Yates says the mill will reopen in spring. (Ana Ruiz/The Valley Ledger)\n\nThe mill closed in May.",
+     [("the mill will reopen in spring", False, "said")]),
+    ("The owner says the shop will stay open late on Fridays. (Tom Hale)\n\nIt opened in 1990.", []),
+    # An abbreviation in brackets is not a credit.
+    ("The Rural Schools Board (RSB) said the buses will run on Monday.",
+     [("the buses will run on Monday", False, "said")]),
+])
+def test_photo_captions_hold_no_quotes(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("“Get out of the water now!” the lifeguard shouted.", [("Get out of the water now!", True, "shouted")]),
+    ("“We lost the match but not the season,” the coach repeated.",
+     [("We lost the match but not the season,", True, "repeated")]),
+    # The parser ends the sentence at "!", the cue after the closing mark still belongs to it.
+    ("“Stay off the ice!” the ranger warned.", [("Stay off the ice!", True, "warned")]),
+    ("Pia Moss confessed that she had never driven a tractor before the harvest.",
+     [("that she had never driven a tractor before the harvest", False, "confessed")]),
+])
+def test_manner_of_speaking_verbs_are_cues(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Advice or a plea to someone: the to-infinitive is what was said.
+    ("The utility urged residents to keep their taps running overnight.",
+     [("to keep their taps running overnight", False, "urged")]),
+    ("The clinic advised parents never to leave the medicine within reach.",
+     [("never to leave the medicine within reach", False, "advised")]),
+    # A promise or an order without words reported is not a quote.
+    ("The council promised to repave the road.", []),
+    ("The judge ordered the firm to pay the fine.", []),
+])
+def test_advice_to_someone_is_an_indirect_quote(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # What someone called something is theirs to answer for.
+    ("The union called the offer an insult to every nurse in the province.",
+     [("an insult to every nurse in the province", False, "called")]),
+    ("Police described the driver as a man in his forties.", [("a man in his forties", False, "described")]),
+    ("She called her brother on Sunday.", []),
+])
+def test_a_name_given_is_an_indirect_quote(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected

@@ -217,3 +217,24 @@ def test_a_bare_second_half_is_a_match_not_a_year() -> None:
 def test_coming_weeks_without_the_is_future() -> None:
     t = _find("Prices will rise in coming weeks.", "2023-06-01", "coming weeks")
     assert (t.value, t.certain) == ("FUTURE_REF", False)
+
+
+SHIFTED = [
+    # (text, published, words, value, granularity)
+    ("Profit rose in the third quarter from a year earlier.", "1989-10-26", "a year earlier", "1988-Q3", "quarter"),
+    ("Orders fell in September from a year earlier.", "1989-10-26", "a year earlier", "1988-09", "month"),
+    ("The mine closed on May 3, 1988; a week later the town emptied.", "1989-10-26", "a week later", "1988-W19", "week"),
+    ("The union struck on March 2, 2021, and two days later the talks resumed.", None, "two days later", "2021-03-04", "day"),
+    ("Rates were lower two years earlier.", "2023-06-01", "two years earlier", "2021", "year"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value", "granularity"), SHIFTED)
+def test_counted_earlier_and_later(text: str, published: str | None, words: str, value: str, granularity: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value, t.granularity) == ("DATE", value, granularity)
+
+
+def test_later_with_no_date_before_it_stays_a_duration() -> None:
+    t = _find("Two days later, he left the capital.", "2023-06-01", "Two days")
+    assert (t.type, t.value) == ("DURATION", "P2D")

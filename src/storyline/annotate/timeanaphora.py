@@ -17,7 +17,7 @@ from .timecalc import iso_week, shift_months, value_bounds
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Ref, Resolved
 
-__all__ = ["ANAPHORA_RESOLVERS"]
+__all__ = ["ANAPHORA_RESOLVERS", "latest_date"]
 
 _PRECISE_ENOUGH = {
     "day": {"day", "time"},
@@ -44,14 +44,20 @@ def _dated(text: str, published: str | None, inferred: bool) -> tuple[tuple[int,
                  if t.value and t.granularity and t.type in {"DATE", "TIME"} and value_bounds(t.value))
 
 
-def _latest(ctx: Context, before: int, unit: str) -> tuple[date, str] | None:
-    """The first day and the words of the latest date before ``before`` precise enough for ``unit``."""
+def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[str]) -> tuple[date, str, str, str] | None:
+    """(first day, value, granularity, words) of the latest date before ``before`` of one of ``granularities``."""
     dated = _dated(ctx.text[:before], _published(ctx.ref), ctx.ref.inferred)
     for _, value, granularity, words in reversed(dated):
         bounds = value_bounds(value)
-        if granularity in _PRECISE_ENOUGH[unit] and bounds:
-            return bounds[0], words
+        if granularity in granularities and bounds:
+            return bounds[0], value, granularity, words
     return None
+
+
+def _latest(ctx: Context, before: int, unit: str) -> tuple[date, str] | None:
+    """The first day and the words of the latest date before ``before`` precise enough for ``unit``."""
+    found = latest_date(ctx, before, _PRECISE_ENOUGH[unit])
+    return (found[0], found[3]) if found else None
 
 
 def _shifted(day: date, unit: str, offset: int) -> str:

@@ -87,6 +87,7 @@ def load_grammar() -> Grammar:
         ("weekday", rf"{b}(?:(?P<rel>last|next|this|that)\s+)?(?P<wd>{wd})(?:\s+{part})?{b}"),
         ("earlier_unit", rf"{b}(?P<dir>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>week|month|year){b}"),
         ("ago", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?\s+{unit}\s+(?:ago|(?P<hence>from\s+now|hence)){b}"),
+        ("shifted", rf"{b}{approx}{num}(?:\s+and\s+a\s+half)?\s+{unit}\s+(?P<dir>earlier|later){b}"),
         ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{num}|{vague})\s+{unit}{b}"),
         ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
         ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),

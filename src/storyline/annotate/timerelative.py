@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from .timeanaphora import ANAPHORA_RESOLVERS
+from .timeanaphora import ANAPHORA_RESOLVERS, latest_date
 from .timeclock import CLOCK_RESOLVERS
 from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
 from .timeholidays import HOLIDAY_RESOLVERS
@@ -180,9 +180,48 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
     then = shift_by(ref, unit, sign * n)
     if unit in {"hour", "minute", "second"}:
         return Resolved(then.isoformat(), "day", "relative", f"{unit}s {words} publication: the publication day", type="TIME")
+    value, granularity = _at_unit(then, unit, n)
+    return Resolved(value, granularity, "relative", f"{n:g} {unit}s {words} publication", modifier=modifier, certain=certain)
+
+
+def _at_unit(then: date, unit: str, n: float) -> tuple[str, str]:
+    """The value of a day reached by counting ``n`` units, at the unit's granularity (a half unit: a month)."""
     granularity = {"day": "day", "week": "week", "fortnight": "week"}.get(unit, "month" if unit in {"month", "quarter"} or n % 1 else "year")
     value = then.isoformat() if granularity == "day" else iso_week(then) if granularity == "week" else then.isoformat()[:7] if granularity == "month" else str(then.year)
-    return Resolved(value, granularity, "relative", f"{n:g} {unit}s {words} publication", modifier=modifier, certain=certain)
+    return value, granularity
+
+
+_BASES = {
+    "day": frozenset({"day", "time"}), "week": frozenset({"day", "time", "week"}),
+    "month": frozenset({"day", "time", "month"}), "quarter": frozenset({"day", "time", "month", "quarter"}),
+}
+"""The dates "<n> <unit>s earlier/later" can count from, by unit; years count from any date."""
+_ANY_DATE = frozenset({"day", "time", "week", "weekend", "month", "season", "quarter", "year"})
+_KEEPS_FORM = frozenset({"month", "season", "quarter"})
+"""Periods that "a year earlier" moves by whole years, keeping their form: ``1989-Q3`` → ``1988-Q3``."""
+
+
+def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"a year earlier", "two days later": counted from the latest date before it precise enough for the
+    unit; "earlier" with none counts from publication (as "ago"), "later" is then a duration."""
+    n, vague = _count(m)
+    unit = _unit_name(m)
+    if vague or n is None or unit in {"hour", "minute", "second"}:
+        return None
+    sign = -1 if m["dir"].lower() == "earlier" else 1
+    base = latest_date(ctx, m.start(), _BASES.get(unit, _ANY_DATE))
+    if base is None and sign > 0:
+        return None
+    if base is None and not ctx.ref.knows(_need(unit)):
+        return unresolved(f"<n> {unit}s {m['dir'].lower()}", _need(unit))
+    first, value, granularity, words = base or (ctx.ref.day, "", "day", "the publication date")
+    assert first is not None
+    modifier, certain = _approx(m)
+    why = f"{n:g} {unit}s {m['dir'].lower()} than “{words}”"
+    if unit == "year" and granularity in _KEEPS_FORM and n % 1 == 0:
+        return Resolved(f"{int(value[:4]) + sign * int(n):04d}{value[4:]}", granularity, "anchored", why, modifier=modifier, certain=certain)
+    shifted, unit_granularity = _at_unit(shift_by(first, unit, sign * n), unit, n)
+    return Resolved(shifted, unit_granularity, "anchored", why, modifier=modifier, certain=certain)
 
 
 def _range(m: re.Match[str], ctx: Context, n: float | None, unit: str, forward: bool, certain: bool, why: str) -> Resolved:
@@ -261,7 +300,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
 RELATIVE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
     "relative_day": _relative_day, "weekday": _weekday, "earlier_unit": _earlier_unit, "ago": _ago,
     "past_n": _past_n, "recent": _recent, "relative_unit": _relative_unit, "weekend": _weekend, "the_unit": _the_unit,
-    "vague_ref": _vague_ref, "duration": _duration,
+    "vague_ref": _vague_ref, "duration": _duration, "shifted": _shifted,
     **CLOCK_RESOLVERS, **SET_RESOLVERS, **HOLIDAY_RESOLVERS, **ANAPHORA_RESOLVERS,
 }
 """Resolvers of expressions relative to the publication date, of durations, recurring times,

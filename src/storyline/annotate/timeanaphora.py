@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -17,7 +18,7 @@ from .timecalc import iso_week, shift_months, value_bounds
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Ref, Resolved
 
-__all__ = ["ANAPHORA_RESOLVERS", "latest_date"]
+__all__ = ["ANAPHORA_RESOLVERS", "latest_date", "collecting"]
 
 _PRECISE_ENOUGH = {
     "day": {"day", "time"},
@@ -34,22 +35,35 @@ def _published(ref: Ref) -> str | None:
     return ref.day.isoformat()[: {"year": 4, "month": 7, "day": 10}[ref.precision]]
 
 
-@lru_cache(maxsize=256)
-def _dated(text: str, published: str | None, inferred: bool) -> tuple[tuple[int, str, str, str], ...]:
-    """(end, value, granularity, words) of each dated expression in ``text``, in order."""
-    from .timex import find_time_expressions  # the finder runs on the text before the phrase
+_COLLECTING: ContextVar[bool] = ContextVar("collecting_dates", default=False)
+"""Set while the dates of a text are collected: phrases counted from them are left out of that pass."""
 
-    found = find_time_expressions(text, published, inferred=inferred)
+
+def collecting() -> bool:
+    """Return True while the finder collects the dates anaphoric phrases count from (they resolve to nothing then)."""
+    return _COLLECTING.get()
+
+
+@lru_cache(maxsize=32)
+def _dated(text: str, published: str | None, inferred: bool) -> tuple[tuple[int, str, str, str], ...]:
+    """(end, value, granularity, words) of each dated expression of ``text`` that counts from no other, in order."""
+    from .timex import find_time_expressions  # one pass of the finder over the whole text
+
+    token = _COLLECTING.set(True)
+    try:
+        found = find_time_expressions(text, published, inferred=inferred)
+    finally:
+        _COLLECTING.reset(token)
     return tuple((t.end, t.value, t.granularity, t.text) for t in found
                  if t.value and t.granularity and t.type in {"DATE", "TIME"} and value_bounds(t.value))
 
 
 def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[str]) -> tuple[date, str, str, str] | None:
-    """(first day, value, granularity, words) of the latest date before ``before`` of one of ``granularities``."""
-    dated = _dated(ctx.text[:before], _published(ctx.ref), ctx.ref.inferred)
-    for _, value, granularity, words in reversed(dated):
+    """(first day, value, granularity, words) of the latest date ending by ``before`` of one of ``granularities``."""
+    dated = _dated(ctx.text, _published(ctx.ref), ctx.ref.inferred)
+    for end, value, granularity, words in reversed(dated):
         bounds = value_bounds(value)
-        if granularity in granularities and bounds:
+        if end <= before and granularity in granularities and bounds:
             return bounds[0], value, granularity, words
     return None
 
@@ -73,6 +87,8 @@ def _shifted(day: date, unit: str, offset: int) -> str:
 def _anaphora(m: re.Match[str], ctx: Context) -> Resolved | None:
     phrase = " ".join(m.group().lower().split())
     unit, offset = load_time_lexicon().anaphora[phrase]
+    if collecting():
+        return None
     latest = _latest(ctx, m.start(), unit)
     if latest is None:
         return None

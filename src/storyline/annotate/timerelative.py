@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from .timeanaphora import ANAPHORA_RESOLVERS, latest_date
+from .timeanaphora import ANAPHORA_RESOLVERS, collecting, latest_date
 from .timeclock import CLOCK_RESOLVERS
 from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
 from .timeholidays import HOLIDAY_RESOLVERS
@@ -206,7 +206,7 @@ def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit; "earlier" with none counts from publication (as "ago"), "later" is then a duration."""
     n, vague = _count(m)
     unit = _unit_name(m)
-    if vague or n is None or unit in {"hour", "minute", "second"}:
+    if vague or n is None or unit in {"hour", "minute", "second"} or collecting():
         return None
     sign = -1 if m["dir"].lower() == "earlier" else 1
     base = latest_date(ctx, m.start(), _BASES.get(unit, _ANY_DATE))

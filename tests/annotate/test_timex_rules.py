@@ -238,3 +238,15 @@ def test_counted_earlier_and_later(text: str, published: str | None, words: str,
 def test_later_with_no_date_before_it_stays_a_duration() -> None:
     t = _find("Two days later, he left the capital.", "2023-06-01", "Two days")
     assert (t.type, t.value) == ("DURATION", "P2D")
+
+
+FISCAL_PRIOR = [
+    ("Sales will rise in the current fiscal year.", "1989-11-02", "the current fiscal year", "1989"),
+    ("Last fiscal year the company lost money.", "1989-11-02", "Last fiscal year", "1988"),
+    ("The unit was sold on Oct. 3, 1988; the prior year it had earned more.", "1989-11-02", "the prior year", "1987"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), FISCAL_PRIOR)
+def test_fiscal_and_prior_years(text: str, published: str, words: str, value: str) -> None:
+    assert _find(text, published, words).value == value

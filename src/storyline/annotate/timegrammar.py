@@ -91,7 +91,7 @@ def load_grammar() -> Grammar:
         ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{num}|{vague})\s+{unit}{b}"),
         ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
         ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),
-        ("relative_unit", rf"{b}(?:the\s+)?{rel}\s+(?P<unit>week|month|year|decade|quarter|century){b}"),
+        ("relative_unit", rf"{b}(?:the\s+)?{rel}\s+(?:(?P<fiscal>fiscal)\s+)?(?P<unit>week|month|year|decade|quarter|century){b}"),
         ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
         ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
         ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|{b}(?P<noon>noon|midnight|midday){b}"),

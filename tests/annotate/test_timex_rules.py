@@ -185,6 +185,9 @@ NOT_TIME_EITHER = [
     ("The foreign minister, Jan Kavan, signed the treaty.", "1999-03-12", "Jan"),
     ("Returning him would be a second betrayal, she said.", "2000-04-17", "a second"),
     ("Guards watch the clinic 24 hours a day.", "1998-10-25", "a day"),
+    ("The swimmer was swept away by the current.", "2023-06-01", "current"),
+    ("The expedition sailed on to Easter Island.", "2023-06-01", "Easter"),
+    ("An 1800-page report was filed.", "2023-06-01", "1800"),
 ]
 
 

@@ -44,6 +44,8 @@ def _pick(days: list[date], ref: date, rel: str | None, tense: str | None, week:
 
 
 def _holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.in_set_phrase(m):
+        return None  # "Easter Island"
     rule, week = _rule(m["holiday"]), bool(m["week"])
     rel = (m["rel"] or "").lower() or None
     if m["year"]:

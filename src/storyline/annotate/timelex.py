@@ -30,6 +30,8 @@ class TimeLexicon:
     boundaries: dict[str, str]
     vague_references: dict[str, str]
     not_within: tuple[str, ...]
+    adjective_references: frozenset[str]
+    """Vague references that are one only before another word ("current leaders")."""
     """Set phrases that hold a time word without being a time expression ("as soon as")."""
     future_cues: tuple[str, ...]
     past_cues: tuple[str, ...]
@@ -74,6 +76,7 @@ def load_time_lexicon() -> TimeLexicon:
         boundaries=dict(raw["boundaries"]),
         vague_references=dict(raw["vague_references"]),
         not_within=tuple(raw["vague_not_within"]["phrases"]),
+        adjective_references=frozenset(raw["vague_not_within"]["adjectives"]),
         future_cues=tuple(raw["tense"]["future"]),
         past_cues=tuple(raw["tense"]["past"]),
         not_past=frozenset(raw["tense"]["not_past"]),

@@ -264,6 +264,8 @@ def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     value = load_time_lexicon().vague_references.get(phrase)
     if value is None or ctx.in_set_phrase(m):
         return None
+    if phrase in load_time_lexicon().adjective_references and not re.match(r"\s+[a-z]", ctx.text[m.end():m.end() + 2]):
+        return None  # a noun: "swept away by the current"
     span = (m.start() + 3, m.end()) if phrase.startswith(("in ", "at ")) else None
     if not ctx.ref.knows("year"):
         return Resolved(None, None, "unresolved", "vague reference; needs the publication date, which is unknown", span=span, certain=False)

@@ -243,8 +243,8 @@ def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
     if left.endswith("-") and not left.lower().endswith(("mid-", "post-", "pre-")):
         return None
     after = ctx.text[m.end():m.end() + 2]
-    if not (ctx.trigger(m) or after in ("'s", "’s")):
-        return None
+    if not (ctx.trigger(m) or after in ("'s", "’s")) or re.match(r"-[a-z]", after):
+        return None  # a measure, not a year: "an 1800-page report"
     return Resolved(m["year"], "year", "absolute", "year")
 
 

@@ -3,7 +3,9 @@
 They count from the latest date written before them in the text, not from the publication
 date: "He left Cuba in June 1998 and returned later that year" → ``1998``. Only a date
 precise enough for the unit counts (a day for "that day", any dated year for "that year");
-with none before it the phrase is no time expression of its own and is left out.
+with none before it the phrase is no time expression of its own and is left out. The dates
+they count from are collected in one extra pass of the finder over the text, in which the
+phrases that count from other dates ("later that year", "a year earlier") resolve to nothing.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .timelex import alternation, load_time_lexicon
+from .timelex import TimeLexicon, alternation, load_time_lexicon
 
 __all__ = ["Grammar", "load_grammar"]
 
@@ -32,7 +32,7 @@ class Grammar:
 
 def _names(words: object) -> str:
     """A case-sensitive alternation of multi-word names, each word capitalised but "of" and "the"
-    ("Thanksgiving Day", "the Fourth of July"); an apostrophe matches ' or ’."""
+        ("Thanksgiving Day", "the Fourth of July"); an apostrophe matches ' or ’."""
     small = {"of", "the"}
     names = [" ".join(w if w in small else w[:1].upper() + w[1:] for w in n.split()) for n in words]  # type: ignore[attr-defined]
     return "(?-i:" + alternation(names).replace("'", "['’]") + ")"
@@ -44,65 +44,109 @@ def _cap(words: object) -> str:
     return "(?-i:" + alternation(names) + ")"
 
 
+@dataclass(frozen=True, slots=True)
+class _Pieces:
+    """Sub-patterns shared by the rules: month and weekday names, days, years, counts, units."""
+
+    mon: str
+    wd: str
+    day: str
+    year: str
+    num: str
+    unit: str
+    units: str
+    vague: str
+    season: str
+    part: str
+    rel: str
+    approx: str
+
+
+def _pieces(lex: TimeLexicon) -> _Pieces:
+    full = {name.lower() for name in calendar.month_name if name}
+    tens = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)"
+    return _Pieces(
+        mon="(?:" + _cap(m for m in lex.months if m in full) + "|" + _cap(m for m in lex.months if m not in full) + r"\.?)",
+        wd=_cap(w for w in lex.weekdays if len(w) > 4),
+        day=r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?",
+        year=r"(?P<year>(?:1[6-9]|20)\d\d)(?![\d,]\d|\s*%)",
+        num=r"(?P<num>\d+(?:\.\d+)?|" + tens + "|" + alternation(lex.numbers) + ")",
+        unit=r"(?P<unit>" + alternation(lex.units) + r")s?",
+        units=alternation(lex.units),
+        vague=r"(?P<vague>" + alternation(lex.vague_counts) + r")",
+        season=r"(?P<season>" + alternation(lex.seasons) + r")",
+        part=r"(?P<part>morning|afternoon|evening|night)",
+        rel=r"(?P<rel>last|this|next|past|coming|previous|that|current)",
+        approx=r"(?:(?P<approx>" + alternation(lex.approximators) + r")\s+)?",
+    )
+
+
+def _calendar_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
+    """Dates, months, years, decades, quarters, halves, centuries and seasons."""
+    b = r"\b"
+    return (
+        ("full_date", rf"{b}(?:{p.wd},?\s+)?(?P<month>{p.mon})\s+{p.day},?\s+{p.year}"),
+        ("full_date", rf"{b}(?:{p.wd},?\s+)?(?:the\s+)?{p.day}\s+(?:of\s+)?(?P<month>{p.mon}),?\s+{p.year}"),
+        ("week_of", rf"{b}the\s+week\s+of\s+(?P<month>{p.mon})\s+{p.day}(?:,?\s+{p.year})?{b}"),
+        ("iso_date", rf"{b}(?P<year>(?:19|20)\d\d)-(?P<mm>[01]\d)-(?P<dd>[0-3]\d){b}"),
+        ("month_year", rf"{b}(?P<month>{p.mon}),?\s+(?:of\s+)?{p.year}"),
+        ("day_month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?:{p.wd},?\s+)?(?P<month>{p.mon})\s+{p.day}{b}(?!,?\s+\d)"),
+        ("day_month", rf"{b}(?:{p.wd},?\s+)?(?:the\s+)?{p.day}\s+(?:of\s+)?(?P<month>{p.mon})(?!,?\s+\d)"),
+        ("second_day", rf"{b}(?P<month>{p.mon})\s+[0-3]?\d(?:st|nd|rd|th)?\s*(?:and|or|to|through|-|–)\s*(?P<second>{p.day}){b}(?!,?\s+\d|\s*%)"),
+        ("decade", rf"{b}(?:the\s+)?(?:(?P<q>early|late|mid)[\s-]*)?(?P<dec>(?:1[6-9]|20)\d0)'?s{b}|(?:the\s+)?'(?P<short>\d0)s{b}"),
+        ("quarter", rf"{b}(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:{p.year}|(?P<yrel>this|last|next)\s+year))?"),
+        ("quarter", rf"{b}Q(?P<qn>[1-4])\s+{p.year}"),
+        ("quarter", rf"{b}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)-quarter{b}"),
+        ("half", rf"{b}(?:the\s+)?(?P<ord>first|second|latter)[\s-]+half(?:\s+of\s+(?:{p.year}|(?P<yrel>this|last|next)\s+year|the\s+year))?{b}"),
+        ("century", rf"{b}(?:the\s+)?(?P<cent>1[5-9]|2[01])(?:st|nd|rd|th)\s+century{b}"),
+        ("season", rf"{b}(?:(?P<rel>last|next|this|that|past|coming)\s+|(?P<the>the)\s+)?{p.season}(?:\s+(?:of\s+)?{p.year})?{b}"),
+        ("month_of_year", rf"{b}(?P<month>{p.mon})\s+(?P<yrel>this|next|last)\s+year{b}"),
+        ("month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<month>{p.mon})(?![\w-])"),
+        ("year", rf"(?<![\w$€£.,]){p.year}(?!\w|[.,]\d)"),
+    )
+
+
+def _relative_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
+    """Days, weekdays, weeks and units relative to publication; ago, ranges, vague references, clock times."""
+    b = r"\b"
+    return (
+        ("relative_day", rf"{b}(?:the\s+day\s+(?P<dayrel>before\s+yesterday|after\s+tomorrow)|(?P<word>yesterday|today|tomorrow|tonight)(?:\s+{p.part})?){b}"),
+        ("relative_day", rf"{b}(?P<word>last|this)\s+{p.part}{b}"),
+        ("weekday", rf"{b}(?:(?P<rel>last|next|this|that)\s+)?(?P<wd>{p.wd})(?:\s+{p.part})?{b}"),
+        ("earlier_unit", rf"{b}(?P<dir>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>week|month|year){b}"),
+        ("ago", rf"{b}{p.approx}(?:{p.num}|{p.vague})(?:\s+and\s+a\s+half)?\s+{p.unit}\s+(?:ago|(?P<hence>from\s+now|hence)){b}"),
+        ("shifted", rf"{b}{p.approx}{p.num}(?:\s+and\s+a\s+half)?\s+{p.unit}\s+(?P<dir>earlier|later){b}"),
+        ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{p.num}|{p.vague})\s+{p.unit}{b}"),
+        ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
+        ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),
+        ("relative_unit", rf"{b}(?:the\s+)?{p.rel}\s+(?:(?P<fiscal>fiscal)\s+)?(?P<unit>week|month|year|decade|quarter|century){b}"),
+        ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
+        ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
+        ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|{b}(?P<noon>noon|midnight|midday){b}"),
+    )
+
+
+def _other_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
+    """Durations, recurring times, holidays and anaphoric phrases."""
+    b = r"\b"
+    return (
+        ("duration", rf"{b}{p.approx}(?:{p.num}|{p.vague})(?:\s+and\s+a\s+half)?(?:\s+(?:more|additional|extra|straight|consecutive|full))?[\s-]+{p.unit}(?P<old>-old|-long)?{b}"),
+        ("set", rf"{b}{alternation(lex.sets)}{b}"),
+        ("set_every", rf"{b}every\s+(?:(?P<other>other)\s+|{p.num}\s+)?{p.unit}{b}"),
+        ("unit_long", rf"{b}(?P<unit>{p.units})(?P<plural>s)?-long{b}"),
+        ("for_units", rf"(?<=\bfor\s)(?P<unit>{p.units})s{b}"),
+        ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{p.year})?(?!\w)"),
+        ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}"),
+    )
+
+
 @lru_cache(maxsize=1)
 def load_grammar() -> Grammar:
     """Compile the patterns (cached per process)."""
     lex = load_time_lexicon()
-    full = {name.lower() for name in calendar.month_name if name}
-    mon = "(?:" + _cap(m for m in lex.months if m in full) + "|" + _cap(m for m in lex.months if m not in full) + r"\.?)"
-    wd = _cap(w for w in lex.weekdays if len(w) > 4)
-    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-    year = r"(?P<year>(?:1[6-9]|20)\d\d)(?![\d,]\d|\s*%)"
-    tens = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)"
-    num = r"(?P<num>\d+(?:\.\d+)?|" + tens + "|" + alternation(lex.numbers) + ")"
-    unit = r"(?P<unit>" + alternation(lex.units) + r")s?"
-    vague = r"(?P<vague>" + alternation(lex.vague_counts) + r")"
-    season = r"(?P<season>" + alternation(lex.seasons) + r")"
-    part = r"(?P<part>morning|afternoon|evening|night)"
-    rel = r"(?P<rel>last|this|next|past|coming|previous|that|current)"
-    units = alternation(lex.units)
-    approx = r"(?:(?P<approx>" + alternation(lex.approximators) + r")\s+)?"
-    b = r"\b"
-    rules = (
-        ("full_date", rf"{b}(?:{wd},?\s+)?(?P<month>{mon})\s+{day},?\s+{year}"),
-        ("full_date", rf"{b}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?(?P<month>{mon}),?\s+{year}"),
-        ("week_of", rf"{b}the\s+week\s+of\s+(?P<month>{mon})\s+{day}(?:,?\s+{year})?{b}"),
-        ("iso_date", rf"{b}(?P<year>(?:19|20)\d\d)-(?P<mm>[01]\d)-(?P<dd>[0-3]\d){b}"),
-        ("month_year", rf"{b}(?P<month>{mon}),?\s+(?:of\s+)?{year}"),
-        ("day_month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?:{wd},?\s+)?(?P<month>{mon})\s+{day}{b}(?!,?\s+\d)"),
-        ("day_month", rf"{b}(?:{wd},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?(?P<month>{mon})(?!,?\s+\d)"),
-        ("second_day", rf"{b}(?P<month>{mon})\s+[0-3]?\d(?:st|nd|rd|th)?\s*(?:and|or|to|through|-|–)\s*(?P<second>{day}){b}(?!,?\s+\d|\s*%)"),
-        ("decade", rf"{b}(?:the\s+)?(?:(?P<q>early|late|mid)[\s-]*)?(?P<dec>(?:1[6-9]|20)\d0)'?s{b}|(?:the\s+)?'(?P<short>\d0)s{b}"),
-        ("quarter", rf"{b}(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:{year}|(?P<yrel>this|last|next)\s+year))?"),
-        ("quarter", rf"{b}Q(?P<qn>[1-4])\s+{year}"),
-        ("quarter", rf"{b}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)-quarter{b}"),
-        ("half", rf"{b}(?:the\s+)?(?P<ord>first|second|latter)[\s-]+half(?:\s+of\s+(?:{year}|(?P<yrel>this|last|next)\s+year|the\s+year))?{b}"),
-        ("century", rf"{b}(?:the\s+)?(?P<cent>1[5-9]|2[01])(?:st|nd|rd|th)\s+century{b}"),
-        ("season", rf"{b}(?:(?P<rel>last|next|this|that|past|coming)\s+|(?P<the>the)\s+)?{season}(?:\s+(?:of\s+)?{year})?{b}"),
-        ("month_of_year", rf"{b}(?P<month>{mon})\s+(?P<yrel>this|next|last)\s+year{b}"),
-        ("month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<month>{mon})(?![\w-])"),
-        ("year", rf"(?<![\w$€£.,]){year}(?!\w|[.,]\d)"),
-        ("relative_day", rf"{b}(?:the\s+day\s+(?P<dayrel>before\s+yesterday|after\s+tomorrow)|(?P<word>yesterday|today|tomorrow|tonight)(?:\s+{part})?){b}"),
-        ("relative_day", rf"{b}(?P<word>last|this)\s+{part}{b}"),
-        ("weekday", rf"{b}(?:(?P<rel>last|next|this|that)\s+)?(?P<wd>{wd})(?:\s+{part})?{b}"),
-        ("earlier_unit", rf"{b}(?P<dir>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>week|month|year){b}"),
-        ("ago", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?\s+{unit}\s+(?:ago|(?P<hence>from\s+now|hence)){b}"),
-        ("shifted", rf"{b}{approx}{num}(?:\s+and\s+a\s+half)?\s+{unit}\s+(?P<dir>earlier|later){b}"),
-        ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{num}|{vague})\s+{unit}{b}"),
-        ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
-        ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),
-        ("relative_unit", rf"{b}(?:the\s+)?{rel}\s+(?:(?P<fiscal>fiscal)\s+)?(?P<unit>week|month|year|decade|quarter|century){b}"),
-        ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
-        ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
-        ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|{b}(?P<noon>noon|midnight|midday){b}"),
-        ("duration", rf"{b}{approx}(?:{num}|{vague})(?:\s+and\s+a\s+half)?(?:\s+(?:more|additional|extra|straight|consecutive|full))?[\s-]+{unit}(?P<old>-old|-long)?{b}"),
-        ("set", rf"{b}{alternation(lex.sets)}{b}"),
-        ("set_every", rf"{b}every\s+(?:(?P<other>other)\s+|{num}\s+)?{unit}{b}"),
-        ("unit_long", rf"{b}(?P<unit>{units})(?P<plural>s)?-long{b}"),
-        ("for_units", rf"(?<=\bfor\s)(?P<unit>{units})s{b}"),
-        ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{year})?(?!\w)"),
-        ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}"),
-    )
+    p = _pieces(lex)
+    wd, b = p.wd, r"\b"
+    rules = _calendar_rules(p, lex) + _relative_rules(p, lex) + _other_rules(p, lex)
     quals = alternation(lex.qualifiers)
     return Grammar(
         rules=tuple((name, re.compile(pattern, re.I)) for name, pattern in rules),

@@ -1,8 +1,12 @@
 """Resolve relative time expressions against the publication date: days, weeks, "ago", ranges.
 
-"yesterday", "on Wednesday", "last week", "three years ago", "the past two weeks",
-"in recent weeks", "recently", "at 10 a.m." and durations ("for three months"). The
-conventions (how far "recent weeks" reaches, which Wednesday) are in docs/time.md.
+"yesterday", "on Wednesday", "last week", "three years ago", "two weeks from now", "the past
+two weeks", "in recent weeks", "recently" and durations ("for three months"); "a year
+earlier" counts from the latest date before it. Clock times are in annotate/timeclock.py,
+recurring times and open durations in annotate/timesets.py, holidays in
+annotate/timeholidays.py, "later that year" in annotate/timeanaphora.py: their resolvers
+join :data:`RELATIVE_RESOLVERS`. The conventions (how far "recent weeks" reaches, which
+Wednesday) are in docs/time.md.
 """
 
 from __future__ import annotations

@@ -104,6 +104,7 @@ class Context:
 
 
 def unresolved(rule: str, needs: str) -> Resolved:
+    """A relative expression left without a value: the publication date is not known to ``needs``."""
     return Resolved(None, None, "unresolved", f"{rule}; needs the publication {needs}, which is unknown")
 
 

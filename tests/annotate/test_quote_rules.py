@@ -31,16 +31,48 @@ def test_clause_runs_to_the_end_of_what_the_verb_governs(text: str, expected: li
     # A cue in mid-sentence splits what was said into the part before and the part after it.
     ("The crews worked through the night, she said, but the road stayed closed until noon.",
      [("The crews worked through the night", False, "said"), ("but the road stayed closed until noon", False, "said")]),
-    # A part without a verb is framing ("Too often", "Farmers"), not a quote.
-    ("Too often, he says, the pumps fail in the first frost.",
-     [("the pumps fail in the first frost", False, "says")]),
-    ("Farmers, Ilse Brandt says, have waited three years for the new rules.",
-     [("have waited three years for the new rules", False, "says")]),
+    # Both parts are what was said, even a part without a verb.
+    ("The new rules, Ilse Brandt says, have been three years in the making.",
+     [("The new rules", False, "says"), ("have been three years in the making", False, "says")]),
     # A part with a cue of its own is that cue's quote.
     ("The pier will reopen on Friday, Rana Holt said, though she warned that repairs could run late.",
      [("The pier will reopen on Friday", False, "said"), ("that repairs could run late", False, "warned")]),
 ])
 def test_a_parenthetical_cue_splits_the_content(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("According to the ministry, the dam holds enough water for two summers.",
+     [("the dam holds enough water for two summers", False, "According to")]),
+    ("The dam, according to the ministry, holds enough water for two summers.",
+     [("The dam", False, "according to"), ("holds enough water for two summers", False, "according to")]),
+    ("The dam holds enough water for two summers, according to the ministry.",
+     [("The dam holds enough water for two summers", False, "according to")]),
+])
+def test_according_to_splits_like_a_parenthetical_cue(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "and added" with no subject of its own, even where the parser hangs it inside the clause.
+    ("Ines Varga said the river is falling, and added that the roads will reopen by Monday.",
+     [("the river is falling", False, "said"), ("that the roads will reopen by Monday", False, "added")]),
+])
+def test_a_second_cue_ends_the_first_quote(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # The headline of another story after a link label is not this article's reporting.
+    ("The vote is on Tuesday. READ MORE: Minister says the vote will be close\n\nThe count starts at nine.", []),
+    ("Crews cleared the road. WATCH: Mayor says crews worked all night\n\nThe mayor said the road is open again.",
+     [("the road is open again", False, "said")]),
+    # A section label is not a link label: the section's quotes stand.
+    ("MARKETS: Traders said the rally will not last through the week.",
+     [("the rally will not last through the week", False, "said")]),
+])
+def test_link_headlines_hold_no_quotes(text: str, expected: list[tuple[str, bool, str]]) -> None:
     assert _quotes(text) == expected
 
 

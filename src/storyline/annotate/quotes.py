@@ -202,9 +202,11 @@ def _tail(verb: Token, clause: Token) -> list[Token]:
 
 
 def _second_cue(token: Token) -> bool:
-    """"..., adding that ...": a participle cue inside the clause starts the speaker's next quote."""
-    return token.tag_ == "VBG" and token.dep_ in {"advcl", "conj"} and is_reporting_verb(token) and not any(
-        c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+    """"..., adding that ...", "... and added: ...": a cue with no subject of its own inside the clause
+    starts the speaker's next quote."""
+    own_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children)
+    shape = token.dep_ == "conj" or token.dep_ == "advcl" and token.tag_ == "VBG"
+    return shape and is_reporting_verb(token) and not own_subject
 
 
 def _next_is_cue(cc: Token) -> bool:
@@ -238,7 +240,8 @@ def _is_clause(child: Token) -> bool:
 
 
 def _trimmed(tokens: list[Token]) -> list[Token]:
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+    """The tokens without punctuation and space at either end, nor a dangling "and" at the end."""
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ == "cc"):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens.pop(0)
@@ -254,7 +257,7 @@ def _around(verb: Token) -> list[tuple[int, int]]:
     before = _trimmed([t for t in tokens if t.i < verb.left_edge.i])
     after = _trimmed([t for t in tokens if t.i > verb.right_edge.i])
     # A part with a cue of its own ("..., though she warned that ...") is that cue's quote.
-    parts = [p for p in (before, after) if any(t.pos_ in {"VERB", "AUX"} for t in p) and not any(map(is_reporting_verb, p))]
+    parts = [p for p in (before, after) if p and not any(map(is_reporting_verb, p))]
     return [(p[0].idx, p[-1].idx + len(p[-1].text)) for p in parts]
 
 
@@ -334,20 +337,27 @@ def _told_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
 
 
 def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
-    """"According to X, CONTENT": the rest of the sentence is X's, indirectly."""
+    """"According to X, CONTENT": the rest of the sentence is X's, indirectly; "A, according to X, B"
+    gives A and B as two quotes, as a parenthetical cue does."""
     for token in doc:
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
         obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
         if obj is None or not plausible_speaker(obj):
             continue
-        rest = [t for t in sentence_of(token) if not (token.i <= t.i <= obj.right_edge.i) and not (t.is_punct or t.is_space)]
-        if len(rest) < 3 or any(s.start <= rest[0].idx < s.end for s in spans):
-            continue
-        start, end = rest[0].idx, rest[-1].idx + len(rest[-1].text)
-        words, name = resolve_speaker(obj, speaker_phrase(obj))
+        left, right = _paragraph_bounds(text_of(doc), token.idx, token.idx)
+        words = [t for t in sentence_of(token) if left <= t.idx < right]
+        before = _trimmed([t for t in words if t.i < token.i])
+        after = _trimmed([t for t in words if t.i > obj.right_edge.i])
+        parts = [p for p in (before, after) if p]
+        speaker, name = resolve_speaker(obj, speaker_phrase(obj))
         cue_end = doc[token.i + 1].idx + 2
-        yield Quote(text_of(doc)[start:end], start, end, False, words, name, TextSpan(text_of(doc)[token.idx:cue_end], token.idx, cue_end))
+        cue = TextSpan(text_of(doc)[token.idx:cue_end], token.idx, cue_end)
+        for part in parts:
+            if len(part) < 2 or _inside(part[0], spans):
+                continue
+            start, end = part[0].idx, part[-1].idx + len(part[-1].text)
+            yield Quote(text_of(doc)[start:end], start, end, False, speaker, name, cue)
 
 
 # A photo credit closing a paragraph after a full sentence: "... at the rally. (Jane Roe/Reuters)".
@@ -359,11 +369,34 @@ def _captions(text: str) -> list[tuple[int, int]]:
     return [(text.rfind("\n", 0, m.start()) + 1, m.end()) for m in _CREDIT.finditer(text)]
 
 
+@lru_cache(maxsize=1)
+def _link_label() -> re.Pattern[str]:
+    labels = sorted(_words("link_labels"), key=len, reverse=True)
+    return re.compile(r"(?<![\w,;])(?:" + "|".join(map(re.escape, labels)) + r"):(?=\s)")
+
+
+def _headlines(doc: Doc) -> list[tuple[int, int]]:
+    """From each link label ("READ MORE:") to the end of its sentence: another story's headline."""
+    text, found = text_of(doc), []
+    for m in _link_label().finditer(text):
+        right = _paragraph_bounds(text, m.start(), m.end())[1]
+        headline = doc.char_span(m.end(), right, alignment_mode="expand")
+        words = [t for t in headline or () if not (t.is_space or t.is_punct)]
+        if words:  # the sentence of the headline's first word (the parser may split at the colon)
+            found.append((m.start(), min(right, sentence_of(words[0]).end_char)))
+    return found
+
+
+def _in_any(offset: int, regions: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in regions)
+
+
 def find_quotes(doc: Doc) -> Iterator[Quote]:
     """Yield every direct and indirect quote in a parsed text, in order of position."""
     spans = find_quoted_spans(text_of(doc))
     clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans)) + list(_told_to(doc, spans))
     quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
-    captions = _captions(text_of(doc))
-    quotes = [q for q in quotes if not any(start <= q.start < end for start, end in captions)]
+    captions, headlines = _captions(text_of(doc)), _headlines(doc)
+    quotes = [q for q in quotes if not _in_any(q.start, captions) and not _in_any(q.start, headlines)
+              and not (q.cue is not None and _in_any(q.cue.start, headlines))]
     yield from sorted(quotes, key=lambda q: q.start)

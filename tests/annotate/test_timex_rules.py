@@ -253,3 +253,17 @@ FISCAL_PRIOR = [
 @pytest.mark.parametrize(("text", "published", "words", "value"), FISCAL_PRIOR)
 def test_fiscal_and_prior_years(text: str, published: str, words: str, value: str) -> None:
     assert _find(text, published, words).value == value
+
+
+TENSE = [
+    # "could" is the past of "can" as often as a conditional: no future cue.
+    ("The minister could not be reached for comment Wednesday.", "2024-05-23", "Wednesday", "2024-05-22"),
+    # An abbreviation's full stop ends no clause: the cue before "U.S." still counts.
+    ("The deadline set by the U.S. Immigration Service gives them until 9 a.m. Tuesday.", "2000-04-03", "9 a.m. Tuesday", "2000-04-04T09:00"),
+    ("They will meet Mr. Smith on Friday.", "2024-05-23", "Friday", "2024-05-24"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value"), TENSE)
+def test_tense_cues(text: str, published: str, words: str, value: str) -> None:
+    assert _find(text, published, words).value == value

@@ -49,11 +49,29 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def _ends_clause(text: str, m: re.Match[str]) -> bool:
+    """Return False for the full stop of an abbreviation ("U.S.", "a.m.", "Mr.", "Sept.")."""
+    if m.group() != ".":
+        return True
+    word = _WORD_BEFORE.search(text, 0, m.start())
+    if word is None:
+        return True
+    token = word[1]
+    return not ("." in token or len(token) == 1 or token.lower() in load_time_lexicon().abbreviations)
+
+
+def _boundaries(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    return [m for m in pattern.finditer(text) if _ends_clause(text, m)]
+
+
 def tense_of(text: str, start: int, end: int) -> str | None:
     """Return "future" or "past" for the clause around ``text[start:end]``, or None when no cue says."""
     future, past = _cues()
     left = text[max(0, start - _LOOK_BACK):start]
-    stop = max((m.end() for m in _BOUNDARY.finditer(left)), default=0)
+    stop = max((m.end() for m in _boundaries(_BOUNDARY, left)), default=0)
     left = left[stop:]
     f, p = _last(future, left), _last(past, left, _spans(future, left))
     if f >= 0 or p >= 0:
@@ -61,8 +79,8 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     right = text[end:end + _LOOK_AHEAD]
     # An expression opening its sentence ("On Tuesday, the league plans to ...") is told by the
     # clause after its comma; elsewhere only by the rest of its own clause.
-    cut = (_BOUNDARY if _OPENER.fullmatch(left) else _CLAUSE).search(right)
-    right = right[:cut.start()] if cut else right
+    cuts = _boundaries(_BOUNDARY if _OPENER.fullmatch(left) else _CLAUSE, right)
+    right = right[:cuts[0].start()] if cuts else right
     f, p = _last(future, right), _last(past, right, _spans(future, right))
     if f >= 0 or p >= 0:
         return "future" if f > p else "past"

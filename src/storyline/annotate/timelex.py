@@ -36,6 +36,8 @@ class TimeLexicon:
     future_cues: tuple[str, ...]
     past_cues: tuple[str, ...]
     not_past: frozenset[str]
+    abbreviations: frozenset[str]
+    """Words whose full stop ends no clause ("Mr.", "Sept.")."""
     """Lower-case words ending in "-ed" that are no past forms ("need", "hundred")."""
     anchor_nouns: dict[str, str]
     """noun -> anchor key ("invasion" -> "war")."""
@@ -80,6 +82,7 @@ def load_time_lexicon() -> TimeLexicon:
         future_cues=tuple(raw["tense"]["future"]),
         past_cues=tuple(raw["tense"]["past"]),
         not_past=frozenset(raw["tense"]["not_past"]),
+        abbreviations=frozenset(raw["tense"]["abbreviations"]),
         anchor_nouns={noun: key for key, nouns in anchors.items() for noun in nouns},
         start_verbs=tuple(raw["anchor_starts"]["verbs"]),
         war_verbs=tuple(raw["anchor_starts"]["war"]),

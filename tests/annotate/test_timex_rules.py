@@ -229,6 +229,7 @@ SHIFTED = [
     ("The mine closed on May 3, 1988; a week later the town emptied.", "1989-10-26", "a week later", "1988-W19", "week"),
     ("The union struck on March 2, 2021, and two days later the talks resumed.", None, "two days later", "2021-03-04", "day"),
     ("Rates were lower two years earlier.", "2023-06-01", "two years earlier", "2021", "year"),
+    ("Net rose in the third quarter from $5 million in the year-earlier quarter.", "1989-10-26", "year-earlier", "1988-Q3", "quarter"),
 ]
 
 

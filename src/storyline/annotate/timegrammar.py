@@ -116,6 +116,7 @@ def _relative_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]
         ("earlier_unit", rf"{b}(?P<dir>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>week|month|year){b}"),
         ("ago", rf"{b}{p.approx}(?:{p.num}|{p.vague})(?:\s+and\s+a\s+half)?\s+{p.unit}\s+(?:ago|(?P<hence>from\s+now|hence)){b}"),
         ("shifted", rf"{b}{p.approx}{p.num}(?:\s+and\s+a\s+half)?\s+{p.unit}\s+(?P<dir>earlier|later){b}"),
+        ("shifted", rf"{b}(?P<unit>year)-(?P<dir>earlier|ago){b}"),
         ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{p.num}|{p.vague})\s+{p.unit}{b}"),
         ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
         ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),

@@ -206,13 +206,13 @@ _KEEPS_FORM = frozenset({"month", "season", "quarter"})
 
 
 def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
-    """"a year earlier", "two days later": counted from the latest date before it precise enough for the
+    """"a year earlier", "two days later", "year-earlier": counted from the latest date before it precise enough for the
     unit; "earlier" with none counts from publication (as "ago"), "later" is then a duration."""
-    n, vague = _count(m)
+    n, vague = _count(m) if _g(m, "num") else (1.0, False)  # "the year-earlier quarter": one year
     unit = _unit_name(m)
     if vague or n is None or unit in {"hour", "minute", "second"} or collecting():
         return None
-    sign = -1 if m["dir"].lower() == "earlier" else 1
+    sign = 1 if m["dir"].lower() == "later" else -1
     base = latest_date(ctx, m.start(), _BASES.get(unit, _ANY_DATE))
     if base is None and sign > 0:
         return None
@@ -221,7 +221,7 @@ def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
     first, value, granularity, words = base or (ctx.ref.day, "", "day", "the publication date")
     assert first is not None
     modifier, certain = _approx(m)
-    why = f"{n:g} {unit}s {m['dir'].lower()} than “{words}”"
+    why = f"{n:g} {unit}s {'later' if sign > 0 else 'earlier'} than “{words}”"
     if unit == "year" and granularity in _KEEPS_FORM and n % 1 == 0:
         return Resolved(f"{int(value[:4]) + sign * int(n):04d}{value[4:]}", granularity, "anchored", why, modifier=modifier, certain=certain)
     shifted, unit_granularity = _at_unit(shift_by(first, unit, sign * n), unit, n)

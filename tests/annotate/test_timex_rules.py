@@ -156,6 +156,8 @@ CLOCK = [
     ("The verdict was read at 4 p.m. yesterday.", "2021-03-10", "4 p.m. yesterday", "2021-03-09T16:00"),
     ("The judge adjourned the hearing at midday.", "1999-10-08", "midday", "1999-10-08T12:00"),
     ("The polls closed at midnight.", "1999-10-08", "midnight", "1999-10-08T24:00"),
+    ("The convoy left at 4 in the morning.", "2000-04-05", "4 in the morning", "2000-04-05T04:00"),
+    ("The talks ended at 3 o'clock in the afternoon.", "2000-04-05", "3 o'clock in the afternoon", "2000-04-05T15:00"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Clock times: "at 10 a.m.", "noon", "9 a.m. Tuesday", "10:35 a.m. (0735 GMT) Friday".
+"""Clock times: "at 10 a.m.", "4 in the morning", "noon", "9 a.m. Tuesday", "10:35 a.m. (0735 GMT) Friday".
 
 A clock time is on the publication day unless a day follows it: a weekday (resolved as
 "on Tuesday" is, by the clause's tense) or yesterday/today/tomorrow. The day joins the
@@ -26,7 +26,8 @@ def _clock(m: re.Match[str]) -> str:
     noon = (m["noon"] or "").lower()
     if noon:
         return _NOON[noon]
-    hour = int(m["h"]) % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
+    afternoon = m["ampm"].lower().startswith("p") if m["ampm"] else m["inpart"].lower() != "morning"
+    hour = int(m["h"]) % 12 + (12 if afternoon else 0)
     return f"{hour:02d}:{m['min'] or '00'}"
 
 

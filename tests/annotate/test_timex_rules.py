@@ -270,3 +270,13 @@ TENSE = [
 @pytest.mark.parametrize(("text", "published", "words", "value"), TENSE)
 def test_tense_cues(text: str, published: str, words: str, value: str) -> None:
     assert _find(text, published, words).value == value
+
+
+def test_anaphora_after_a_less_precise_date_keeps_what_is_known() -> None:
+    text = "The doctor was shot last October. His name was crossed out that same day."
+    t = _find(text, "1999-02-06", "that same day")
+    assert (t.value, t.granularity, t.certain) == ("1998-10", "month", False)
+
+
+def test_anaphora_that_moves_from_a_less_precise_date_is_left_out() -> None:
+    _absent("The plant shut in 1997 and reopened the next day.", "1999-02-06", "next day")

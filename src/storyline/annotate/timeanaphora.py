@@ -70,12 +70,6 @@ def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[s
     return None
 
 
-def _latest(ctx: Context, before: int, unit: str) -> tuple[date, str] | None:
-    """The first day and the words of the latest date before ``before`` precise enough for ``unit``."""
-    found = latest_date(ctx, before, _PRECISE_ENOUGH[unit])
-    return (found[0], found[3]) if found else None
-
-
 def _shifted(day: date, unit: str, offset: int) -> str:
     if unit == "day":
         return (day + timedelta(days=offset)).isoformat()
@@ -87,15 +81,20 @@ def _shifted(day: date, unit: str, offset: int) -> str:
 
 
 def _anaphora(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """Count from the latest date before the phrase; one less precise than the unit ("that same day"
+    after "last October") is all that is known: its own value, when the phrase moves by nothing."""
     phrase = " ".join(m.group().lower().split())
     unit, offset = load_time_lexicon().anaphora[phrase]
-    if collecting():
-        return None
-    latest = _latest(ctx, m.start(), unit)
+    latest = None if collecting() else latest_date(ctx, m.start(), _PRECISE_ENOUGH["year"])
     if latest is None:
         return None
-    day, words = latest
-    return Resolved(_shifted(day, unit, offset), unit, "anchored", f"{phrase}: counted from “{words}” earlier in the text")
+    day, value, granularity, words = latest
+    why = f"{phrase}: counted from “{words}” earlier in the text"
+    if granularity in _PRECISE_ENOUGH[unit]:
+        return Resolved(_shifted(day, unit, offset), unit, "anchored", why)
+    if offset == 0:
+        return Resolved(value, granularity, "anchored", f"{why}, known only to the {granularity}", certain=False)
+    return None
 
 
 ANAPHORA_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {"anaphora": _anaphora}

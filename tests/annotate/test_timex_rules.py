@@ -79,6 +79,7 @@ VAGUE = [
     ("The mayor spoke about the future of the harbour.", "2023-06-01", "the future", "FUTURE_REF"),
     ("Planners must prepare for future floods.", "2023-06-01", "future", "FUTURE_REF"),
     ("The current chairman took office in spring.", "2023-06-01", "current", "PRESENT_REF"),
+    ("Now Spain agrees with the plan.", "2023-06-01", "Now", "PRESENT_REF"),
     ("Sales in the current quarter are weaker.", "2023-06-01", "the current quarter", "2023-Q2"),
 ]
 
@@ -190,6 +191,10 @@ NOT_TIME_EITHER = [
     ("The swimmer was swept away by the current.", "2023-06-01", "current"),
     ("The expedition sailed on to Easter Island.", "2023-06-01", "Easter"),
     ("An 1800-page report was filed.", "2023-06-01", "1800"),
+    ("The Daily Mail first reported the claim.", "2023-06-01", "Daily"),
+    ("Future Publishing shares rose.", "2023-06-01", "Future"),
+    ("The current was strong near the pier.", "2023-06-01", "current"),
+    ("Crowds marked the anniversary of the Easter Rising.", "2023-06-01", "Easter"),
 ]
 
 

@@ -31,6 +31,8 @@ class TimeLexicon:
     vague_references: dict[str, str]
     not_within: tuple[str, ...]
     adjective_references: frozenset[str]
+    not_adjective_before: frozenset[str]
+    name_words: frozenset[str]
     """Vague references that are one only before another word ("current leaders")."""
     """Set phrases that hold a time word without being a time expression ("as soon as")."""
     future_cues: tuple[str, ...]
@@ -79,6 +81,8 @@ def load_time_lexicon() -> TimeLexicon:
         vague_references=dict(raw["vague_references"]),
         not_within=tuple(raw["vague_not_within"]["phrases"]),
         adjective_references=frozenset(raw["vague_not_within"]["adjectives"]),
+        not_adjective_before=frozenset(raw["vague_not_within"]["not_adjective_before"]),
+        name_words=frozenset(raw["vague_not_within"]["name_words"]),
         future_cues=tuple(raw["tense"]["future"]),
         past_cues=tuple(raw["tense"]["past"]),
         not_past=frozenset(raw["tense"]["not_past"]),

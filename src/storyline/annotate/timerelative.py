@@ -263,13 +263,20 @@ def _recent(m: re.Match[str], ctx: Context) -> Resolved | None:
     return _range(m, ctx, None, unit, False, False, f"recent {unit}s: the {reach} {unit if unit in {'months', 'years'} else 'day'}s of docs/time.md up to publication")
 
 
+def _before_a_noun(m: re.Match[str], ctx: Context) -> bool:
+    """Return True when the word after the match can be the noun an adjective qualifies ("current leaders")."""
+    following = re.match(r"\s+([a-z]+)", ctx.text[m.end():m.end() + 30])
+    return following is not None and following[1] not in load_time_lexicon().not_adjective_before
+
+
 def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     phrase = " ".join(m.group().lower().split())
     value = load_time_lexicon().vague_references.get(phrase)
     if value is None or ctx.in_set_phrase(m):
         return None
-    if phrase in load_time_lexicon().adjective_references and not re.match(r"\s+[a-z]", ctx.text[m.end():m.end() + 2]):
-        return None  # a noun: "swept away by the current"
+    lex = load_time_lexicon()
+    if (phrase in lex.name_words and ctx.in_name(m)) or (phrase in lex.adjective_references and not _before_a_noun(m, ctx)):
+        return None  # a name ("Future Publishing") or a noun ("swept away by the current")
     span = (m.start() + 3, m.end()) if phrase.startswith(("in ", "at ")) else None
     if not ctx.ref.knows("year"):
         return Resolved(None, None, "unresolved", "vague reference; needs the publication date, which is unknown", span=span, certain=False)

@@ -98,6 +98,10 @@ class Context:
                 return True
         return False
 
+    def in_name(self, m: re.Match[str]) -> bool:
+        """Return True when a capitalised match runs on into another capitalised word: a name ("Daily Mail")."""
+        return m.group()[:1].isupper() and re.match(r"\s+[A-Z]", self.text[m.end():m.end() + 2]) is not None
+
     def qualified(self, m: re.Match[str]) -> bool:
         """Return True when a qualifier ("the end of", "early") stands right before the match."""
         return load_grammar().qualifier_before.search(self.left(m)) is not None

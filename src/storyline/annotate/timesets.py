@@ -30,6 +30,8 @@ def period(amount: float | None, unit: str) -> str:
 
 
 def _set(m: re.Match[str], ctx: Context) -> Resolved | None:
+    if ctx.in_name(m):
+        return None  # "the Daily Mail"
     phrase = " ".join(m.group().lower().split())
     return Resolved(load_time_lexicon().sets[phrase], "duration", "duration", f"“{phrase}”: a recurring time", type="SET")
 

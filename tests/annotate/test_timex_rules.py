@@ -80,6 +80,7 @@ VAGUE = [
     ("Planners must prepare for future floods.", "2023-06-01", "future", "FUTURE_REF"),
     ("The current chairman took office in spring.", "2023-06-01", "current", "PRESENT_REF"),
     ("Now Spain agrees with the plan.", "2023-06-01", "Now", "PRESENT_REF"),
+    ("The rebels said they will strike again soon.", "2023-06-01", "soon", "FUTURE_REF"),
     ("Sales in the current quarter are weaker.", "2023-06-01", "the current quarter", "2023-Q2"),
 ]
 
@@ -195,6 +196,8 @@ NOT_TIME_EITHER = [
     ("Future Publishing shares rose.", "2023-06-01", "Future"),
     ("The current was strong near the pier.", "2023-06-01", "current"),
     ("Crowds marked the anniversary of the Easter Rising.", "2023-06-01", "Easter"),
+    ("He was soon released from the hospital.", "2023-06-01", "soon"),
+    ("The trickle of cash soon became a flood.", "2023-06-01", "soon"),
 ]
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .timelex import alternation, load_time_lexicon
 
-__all__ = ["is_future", "tense_of"]
+__all__ = ["is_future", "tense_of", "next_to_past_verb"]
 
 _BOUNDARY = re.compile(r"[.!?;\n]|\bthat\b")
 _CLAUSE = re.compile(r"[.!?;,\n]|\s(?:and|but|while|whereas)\s")
@@ -90,3 +90,14 @@ def tense_of(text: str, start: int, end: int) -> str | None:
 def is_future(text: str, start: int, end: int) -> bool:
     """Return True when the clause around ``text[start:end]`` speaks of the future (past when nothing says)."""
     return tense_of(text, start, end) == "future"
+
+
+_WORD_LEFT = re.compile(r"(\w+)\s+$")
+_WORD_RIGHT = re.compile(r"\s+(\w+)")
+
+
+def next_to_past_verb(text: str, start: int, end: int) -> bool:
+    """Return True when the word right before or after ``text[start:end]`` is a past verb ("was soon released")."""
+    _, past = _cues()
+    left, right = _WORD_LEFT.search(text, max(0, start - 30), start), _WORD_RIGHT.match(text, end)
+    return any(w is not None and past.fullmatch(w[1]) is not None for w in (left, right))

@@ -33,6 +33,7 @@ class TimeLexicon:
     adjective_references: frozenset[str]
     not_adjective_before: frozenset[str]
     name_words: frozenset[str]
+    narrative: frozenset[str]
     """Vague references that are one only before another word ("current leaders")."""
     """Set phrases that hold a time word without being a time expression ("as soon as")."""
     future_cues: tuple[str, ...]
@@ -83,6 +84,7 @@ def load_time_lexicon() -> TimeLexicon:
         adjective_references=frozenset(raw["vague_not_within"]["adjectives"]),
         not_adjective_before=frozenset(raw["vague_not_within"]["not_adjective_before"]),
         name_words=frozenset(raw["vague_not_within"]["name_words"]),
+        narrative=frozenset(raw["vague_not_within"]["narrative"]),
         future_cues=tuple(raw["tense"]["future"]),
         past_cues=tuple(raw["tense"]["past"]),
         not_past=frozenset(raw["tense"]["not_past"]),

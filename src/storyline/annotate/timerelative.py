@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from .timeanaphora import ANAPHORA_RESOLVERS, collecting, latest_date
+from .tense import next_to_past_verb
 from .timeclock import CLOCK_RESOLVERS
 from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
 from .timeholidays import HOLIDAY_RESOLVERS
@@ -277,6 +278,8 @@ def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     lex = load_time_lexicon()
     if (phrase in lex.name_words and ctx.in_name(m)) or (phrase in lex.adjective_references and not _before_a_noun(m, ctx)):
         return None  # a name ("Future Publishing") or a noun ("swept away by the current")
+    if phrase in lex.narrative and next_to_past_verb(ctx.text, m.start(), m.end()):
+        return None  # "he was soon released": the story's sequence
     span = (m.start() + 3, m.end()) if phrase.startswith(("in ", "at ")) else None
     if not ctx.ref.knows("year"):
         return Resolved(None, None, "unresolved", "vague reference; needs the publication date, which is unknown", span=span, certain=False)

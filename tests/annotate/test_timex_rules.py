@@ -46,6 +46,9 @@ OPEN_DURATIONS = [
     ("The decades-long dispute over the border went to court.", "2023-06-01", "decades-long", "PXY", "DURATION"),
     ("After a day-long meeting the ministers issued a statement.", "2023-06-01", "a day-long", "P1D", "DURATION"),
     ("The visa lets her stay for two more weeks.", "2023-06-01", "two more weeks", "P2W", "DURATION"),
+    ("She spent 5 1/2 hours in the capital.", "2023-06-01", "5 1/2 hours", "PT5H30M", "DURATION"),
+    ("The flight took two and a half hours.", "2023-06-01", "two and a half hours", "PT2H30M", "DURATION"),
+    ("The siege lasted 1 1/2 years.", "2023-06-01", "1 1/2 years", "P1.5Y", "DURATION"),
 ]
 
 

@@ -70,7 +70,7 @@ def _pieces(lex: TimeLexicon) -> _Pieces:
         wd=_cap(w for w in lex.weekdays if len(w) > 4),
         day=r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?",
         year=r"(?P<year>(?:1[6-9]|20)\d\d)(?![\d,]\d|\s*%)",
-        num=r"(?P<num>\d+(?:\.\d+)?|" + tens + "|" + alternation(lex.numbers) + ")",
+        num=r"(?P<num>(?<![/\d])\d+(?:\.\d+|\s+1/2|½)?|" + tens + "|" + alternation(lex.numbers) + ")",
         unit=r"(?P<unit>" + alternation(lex.units) + r")s?",
         units=alternation(lex.units),
         vague=r"(?P<vague>" + alternation(lex.vague_counts) + r")",

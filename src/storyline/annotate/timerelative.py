@@ -22,7 +22,7 @@ from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
 from .timeholidays import HOLIDAY_RESOLVERS
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Resolved, number_of, unresolved
-from .timesets import SET_RESOLVERS
+from .timesets import SET_RESOLVERS, period
 
 __all__ = ["RELATIVE_RESOLVERS", "shift_by"]
 
@@ -292,7 +292,6 @@ _RATE_BEFORE = re.compile(r"\b(?:once|twice|thrice|times|per|every|each|a|an|the
 def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
     n, vague = _count(m)
     unit = _unit_name(m)
-    letter = load_time_lexicon().units[unit]
     word = (_g(m, "num") or "").lower()
     if word in {"a", "an"} and _RATE_BEFORE.search(ctx.left(m, 20)):
         return None  # a rate: "twice a year", "24 hours a day"
@@ -301,15 +300,9 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
     if _g(m, "old").lower() == "-old" or (m["unit"][0].isupper() and m.start() > 0 and ctx.text[m.start() - 1] != "\n"):
         return None  # ages ("a 44-year-old") and titles ("60 Minutes") are not time expressions
     modifier, certain = _approx(m)
-    amount = "X" if vague or n is None else f"{n:g}"
-    if letter == "DE":
-        letter, amount = "Y", amount if amount == "X" else f"{float(amount) * 10:g}"
-    elif letter == "CE":
-        letter, amount = "Y", amount if amount == "X" else f"{float(amount) * 100:g}"
-    elif letter == "FN":
-        letter, amount = "W", amount if amount == "X" else f"{float(amount) * 2:g}"
-    value = f"PT{amount}{'M' if letter == 'MIN' else letter}" if letter in {"H", "MIN", "S"} else f"P{amount}{letter}"
-    return Resolved(value, "duration", "duration", f"a duration of {amount} {unit}s", type="DURATION", modifier=modifier,
+    amount = None if vague or n is None else n
+    return Resolved(period(amount, unit), "duration", "duration", f"a duration of {'X' if amount is None else f'{amount:g}'} {unit}s",
+                    type="DURATION", modifier=modifier,
                     certain=certain and not vague, amount=(n, unit) if n is not None else None)
 
 

@@ -115,6 +115,9 @@ def unresolved(rule: str, needs: str) -> Resolved:
 def number_of(word: str) -> float | None:
     """Return the number a count word or digits stand for ("three" -> 3, "twenty-two" -> 22, "1.5")."""
     word = word.lower().strip()
+    half = re.fullmatch(r"(\d+)(?:\s+1/2|½)", word)
+    if half:
+        return int(half[1]) + 0.5
     try:
         return float(word)
     except ValueError:

@@ -24,6 +24,8 @@ def period(amount: float | None, unit: str) -> str:
     letter = load_time_lexicon().units[unit]
     letter, times = _LETTERS.get(letter, (letter, 1))
     count = "X" if amount is None else f"{amount * times:g}"
+    if letter == "H" and amount is not None and amount % 1:
+        return f"PT{int(amount)}H{round(amount % 1 * 60)}M"  # "5 1/2 hours" → PT5H30M
     if letter in {"H", "MIN", "S"}:
         return f"PT{count}{'M' if letter == 'MIN' else letter}"
     return f"P{count}{letter}"

@@ -19,6 +19,9 @@ def _quotes(text: str) -> list[tuple[str, bool, str]]:
      [("she is pleased with the new bridge because it cuts her commute in half", False, "said")]),
     ("The mayor said the budget is balanced, as spending fell for a second year.",
      [("the budget is balanced, as spending fell for a second year", False, "said")]),
+    # A subject the parser took for the verb's object still opens the clause.
+    ("But she said older buses that run on diesel — especially those on rural routes — are likely to be replaced first.",
+     [("older buses that run on diesel — especially those on rural routes — are likely to be replaced first", False, "said")]),
     # ... but not over a second cue, which brings a quote of its own.
     ("Dov Arlen said the ferry will run all winter, adding that fares will not rise.",
      [("the ferry will run all winter", False, "said"), ("that fares will not rise", False, "adding")]),
@@ -107,6 +110,8 @@ def test_manner_of_speaking_verbs_are_cues(text: str, expected: list[tuple[str, 
     # Advice or a plea to someone: the to-infinitive is what was said.
     ("The utility urged residents to keep their taps running overnight.",
      [("to keep their taps running overnight", False, "urged")]),
+    ("The city urged residents to boil their water so that nobody falls ill.",
+     [("to boil their water so that nobody falls ill", False, "urged")]),
     ("The clinic advised parents never to leave the medicine within reach.",
      [("never to leave the medicine within reach", False, "advised")]),
     # A promise or an order without words reported is not a quote.

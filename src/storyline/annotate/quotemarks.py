@@ -13,14 +13,26 @@ Steps, per paragraph (one line of text):
    what stands on either side.
 
 Never raises: any text gives a (possibly empty) list.
+
+Layout: some stretches of a news page hold no reporting of the story's own, whatever
+quote marks or cues they have: photo captions (a paragraph closed by a credit,
+"(Jane Roe/Reuters)"), which repeat the story, and headlines of other stories after a
+link label ("READ MORE: ..."). :func:`not_reporting` finds them.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-__all__ = ["QuotedSpan", "find_quoted_spans"]
+from spacy.tokens import Doc
+
+from .nlp import sentence_of, text_of
+
+__all__ = ["QuotedSpan", "find_quoted_spans", "not_reporting", "word_list"]
 
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
@@ -151,3 +163,47 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
         if text[span.inner_start:span.inner_end].strip():
             out.append(span)
     return out
+
+
+# --- Layout ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def word_list(table: str) -> frozenset[str]:
+    """Return the ``[table] words`` list of the packaged lexicon (the shared loader does not carry it)."""
+    raw = tomllib.loads(resources.files("storyline.annotate").joinpath("data/lexicon.toml").read_text("utf-8"))
+    return frozenset(raw[table]["words"])
+
+
+# A photo credit closing a paragraph after a full sentence: "... at the rally. (Jane Roe/Reuters)".
+_CREDIT = re.compile(r"(?<=[.!?'\"’”])[ \t]+\((?:[^()\n]{0,60}/[^()\n]{0,60}|\s*(?:[A-Z][\w.'&-]*\s*){1,4})\)\.?[ \t]*(?=\n|$)")
+
+
+def _captions(text: str) -> list[tuple[int, int]]:
+    """The paragraphs that are photo captions: they repeat the story's quotes, they are not the story."""
+    return [(text.rfind("\n", 0, m.start()) + 1, m.end()) for m in _CREDIT.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _link_label() -> re.Pattern[str]:
+    """A link label, longest first, followed by a colon: "READ MORE:", "WATCH:"."""
+    labels = sorted(word_list("link_labels"), key=len, reverse=True)
+    return re.compile(r"(?<![\w,;])(?:" + "|".join(map(re.escape, labels)) + r"):(?=\s)")
+
+
+def _headlines(doc: Doc) -> list[tuple[int, int]]:
+    """From each link label ("READ MORE:") to the end of its sentence: another story's headline."""
+    text, found = text_of(doc), []
+    for m in _link_label().finditer(text):
+        right = text.find("\n", m.end())
+        right = len(text) if right < 0 else right
+        headline = doc.char_span(m.end(), right, alignment_mode="expand")
+        words = [t for t in headline or () if not (t.is_space or t.is_punct)]
+        if words:  # the sentence of the headline's first word (the parser may split at the colon)
+            found.append((m.start(), min(right, sentence_of(words[0]).end_char)))
+    return found
+
+
+def not_reporting(doc: Doc) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of captions and link headlines: no quote starts in them."""
+    return _captions(text_of(doc)) + _headlines(doc)

@@ -16,18 +16,14 @@ quote; and "according to X, ...".
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Iterator
-from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
 from ..models import Quote
 from ..models import Span as TextSpan
 from .lexicon import load_lexicon
-from .quotemarks import QuotedSpan, find_quoted_spans
+from .quotemarks import QuotedSpan, find_quoted_spans, not_reporting, word_list
 from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subject_of
 from .nlp import sentence_of, text_of
 
@@ -178,6 +174,8 @@ def _clause_span(clause: Token, verb: Token | None = None) -> tuple[int, int]:
     tokens = list(clause.subtree)
     if verb is not None and clause.i > verb.i:
         tokens += [t for c in _tail(verb, clause) for t in c.subtree]
+        stray = _stray_subject(verb, clause)
+        tokens = sorted(tokens + (list(stray.subtree) if stray is not None else []), key=lambda t: t.i)
     for cue in [t for t in tokens if t.i > clause.i and _second_cue(t)]:
         tokens = [t for t in tokens if t.i < cue.left_edge.i or t.i > cue.right_edge.i]
     anchor = (verb or clause).idx
@@ -270,6 +268,15 @@ def _cue_clause(verb: Token) -> Token | None:
     return clause
 
 
+def _stray_subject(verb: Token, clause: Token) -> Token | None:
+    """"said smaller brewers who ... — are likely to suffer": the clause's subject, parsed as the
+    verb's object, stands between the verb and a clause that has no subject of its own."""
+    if clause.i < verb.i or clause.dep_ != "ccomp" or any(
+            c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj", "mark"} for c in clause.children):
+        return None
+    return next((c for c in verb.rights if c.dep_ == "dobj" and c.i < clause.i and c.pos_ in {"NOUN", "PROPN"}), None)
+
+
 def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
     for verb in _verbs(doc):
         if _inside(verb, spans):
@@ -288,20 +295,13 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
             yield Quote(text_of(doc)[start:end], start, end, False, speaker=words, speaker_name=name, cue=cue)
 
 
-@lru_cache(maxsize=4)
-def _words(table: str) -> frozenset[str]:
-    """One word list of the packaged lexicon that the shared loader does not carry."""
-    raw = tomllib.loads(resources.files("storyline.annotate").joinpath("data/lexicon.toml").read_text("utf-8"))
-    return frozenset(raw[table]["words"])
-
-
 def _addressee(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in {"dobj", "dative"} and c.pos_ in {"NOUN", "PROPN", "PRON"}), None)
 
 
 def _directive_content(verb: Token) -> Token | None:
     """"urged police to investigate": the to-infinitive after the addressee."""
-    if verb.lemma_.lower() not in _words("directive_verbs") or _addressee(verb) is None:
+    if verb.lemma_.lower() not in word_list("directive_verbs") or _addressee(verb) is None:
         return None
     return next((c for c in verb.children if c.dep_ == "xcomp" and c.tag_ == "VB" and c.i > verb.i
                  and any(a.lower_ == "to" for a in c.children)), None)
@@ -309,7 +309,7 @@ def _directive_content(verb: Token) -> Token | None:
 
 def _naming_content(verb: Token) -> Token | None:
     """"called the plan a failure", "described her as a friend": the name given."""
-    if verb.lemma_.lower() not in _words("naming_verbs") or _addressee(verb) is None:
+    if verb.lemma_.lower() not in word_list("naming_verbs") or _addressee(verb) is None:
         return None
     for child in verb.rights:
         if child.dep_ == "oprd" or child.dep_ == "ccomp" and child.pos_ in {"NOUN", "PROPN", "NUM"}:
@@ -328,7 +328,7 @@ def _told_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         head = subject_of(verb) if content is not None else None
         if content is None or head is None or not plausible_speaker(head) or not _reports_a_statement(verb, content):
             continue
-        start, end = _clause_span(content)
+        start, end = _clause_span(content, verb)
         if any(_direct_not_mixed(s, start, end) for s in spans):
             continue
         words, name = resolve_speaker(head, speaker_phrase(head))
@@ -360,33 +360,6 @@ def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
             yield Quote(text_of(doc)[start:end], start, end, False, speaker, name, cue)
 
 
-# A photo credit closing a paragraph after a full sentence: "... at the rally. (Jane Roe/Reuters)".
-_CREDIT = re.compile(r"(?<=[.!?'\"’”])[ \t]+\((?:[^()\n]{0,60}/[^()\n]{0,60}|\s*(?:[A-Z][\w.'&-]*\s*){1,4})\)\.?[ \t]*(?=\n|$)")
-
-
-def _captions(text: str) -> list[tuple[int, int]]:
-    """The paragraphs that are photo captions: they repeat the story's quotes, they are not the story."""
-    return [(text.rfind("\n", 0, m.start()) + 1, m.end()) for m in _CREDIT.finditer(text)]
-
-
-@lru_cache(maxsize=1)
-def _link_label() -> re.Pattern[str]:
-    labels = sorted(_words("link_labels"), key=len, reverse=True)
-    return re.compile(r"(?<![\w,;])(?:" + "|".join(map(re.escape, labels)) + r"):(?=\s)")
-
-
-def _headlines(doc: Doc) -> list[tuple[int, int]]:
-    """From each link label ("READ MORE:") to the end of its sentence: another story's headline."""
-    text, found = text_of(doc), []
-    for m in _link_label().finditer(text):
-        right = _paragraph_bounds(text, m.start(), m.end())[1]
-        headline = doc.char_span(m.end(), right, alignment_mode="expand")
-        words = [t for t in headline or () if not (t.is_space or t.is_punct)]
-        if words:  # the sentence of the headline's first word (the parser may split at the colon)
-            found.append((m.start(), min(right, sentence_of(words[0]).end_char)))
-    return found
-
-
 def _in_any(offset: int, regions: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in regions)
 
@@ -396,7 +369,6 @@ def find_quotes(doc: Doc) -> Iterator[Quote]:
     spans = find_quoted_spans(text_of(doc))
     clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans)) + list(_told_to(doc, spans))
     quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
-    captions, headlines = _captions(text_of(doc)), _headlines(doc)
-    quotes = [q for q in quotes if not _in_any(q.start, captions) and not _in_any(q.start, headlines)
-              and not (q.cue is not None and _in_any(q.cue.start, headlines))]
+    regions = not_reporting(doc)
+    quotes = [q for q in quotes if not _in_any(q.start, regions) and not (q.cue is not None and _in_any(q.cue.start, regions))]
     yield from sorted(quotes, key=lambda q: q.start)

@@ -163,6 +163,9 @@ CLOCK = [
     ("The polls closed at midnight.", "1999-10-08", "midnight", "1999-10-08T24:00"),
     ("The convoy left at 4 in the morning.", "2000-04-05", "4 in the morning", "2000-04-05T04:00"),
     ("The talks ended at 3 o'clock in the afternoon.", "2000-04-05", "3 o'clock in the afternoon", "2000-04-05T15:00"),
+    ("The rally is set for 14:00.", "2024-05-23", "14:00", "2024-05-23T14:00"),
+    ("He spoke at 10.30am to reporters.", "2024-05-23", "10.30am", "2024-05-23T10:30"),
+    ("The bus leaves at 9:15 tomorrow.", "2024-05-23", "9:15 tomorrow", "2024-05-24T09:15"),
 ]
 
 
@@ -195,6 +198,7 @@ NOT_TIME_EITHER = [
     ("The swimmer was swept away by the current.", "2023-06-01", "current"),
     ("The expedition sailed on to Easter Island.", "2023-06-01", "Easter"),
     ("An 1800-page report was filed.", "2023-06-01", "1800"),
+    ("The hosts won 3:1 in the final.", "2023-06-01", "3:1"),
     ("The Daily Mail first reported the claim.", "2023-06-01", "Daily"),
     ("Future Publishing shares rose.", "2023-06-01", "Future"),
     ("The current was strong near the pier.", "2023-06-01", "current"),

@@ -1,4 +1,4 @@
-"""Clock times: "at 10 a.m.", "4 in the morning", "noon", "9 a.m. Tuesday", "10:35 a.m. (0735 GMT) Friday".
+"""Clock times: "at 10 a.m.", "10.30am", "at 14:00", "4 in the morning", "noon", "9 a.m. Tuesday".
 
 A clock time is on the publication day unless a day follows it: a weekday (resolved as
 "on Tuesday" is, by the clause's tense) or yesterday/today/tomorrow. The day joins the
@@ -26,6 +26,8 @@ def _clock(m: re.Match[str]) -> str:
     noon = (m["noon"] or "").lower()
     if noon:
         return _NOON[noon]
+    if m["h24"]:
+        return f"{int(m['h24']):02d}:{m['min24']}"
     afternoon = m["ampm"].lower().startswith("p") if m["ampm"] else m["inpart"].lower() != "morning"
     hour = int(m["h"]) % 12 + (12 if afternoon else 0)
     return f"{hour:02d}:{m['min'] or '00'}"
@@ -53,7 +55,8 @@ def _time(m: re.Match[str], ctx: Context) -> Resolved | None:
     assert ref is not None
     named = _day_after(m, ctx, ref)
     day, why, end = named or (ref, "time of day on the publication day", m.end())
-    return Resolved(f"{day.isoformat()}T{_clock(m)}", "time", "relative", why, type="TIME", span=(m.start(), end))
+    start = m.start("h24") if m["h24"] else m.start()  # "at 14:00": the preposition is outside
+    return Resolved(f"{day.isoformat()}T{_clock(m)}", "time", "relative", why, type="TIME", span=(start, end))
 
 
 CLOCK_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {"time": _time}

@@ -123,8 +123,9 @@ def _relative_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]
         ("relative_unit", rf"{b}(?:the\s+)?{p.rel}\s+(?:(?P<fiscal>fiscal)\s+)?(?P<unit>week|month|year|decade|quarter|century){b}"),
         ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
         ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
-        ("time", rf"{b}(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?:(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|(?:o'clock\s+)?in\s+the\s+(?P<inpart>morning|afternoon|evening))"
-                 rf"|{b}(?P<noon>noon|midnight|midday){b}"),
+        ("time", rf"{b}(?P<h>[01]?\d)(?:[:.](?P<min>[0-5]\d))?\s*(?:(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|(?:o'clock\s+)?in\s+the\s+(?P<inpart>morning|afternoon|evening))"
+                 rf"|{b}(?P<noon>noon|midnight|midday){b}"
+                 rf"|{b}(?:at|by|until|till|from|for|before|after|around|about|since)\s+(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d){b}(?![:.]\d|\s*(?:a\.?m|p\.?m))"),
     )
 
 

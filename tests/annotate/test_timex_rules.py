@@ -140,6 +140,9 @@ ANAPHORA = [
     ("The doctor was shot on Oct. 23, 1998. Earlier that day, his clinic got a fax.", "1999-10-24", "Earlier that day", "1998-10-23", "day"),
     ("The vote took place on March 3, 2021. The following week the count began.", "2022-01-01", "The following week", "2021-W10", "week"),
     ("The plant closed on May 2, 2019, and reopened the next day.", None, "the next day", "2019-05-03", "day"),
+    ("The plant closed on Thursday, May 2, 2019. The following Monday workers protested.", "2024-05-23", "The following Monday", "2019-05-06", "day"),
+    ("The plant closed on May 2, 2019. Later that afternoon, workers protested.", "2024-05-23", "Later that afternoon", "2019-05-02", "day"),
+    ("The plant closed on May 2, 2019. The same month, it reopened.", "2024-05-23", "The same month", "2019-05", "month"),
 ]
 
 

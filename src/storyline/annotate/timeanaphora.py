@@ -16,11 +16,11 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .timecalc import iso_week, shift_months, value_bounds
+from .timecalc import iso_week, shift_months, value_bounds, weekday_offset
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Ref, Resolved
 
-__all__ = ["ANAPHORA_RESOLVERS", "latest_date", "collecting"]
+__all__ = ["ANAPHORA_RESOLVERS", "latest_date", "collecting", "PLACEHOLDER"]
 
 _PRECISE_ENOUGH = {
     "day": {"day", "time"},
@@ -42,8 +42,13 @@ _COLLECTING: ContextVar[bool] = ContextVar("collecting_dates", default=False)
 
 
 def collecting() -> bool:
-    """Return True while the finder collects the dates anaphoric phrases count from (they resolve to nothing then)."""
+    """Return True while the finder collects the dates anaphoric phrases count from (they hold their span then, unresolved)."""
     return _COLLECTING.get()
+
+
+PLACEHOLDER = Resolved(None, None, "unresolved", "counts from another date; left out while the dates are collected")
+"""What a phrase that counts from another date resolves to while the dates are collected: it keeps
+its span (so "Monday" of "the following Monday" is not taken for a date of its own) but gives none."""
 
 
 @lru_cache(maxsize=32)
@@ -85,7 +90,9 @@ def _anaphora(m: re.Match[str], ctx: Context) -> Resolved | None:
     after "last October") is all that is known: its own value, when the phrase moves by nothing."""
     phrase = " ".join(m.group().lower().split())
     unit, offset = load_time_lexicon().anaphora[phrase]
-    latest = None if collecting() else latest_date(ctx, m.start(), _PRECISE_ENOUGH["year"])
+    if collecting():
+        return PLACEHOLDER
+    latest = latest_date(ctx, m.start(), _PRECISE_ENOUGH["year"])
     if latest is None:
         return None
     day, value, granularity, words = latest
@@ -97,5 +104,22 @@ def _anaphora(m: re.Match[str], ctx: Context) -> Resolved | None:
     return None
 
 
-ANAPHORA_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {"anaphora": _anaphora}
+def _weekday_after(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"the following Monday": the first such weekday after the latest day before it ("the previous": before)."""
+    if collecting():
+        return PLACEHOLDER
+    latest = latest_date(ctx, m.start(), _PRECISE_ENOUGH["day"])
+    if latest is None:
+        return None
+    day, _, _, words = latest
+    target = load_time_lexicon().weekdays[m["wd"].lower()]
+    rel = "last" if m["rel"].lower() == "previous" else "next"
+    delta, _ = weekday_offset(day, target, rel, False)
+    return Resolved((day + timedelta(days=delta)).isoformat(), "day", "anchored",
+                    f"the {m['rel'].lower()} {m['wd']}: counted from “{words}” earlier in the text")
+
+
+ANAPHORA_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
+    "anaphora": _anaphora, "weekday_after": _weekday_after,
+}
 """Resolvers of phrases that count from a date given earlier in the text."""

@@ -140,6 +140,7 @@ def _other_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
         ("for_units", rf"(?<=\bfor\s)(?P<unit>{p.units})s{b}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{p.year})?(?!\w)"),
         ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}"),
+        ("weekday_after", rf"{b}the\s+(?P<rel>following|next|previous)\s+(?P<wd>{p.wd}){b}"),
     )
 
 

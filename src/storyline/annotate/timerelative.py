@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from .timeanaphora import ANAPHORA_RESOLVERS, collecting, latest_date
+from .timeanaphora import ANAPHORA_RESOLVERS, PLACEHOLDER, collecting, latest_date
 from .tense import next_to_past_verb
 from .timeclock import CLOCK_RESOLVERS
 from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
@@ -211,8 +211,10 @@ def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit; "earlier" with none counts from publication (as "ago"), "later" is then a duration."""
     n, vague = _count(m) if _g(m, "num") else (1.0, False)  # "the year-earlier quarter": one year
     unit = _unit_name(m)
-    if vague or n is None or unit in {"hour", "minute", "second"} or collecting():
+    if vague or n is None or unit in {"hour", "minute", "second"}:
         return None
+    if collecting():
+        return PLACEHOLDER
     sign = 1 if m["dir"].lower() == "later" else -1
     base = latest_date(ctx, m.start(), _BASES.get(unit, _ANY_DATE))
     if base is None and sign > 0:

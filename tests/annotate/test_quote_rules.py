@@ -131,3 +131,19 @@ def test_advice_to_someone_is_an_indirect_quote(text: str, expected: list[tuple[
 ])
 def test_a_name_given_is_an_indirect_quote(text: str, expected: list[tuple[str, bool, str]]) -> None:
     assert _quotes(text) == expected
+
+
+@pytest.mark.parametrize(("text", "quotes", "attributed"), [
+    # Data or a document pointing to a conclusion: attributed to it, but nobody said it.
+    ("The survey suggests that most drivers would pay a toll.", [], ["that most drivers would pay a toll"]),
+    ("Last year's figures indicated the lake was shrinking.", [], ["the lake was shrinking"]),
+    # A person who suggests something, or a report that says it, is quoted.
+    ("The minister suggested that the toll could fall.", ["that the toll could fall"], ["that the toll could fall"]),
+    ("The report said the lake was shrinking.", ["the lake was shrinking"], ["the lake was shrinking"]),
+])
+def test_evidence_is_attributed_not_quoted(text: str, quotes: list[str], attributed: list[str]) -> None:
+    from storyline.annotate.attribution import find_attributions
+
+    doc = load_nlp()(text)
+    assert [q.text for q in find_quotes(doc)] == quotes
+    assert [a.content.text for a in find_attributions(doc, find_quotes(doc))] == attributed

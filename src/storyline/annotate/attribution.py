@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Attribution, Quote
 from ..models import Span as TextSpan
 from .sources import classify_source, is_outlet_name
-from .quotes import is_reporting_verb
+from .quotes import find_evidence, is_reporting_verb
 from .speakers import speaker_phrase, subject_of
 from .lexicon import load_lexicon
 from .nlp import ents_in, sentence_of, sentences, text_of
@@ -209,7 +209,9 @@ def find_attributions(doc: Doc, quotes: Iterable[Quote]) -> Iterator[Attribution
     """Yield the attribution of every quote and "according to" phrase, with its chain."""
     quotes = list(quotes)
     # "According to X, ..." is already a quote (see quotes._according_to).
-    atts = [_from_quote(doc, q) for q in quotes] + list(_outlet_reports(doc, quotes)) + list(_based_on(doc))
+    # What a survey or a report "suggests" is attributed to it, though it is no quote.
+    atts = [_from_quote(doc, q) for q in quotes + list(find_evidence(doc))]
+    atts += list(_outlet_reports(doc, quotes)) + list(_based_on(doc))
     atts = [_deepen(doc, a) for a in atts]
     cited = _cited_outlets(doc, atts)
     if len(cited) == 1:

@@ -24,10 +24,11 @@ from ..models import Quote
 from ..models import Span as TextSpan
 from .lexicon import load_lexicon
 from .quotemarks import QuotedSpan, find_quoted_spans, not_reporting, word_list
+from .sources import is_evidence_report
 from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subject_of
 from .nlp import sentence_of, text_of
 
-__all__ = ["find_quotes", "is_reporting_verb"]
+__all__ = ["find_evidence", "find_quotes", "is_reporting_verb"]
 
 _MIN_UNATTRIBUTED_WORDS = 6
 _MIN_QUOTE_WORDS = 3
@@ -364,11 +365,37 @@ def _in_any(offset: int, regions: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in regions)
 
 
+def _is_evidence(doc: Doc, quote: Quote) -> bool:
+    """"The survey suggests ...", "records indicated ...": a document or data pointing to a conclusion."""
+    if quote.direct or quote.cue is None or quote.speaker is None:
+        return False
+    cue = doc.char_span(quote.cue.start, quote.cue.end, alignment_mode="expand")
+    speaker = doc.char_span(quote.speaker.start, quote.speaker.end, alignment_mode="expand")
+    if cue is None or speaker is None or not len(cue) or not len(speaker):
+        return False
+    return is_evidence_report(cue.root, speaker.root)
+
+
+def _all_quotes(doc: Doc) -> list[Quote]:
+    """Every quote, evidence reports included, outside captions and link headlines (found once per Doc)."""
+    cached: list[Quote] | None = doc.user_data.get("storyline:quotes")
+    if cached is None:
+        spans = find_quoted_spans(text_of(doc))
+        clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans)) + list(_told_to(doc, spans))
+        quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
+        regions = not_reporting(doc)
+        cached = doc.user_data["storyline:quotes"] = sorted(
+            (q for q in quotes if not _in_any(q.start, regions) and not (q.cue is not None and _in_any(q.cue.start, regions))),
+            key=lambda q: q.start)
+    return cached
+
+
 def find_quotes(doc: Doc) -> Iterator[Quote]:
     """Yield every direct and indirect quote in a parsed text, in order of position."""
-    spans = find_quoted_spans(text_of(doc))
-    clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans)) + list(_told_to(doc, spans))
-    quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
-    regions = not_reporting(doc)
-    quotes = [q for q in quotes if not _in_any(q.start, regions) and not (q.cue is not None and _in_any(q.cue.start, regions))]
-    yield from sorted(quotes, key=lambda q: q.start)
+    yield from (q for q in _all_quotes(doc) if not _is_evidence(doc, q))
+
+
+def find_evidence(doc: Doc) -> Iterator[Quote]:
+    """Yield what data or documents are reported to show ("The poll suggests ..."), quote-shaped:
+    attributions to the document, not quotes (see :func:`find_quotes`)."""
+    yield from (q for q in _all_quotes(doc) if _is_evidence(doc, q))

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .lexicon import load_lexicon
+from .quotemarks import word_list
 from .speakers import named_entity
 from .nlp import ents_in
 
-__all__ = ["SourceInfo", "classify_source", "is_outlet_name", "outlet_in"]
+__all__ = ["SourceInfo", "classify_source", "is_evidence_report", "is_outlet_name", "outlet_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +85,12 @@ def classify_source(phrase: Span, head: Token) -> SourceInfo:
     if head.pos_ == "PRON":
         return SourceInfo("person" if head.lower_ in lex.singular_pronouns else "unknown", None, outlet)
     return SourceInfo("unknown", None, outlet)
+
+
+def is_evidence_report(cue: Token, head: Token) -> bool:
+    """Return True for data or a document pointing to a conclusion ("The survey suggests ...",
+    "records indicated ..."): an attribution to the document, but no one's words."""
+    if cue.lemma_.lower() not in word_list("evidential_verbs"):
+        return False
+    # the word as written: "figures" are data, a "figure" may be a person
+    return bool({head.lower_, head.lemma_.lower()} & load_lexicon().document_nouns) or head.lower_ in word_list("evidence")

@@ -282,6 +282,9 @@ TENSE = [
     # An abbreviation's full stop ends no clause: the cue before "U.S." still counts.
     ("The deadline set by the U.S. Immigration Service gives them until 9 a.m. Tuesday.", "2000-04-03", "9 a.m. Tuesday", "2000-04-04T09:00"),
     ("They will meet Mr. Smith on Friday.", "2024-05-23", "Friday", "2024-05-24"),
+    # Present-tense verbs of schedules speak of the future.
+    ("The board meets Thursday to review the bid.", "1989-10-24", "Thursday", "1989-10-26"),
+    ("The offer expires Friday.", "1989-10-24", "Friday", "1989-10-27"),
 ]
 
 

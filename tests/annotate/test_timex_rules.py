@@ -123,6 +123,7 @@ def test_dates_without_a_year(text: str, published: str, words: str, value: str)
 
 
 MONTH_OF_YEAR = [
+    ("In May Britain voted to leave.", "2016-07-01", "May", "2016-05"),
     ("The move was approved in October this year.", "1998-12-03", "October this year", "1998-10"),
     ("The new members join in April next year.", "1998-12-03", "April next year", "1999-04"),
     ("A 1996 law tightened the embargo.", "2000-01-07", "1996", "1996"),

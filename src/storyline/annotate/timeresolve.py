@@ -24,6 +24,7 @@ __all__ = ["Ref", "Resolved", "Context", "DATE_RESOLVERS", "number_of", "unresol
 _PRECISION = {"year": 1, "month": 2, "day": 3}
 UNIT_GRANULARITY = {"D": "day", "W": "week", "M": "month", "Y": "year", "DE": "year", "CE": "year", "FN": "week", "H": "day", "MIN": "day", "S": "day"}
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "april", "apr", "june", "jun", "august", "aug", "jan", "sat", "sun", "dec", "sept", "sep", "oct", "nov", "feb", "jul"}
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|since|until|till|by|before|after|during|from|through|throughout|of|early|late|mid|last|next|this)\s+$", re.I)
 _FAR_MONTHS = 9
 """A month written without a year lies at most this many months from publication in another year."""
 _YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\s+(?:[A-Za-z-]+\s+){0,3}(?:in|on)\s+$")
@@ -224,8 +225,9 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
     name = m["month"].lower().rstrip(".")
     rel = (m["rel"] or "").lower() or None
     prev_word = re.search(r"(\S+)\s+$", ctx.left(m))
-    if rel is None and name in _AMBIGUOUS_MONTHS and re.match(r"\s[A-Z][a-z]", ctx.text[m.end():m.end() + 3]):
-        return None  # a first name: "Jan Kavan", "May Brown"
+    if rel is None and name in _AMBIGUOUS_MONTHS and re.match(r"\s[A-Z][a-z]", ctx.text[m.end():m.end() + 3]) \
+            and not _PREPOSITION_BEFORE.search(ctx.left(m, 20)):
+        return None  # a first name: "minister Jan Kavan", "and May Brown" (but "in May Britain voted")
     if rel is None and not ctx.trigger(m):
         nxt = ctx.text[m.end():m.end() + 2]
         if name in _AMBIGUOUS_MONTHS or len(name) < 5 or re.match(r"\s[A-Z]", nxt) or (prev_word and prev_word[1][:1].isupper()):

@@ -144,6 +144,7 @@ ANAPHORA = [
     ("The plant closed on Thursday, May 2, 2019. The following Monday workers protested.", "2024-05-23", "The following Monday", "2019-05-06", "day"),
     ("The plant closed on May 2, 2019. Later that afternoon, workers protested.", "2024-05-23", "Later that afternoon", "2019-05-02", "day"),
     ("The plant closed on May 2, 2019. The same month, it reopened.", "2024-05-23", "The same month", "2019-05", "month"),
+    ("Net income rose in the third quarter. For the quarter, sales rose 5%.", "1989-10-26", "the quarter", "1989-Q3", "quarter"),
 ]
 
 
@@ -302,3 +303,5 @@ def test_anaphora_after_a_less_precise_date_keeps_what_is_known() -> None:
 
 def test_anaphora_that_moves_from_a_less_precise_date_is_left_out() -> None:
     _absent("The plant shut in 1997 and reopened the next day.", "1999-02-06", "next day")
+    _absent("In 1988 the quarter was weak.", "1989-10-26", "quarter")
+    _absent("The Fed made a quarter-point cut in the third quarter; the quarter-point move helped.", "1989-10-26", "quarter-point")

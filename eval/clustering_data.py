@@ -21,19 +21,19 @@ import pickle
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from storyline import __version__
 from storyline.link.stories import StoryDoc
+from storyline.link.storydoc import story_doc
 from storyline.models import TextAnnotations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ECBPLUS = REPO_ROOT.parent / "shared" / "eval-data" / "clustering" / "ecbplus" / "ecbplus_docs.jsonl"
 OWN_SET = REPO_ROOT / "eval" / "data" / "stories_set.jsonl"
 CACHE_DIR = REPO_ROOT / "eval" / ".cache"
-ORIGIN_KINDS = frozenset({"outlet", "organisation", "person", "document"})
 OWN_REQUIRED = ("id", "text", "story")
 
 
@@ -255,36 +255,10 @@ def annotate_cached(name: str, docs: Sequence[GoldDoc], *, cache_dir: Path = CAC
 # --- StoryDoc ------------------------------------------------------------------------------
 
 
-def normalise_origin(text: str) -> str:
-    """Lower-case, collapse spaces and drop a leading "the " ("The Harbour Ledger" -> "harbour ledger")."""
-    s = " ".join(text.lower().split())
-    return s[4:] if s.startswith("the ") else s
-
-
-def _distinct(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v))
-
-
 def story_doc_from(article_id: str, text: str, title: str | None, outlet: str | None, published: str | None,
                    ann: TextAnnotations) -> StoryDoc:
-    """Build the ``StoryDoc`` of one annotated article.
-
-    * ``actor_ids``: the distinct ``Mention.name``s of name and label mentions, in text order;
-    * ``origins``: per attribution, the farthest ``via`` outlet if any, else the source's words
-      when the source is an outlet, organisation, person or document; normalised with
-      ``normalise_origin``; distinct, in order;
-    * ``event_dates``: the distinct values of the events' times of day or month granularity.
-    """
-    actors = _distinct(m.name for m in ann.mentions if m.kind in ("name", "label"))
-    origins: list[str] = []
-    for att in ann.attributions:
-        if att.via:
-            origins.append(normalise_origin(att.via[-1].text))
-        elif att.source is not None and att.source_kind in ORIGIN_KINDS:
-            origins.append(normalise_origin(att.source.text))
-    dates = _distinct(e.time.value or "" for e in ann.events if e.time.granularity in ("day", "month"))
-    return StoryDoc(id=article_id, text=text, title=title, outlet=outlet, published=published, actor_ids=actors,
-                    origins=_distinct(origins), event_dates=dates)
+    """Build the ``StoryDoc`` of one annotated article exactly as the product does (``storyline.link.storydoc``)."""
+    return story_doc(article_id, text, ann, title=title, outlet=outlet, published=published)
 
 
 def story_docs(docs: Sequence[GoldDoc], annotations: Sequence[TextAnnotations]) -> list[StoryDoc]:

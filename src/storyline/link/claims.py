@@ -9,5 +9,9 @@ __all__ = ["same_claim"]
 
 
 def same_claim(a: str, b: str) -> bool:
-    """Return True when sentences ``a`` and ``b`` make the same claim (hedges, negation and conditions kept apart)."""
+    """Return True when sentences ``a`` and ``b`` make the same claim.
+
+    Hedges ("reportedly") and sourcing do not change the claim (they are recorded per
+    appearance); negation and conditions ("only if ...") do.
+    """
     return a.strip().lower() == b.strip().lower()

@@ -1,14 +1,42 @@
 """Stories and threads: which articles report the same event, which stories form one narrative.
 
-(Work in progress: the linking rules land here.)
+Linking is incremental: each new article is compared with its nearest stored neighbours
+(candidates from the backend's index), and every pair scoring at least
+:data:`STORY_THRESHOLD` (:mod:`storyline.link.similarity`) joins the two articles' stories;
+every pair at least :data:`THREAD_THRESHOLD` joins their threads. Stories are therefore the
+connected components of the "same story" graph and threads those of the looser "same
+narrative" graph, so a story never straddles two threads, and the grouping does not depend
+on ingest order except through (1) the corpus frequencies that weight shared actors at the
+time each article is added and (2) the cap of :data:`CANDIDATES` neighbours per article.
+
+The backend keeps the documents and the assignments: :class:`MemoryBackend` for a batch,
+a SQLite one (store/stories.py) for the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
 
-__all__ = ["StoryDoc", "StoryAssignment", "cluster_stories"]
+import numpy as np
+
+from .embed import DIMENSIONS, embed
+from .lexical import content_words, terms
+from .similarity import ACTOR, LinkedDoc, PairScore, actor_key, key_sentences, pair_score
+
+__all__ = [
+    "StoryDoc", "StoryAssignment", "LinkBackend", "MemoryBackend", "StoryLinker", "cluster_stories",
+    "linked_docs", "doc_keys", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
+]
+
+STORY_THRESHOLD = 0.49
+"""Pairs scoring at least this report the same story."""
+THREAD_THRESHOLD = 0.40
+"""Pairs scoring at least this belong to the same ongoing narrative."""
+CANDIDATES = 100
+"""How many nearest stored articles (by document vector) each new article is scored against."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +52,14 @@ class StoryDoc:
     actor_ids: tuple[str, ...] = ()
     """Corpus actors mentioned (ids or names)."""
     origins: tuple[str, ...] = ()
-    """Where its reported information comes from: the ends of its attribution chains, normalised."""
+    """Where its reported information comes from: one normalised origin per attribution that has one
+    (the outlet whose report it retells), repeated as often as the article cites it."""
+    attributions: int = 0
+    """How many attributions the article has in all (origins are weighed by their share of them)."""
     event_dates: tuple[str, ...] = ()
     """Values of its dated events (day or month granularity)."""
+    quotes: tuple[tuple[str, str], ...] = ()
+    """(speaker name, words) of its direct quotes with a resolved speaker."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +72,146 @@ class StoryAssignment:
     evidence: str = ""
 
 
-def cluster_stories(docs: Sequence[StoryDoc]) -> list[StoryAssignment]:
-    """Place every document in a story and a thread, in input order; return one assignment per document."""
-    return [StoryAssignment(d.id, f"story:{d.id}", f"thread:{d.id}") for d in docs]
+class LinkBackend(Protocol):
+    """Where the linker keeps documents, their nearest-neighbour index and the assignments."""
+
+    def size(self) -> int: ...
+    def df(self, keys: Iterable[str]) -> Mapping[str, int]: ...
+    def candidates(self, vector: np.ndarray, limit: int) -> list[str]: ...
+    def load(self, ids: Sequence[str]) -> list[LinkedDoc]: ...
+    def add(self, doc: LinkedDoc, story: str, thread: str) -> None: ...
+    def story_of(self, doc_id: str) -> tuple[str, str]: ...
+    def merge(self, stories: set[str], threads: set[str], story: str, thread: str) -> None: ...
+
+
+@dataclass
+class MemoryBackend:
+    """An in-memory backend: exact nearest neighbours, for batches and tests."""
+
+    docs: dict[str, LinkedDoc] = field(default_factory=dict)
+    assigned: dict[str, tuple[str, str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    _ids: list[str] = field(default_factory=list)
+    _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.float32))
+
+    def size(self) -> int:
+        return len(self.docs)
+
+    def df(self, keys: Iterable[str]) -> Mapping[str, int]:
+        return {k: self.counts.get(k, 0) for k in keys}
+
+    def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
+        if not self._ids:
+            return []
+        sims = self._matrix @ vector
+        top = np.argsort(-sims)[:limit]
+        return [self._ids[i] for i in top]
+
+    def load(self, ids: Sequence[str]) -> list[LinkedDoc]:
+        return [self.docs[i] for i in ids]
+
+    def add(self, doc: LinkedDoc, story: str, thread: str) -> None:
+        self.docs[doc.id] = doc
+        self.assigned[doc.id] = (story, thread)
+        self._ids.append(doc.id)
+        self._matrix = np.vstack([self._matrix, doc.doc_vector[None, :]])
+        for key in doc_keys(doc):
+            self.counts[key] = self.counts.get(key, 0) + 1
+
+    def story_of(self, doc_id: str) -> tuple[str, str]:
+        return self.assigned[doc_id]
+
+    def merge(self, stories: set[str], threads: set[str], story: str, thread: str) -> None:
+        for doc_id, (s, t) in self.assigned.items():
+            if s in stories or t in threads:
+                self.assigned[doc_id] = (story if s in stories else s, thread)
+
+
+def doc_keys(doc: LinkedDoc) -> list[str]:
+    """Return the keys a document adds to the corpus frequencies: its terms and its actors."""
+    return [*doc.terms, *(ACTOR + a for a in doc.actors)]
+
+
+def _published(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _shares(doc: StoryDoc) -> dict[str, float]:
+    total = max(doc.attributions, len(doc.origins), 1)
+    counts: dict[str, int] = {}
+    for origin in doc.origins:
+        if origin:
+            counts[origin.lower()] = counts.get(origin.lower(), 0) + 1
+    return {o: n / total for o, n in counts.items()}
+
+
+def _quotes(doc: StoryDoc) -> dict[str, tuple[frozenset[str], ...]]:
+    """Speaker key -> the content words of each of their direct quotes."""
+    out: dict[str, list[frozenset[str]]] = {}
+    for speaker, words in doc.quotes:
+        out.setdefault(actor_key(speaker), []).append(frozenset(content_words(words)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def linked_docs(docs: Sequence[StoryDoc]) -> list[LinkedDoc]:
+    """Embed the key sentences of every document (one batch) and return the linker's records."""
+    sentences = [key_sentences(d.text, d.title) for d in docs]
+    flat = [s for group in sentences for s in group]
+    vectors = embed(flat)
+    out, at = [], 0
+    for doc, group in zip(docs, sentences):
+        sv = vectors[at:at + len(group)]
+        at += len(group)
+        mean = sv.mean(axis=0)
+        mean = mean / (np.linalg.norm(mean) or 1.0)
+        years = frozenset(int(v[:4]) for v in doc.event_dates if v[:4].isdigit())
+        out.append(LinkedDoc(
+            doc.id, _published(doc.published), frozenset(actor_key(a) for a in doc.actor_ids),
+            _shares(doc), years, mean.astype(np.float32), sv, tuple(group), terms(f"{doc.title or ''}\n{doc.text}"),
+            max(doc.attributions, len(doc.origins)), actor_key(doc.outlet) if doc.outlet else None, _quotes(doc),
+        ))
+    return out
+
+
+@dataclass
+class StoryLinker:
+    """Place articles one at a time into stories and threads (see the module docstring)."""
+
+    backend: LinkBackend = field(default_factory=MemoryBackend)
+    story_threshold: float = STORY_THRESHOLD
+    thread_threshold: float = THREAD_THRESHOLD
+
+    def _scores(self, doc: LinkedDoc) -> list[tuple[LinkedDoc, PairScore]]:
+        ids = [i for i in self.backend.candidates(doc.doc_vector, CANDIDATES) if i != doc.id]
+        others = self.backend.load(ids)
+        df = self.backend.df(set(doc_keys(doc)).union(*(doc_keys(o) for o in others)))
+        n = self.backend.size() + 1
+        return [(o, pair_score(doc, o, df, n)) for o in others]
+
+    def add(self, doc: LinkedDoc) -> StoryAssignment:
+        """Place ``doc``: join (and merge) the stories and threads its strong neighbours belong to."""
+        scored = self._scores(doc)
+        story_hits = [(o, s) for o, s in scored if s.score >= self.story_threshold]
+        thread_hits = [(o, s) for o, s in scored if s.thread_score >= self.thread_threshold or s.score >= self.story_threshold]
+        stories = {self.backend.story_of(o.id)[0] for o, _ in story_hits}
+        threads = {self.backend.story_of(o.id)[1] for o, _ in thread_hits}
+        story = min(stories) if stories else f"story:{doc.id}"
+        thread = min(threads) if threads else f"thread:{doc.id}"
+        if len(stories) > 1 or len(threads) > 1:
+            self.backend.merge(stories, threads, story, thread)
+        self.backend.add(doc, story, thread)
+        best = max(story_hits or thread_hits, key=lambda pair: pair[1].score, default=None)
+        evidence = f"with {best[0].id}: {best[1].describe(doc, best[0])}" if best else "no article close enough: a new story"
+        return StoryAssignment(doc.id, story, thread, evidence)
+
+
+def cluster_stories(docs: Sequence[StoryDoc], *, story_threshold: float = STORY_THRESHOLD,
+                    thread_threshold: float = THREAD_THRESHOLD) -> list[StoryAssignment]:
+    """Place every document in a story and a thread, in input order; return the final assignment of each."""
+    linker = StoryLinker(MemoryBackend(), story_threshold, thread_threshold)
+    evidence = {a.article_id: a.evidence for a in (linker.add(d) for d in linked_docs(docs))}
+    backend = linker.backend
+    return [StoryAssignment(d.id, *backend.story_of(d.id), evidence[d.id]) for d in docs]

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
-    "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "TextAnnotations",
+    "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "Claim", "TextAnnotations",
+    "Story", "Thread", "ClaimAppearance", "ClaimGroup", "LoadedTerm", "ArticleFraming",
 ]
 
 
@@ -264,6 +265,30 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """A check-worthy statement in one article: a factual assertion about actors or events.
+
+    ``text``/``start``/``end`` are the asserted words (the reported content for attributed
+    claims, else the sentence). Hedges, negation and conditions are kept with the claim, so
+    "ready for talks" and "ready for talks only if ..." stay apart.
+    """
+
+    text: str
+    start: int
+    end: int
+    sentence: Span
+    hedges: tuple[Span, ...] = ()
+    """Words that weaken it: "reportedly", "may", "sources said", "signalled"."""
+    negated: bool = False
+    conditions: tuple[Span, ...] = ()
+    """Conditions attached to it: "only if Kyiv cedes land", "unless ...", "provided that ..."."""
+    attribution_index: int | None = None
+    """Index into :attr:`TextAnnotations.attributions` of the attribution it is reported through."""
+    actors: tuple[str, ...] = ()
+    """Names of the actors it is about (as in :attr:`Mention.name`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class TextAnnotations:
     """Everything the annotation stage finds in one text."""
 
@@ -275,3 +300,98 @@ class TextAnnotations:
     published_range: tuple[str | None, str | None] | None = None
     """For an undated article: the publication-date bounds its text supports (see annotate/pubdate.py)."""
     published_evidence: tuple[Evidence, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles that report the same event or the same report."""
+
+    id: str
+    title: str | None
+    article_ids: tuple[str, ...]
+    thread_id: str
+    first_published: str | None = None
+    last_published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Stories that form one ongoing narrative over months or years."""
+
+    id: str
+    title: str | None
+    story_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimAppearance:
+    """One telling of a claim: where, by whom, when, through which sources, with which hedges."""
+
+    claim_id: str
+    """Article id + ":c" + number."""
+    article_id: str
+    outlet: str | None
+    published: str | None
+    text: str
+    sentence: str
+    start: int
+    end: int
+    hedges: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    negated: bool = False
+    attribution_id: str | None = None
+    origin: str = ""
+    """Where its attribution chain ends (the report, the sources, or the article's own outlet)."""
+    chain: tuple[str, ...] = ()
+    """The chain in words, outlet first: ("Kyiv Post", "The New York Times", "two former officials")."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """The same claim told by different outlets or at different times."""
+
+    id: str
+    text: str
+    """Canonical wording: the earliest published appearance's."""
+    first_seen: str | None
+    independent_origins: int
+    """Distinct origins among the appearances: retellings of one report count once."""
+    origins: tuple[str, ...]
+    appearances: tuple[ClaimAppearance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTerm:
+    """An evaluative word or phrase from the framing lexicon, where it stands."""
+
+    text: str
+    category: str
+    """pejorative-label, intensifier, scare-quote, loaded-attribution-verb, ..."""
+    start: int
+    end: int
+    sentence: str
+    actor: str | None = None
+    """The actor it is said of, when the sentence ties it to one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFraming:
+    """How one article tells it: labels per actor, loaded terms, attribution verbs, sourcing, hedges."""
+
+    article_id: str
+    outlet: str | None
+    labels: tuple[tuple[str, Span], ...] = ()
+    """(actor name, label words with offsets)."""
+    loaded_terms: tuple[LoadedTerm, ...] = ()
+    attribution_verbs: tuple[LoadedTerm, ...] = ()
+    """Every reporting verb, category neutral-attribution-verb or loaded-attribution-verb."""
+    named_sources: int = 0
+    anonymous_sources: int = 0
+    hedges: tuple[Span, ...] = ()
+
+    @property
+    def anonymous_share(self) -> float | None:
+        """Share of the article's sourced attributions that are anonymous (None when it has none)."""
+        total = self.named_sources + self.anonymous_sources
+        return self.anonymous_sources / total if total else None

@@ -85,6 +85,8 @@ def test_link_headlines_hold_no_quotes(text: str, expected: list[tuple[str, bool
      "Rolf Yates says the mill will reopen in spring. (Ana Ruiz/The Valley Ledger)\n\nThe mill closed in May.",
      [("the mill will reopen in spring", False, "said")]),
     ("The owner says the shop will stay open late on Fridays. (Tom Hale)\n\nIt opened in 1990.", []),
+    # A paragraph that is only a single-quoted phrase with no stop is a subhead, not a quote.
+    ("The bakery opened in 1950.\n\n'We never thought of closing the doors'\n\nThe owners are brothers.", []),
     # An abbreviation in brackets is not a credit.
     ("The Rural Schools Board (RSB) said the buses will run on Monday.",
      [("the buses will run on Monday", False, "said")]),

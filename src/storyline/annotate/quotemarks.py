@@ -32,7 +32,9 @@ from spacy.tokens import Doc
 
 from .nlp import sentence_of, text_of
 
-__all__ = ["QuotedSpan", "find_quoted_spans", "not_reporting", "word_list"]
+__all__ = [
+    "QuotedSpan", "find_quoted_spans", "is_subhead", "not_reporting", "paragraph_bounds", "whole_paragraph", "word_list",
+]
 
 _DOUBLE_OPEN = "“„«"
 _DOUBLE_CLOSE = "”»"
@@ -163,6 +165,35 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
         if text[span.inner_start:span.inner_end].strip():
             out.append(span)
     return out
+
+
+# --- Where a quoted span stands --------------------------------------------------------------
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the bounds of the paragraph (line) that holds ``start`` to ``end``."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    return left, len(text) if right < 0 else right
+
+
+def whole_paragraph(text: str, span: QuotedSpan) -> bool:
+    """Return True when the quote stands as its own sentence or paragraph (only punctuation beside it)."""
+    left, right = paragraph_bounds(text, span.start, span.end)
+    before = text[left:span.start].rstrip()
+    after = text[span.end:right].lstrip(" .,")
+    starts = not before or before.endswith((".", "!", "?", ")"))
+    ends = not after or after[:1].isupper() and text[span.inner_end - 1 : span.inner_end] in ".!?"
+    return starts and ends
+
+
+def is_subhead(text: str, span: QuotedSpan) -> bool:
+    """Return True for a paragraph of nothing but a phrase in single marks with no closing stop:
+    a headline-style pull quote over a section ('Hard times ahead'), not a quote in the story."""
+    left, right = paragraph_bounds(text, span.start, span.end)
+    inner = text[span.inner_start:span.inner_end].rstrip()
+    alone = not text[left:span.start].strip() and not text[span.end:right].strip(" .")
+    return alone and text[span.start] in "'‘" and not inner.endswith((".", "!", "?", ","))
 
 
 # --- Layout ---------------------------------------------------------------------------------

@@ -11,7 +11,12 @@ fragment quoted inside reported speech belongs to that clause (a mixed quote).
 
 Indirect quotes, from the parse: a reporting verb governing a clause
 ("Lonechild said she started ...", "..., the sources said") outside any direct
-quote; and "according to X, ...".
+quote; and "according to X, ...". The clause runs on over what the parser hung on
+the cue after it, up to a second cue; a cue in mid-sentence ("A, she said, B") and
+"according to X" there split the content in two. Advice to someone ("urged residents
+to ...") and a name given ("called the plan a failure") are indirect quotes too.
+What data or a document "suggests" is evidence, attributed but not quoted
+(:func:`find_evidence`). Captions, link headlines and single-quoted subheads hold no quotes.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from spacy.tokens import Doc, Span, Token
 from ..models import Quote
 from ..models import Span as TextSpan
 from .lexicon import load_lexicon
-from .quotemarks import QuotedSpan, find_quoted_spans, not_reporting, word_list
+from .quotemarks import (
+    QuotedSpan, find_quoted_spans, is_subhead, not_reporting, paragraph_bounds, whole_paragraph, word_list,
+)
 from .sources import is_evidence_report
 from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subject_of
 from .nlp import sentence_of, text_of
@@ -52,18 +59,12 @@ def _inside(token: Token, spans: list[QuotedSpan]) -> bool:
     return any(s.start <= token.idx < s.end for s in spans)
 
 
-def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = text.rfind("\n", 0, start) + 1
-    right = text.find("\n", end)
-    return left, len(text) if right < 0 else right
-
-
 def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | None:
     """Steps 1 and 2: the nearest reporting verb outside quotes around the quoted span, same paragraph."""
     first = doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
     if first is None or len(first) == 0:
         return None
-    left, right = _paragraph_bounds(text_of(doc), span.start, span.end)
+    left, right = paragraph_bounds(text_of(doc), span.start, span.end)
     sents = {sentence_of(first[0]).start, sentence_of(first[-1]).start}
 
     def usable(t: Token) -> bool:
@@ -107,16 +108,16 @@ def _quote_from_cue(doc: Doc, span: QuotedSpan, cue: Token | None) -> Quote:
 def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> Iterator[Quote]:
     previous: Quote | None = None
     for span in spans:
-        if any(_contains(c, span) for c in clauses):
-            continue  # a fragment quoted inside reported speech: the clause is the quote
+        if any(_contains(c, span) for c in clauses) or is_subhead(text_of(doc), span):
+            continue  # a fragment quoted inside reported speech (the clause is the quote), or a subhead
         quote = _quote_from_cue(doc, span, _cue_near(doc, span, spans))
         if quote.speaker is None and previous is not None and previous.speaker_name and (
-            _continues(doc, previous, span) or _whole_paragraph(text_of(doc), span)
+            _continues(doc, previous, span) or whole_paragraph(text_of(doc), span)
         ):
             # "“A,” X said. “B.”": B is X's too, though no speaker words stand in its sentence;
             # so is a paragraph that is nothing but a quotation, after X's quote.
             quote = Quote(quote.text, quote.start, quote.end, True, speaker_name=previous.speaker_name)
-        if quote.speaker_name is None and _whole_paragraph(text_of(doc), span) and len(quote.text.split()) >= 4:
+        if quote.speaker_name is None and whole_paragraph(text_of(doc), span) and len(quote.text.split()) >= 4:
             yield quote  # a quotation paragraph whose speaker the text leaves to the reader
             continue
         if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
@@ -147,18 +148,6 @@ def _contains(clause: Quote, span: QuotedSpan) -> bool:
     return clause.start - 2 <= span.start and span.end <= clause.end + 3
 
 
-def _whole_paragraph(text: str, span: QuotedSpan) -> bool:
-    """The quote stands as its own sentence or paragraph: nothing but punctuation before or after it."""
-    left = text.rfind("\n", 0, span.start) + 1
-    right = text.find("\n", span.end)
-    right = len(text) if right < 0 else right
-    before = text[left:span.start].rstrip()
-    after = text[span.end:right].lstrip(" .,")
-    starts = not before or before.endswith((".", "!", "?", ")"))
-    ends = not after or after[:1].isupper() and text[span.inner_end - 1 : span.inner_end] in ".!?"
-    return starts and ends
-
-
 def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
     """Step 3: only a short gap, within one paragraph or into the next, separates the two quotes."""
     gap = text_of(doc)[previous.end : span.start]
@@ -180,7 +169,7 @@ def _clause_span(clause: Token, verb: Token | None = None) -> tuple[int, int]:
     for cue in [t for t in tokens if t.i > clause.i and _second_cue(t)]:
         tokens = [t for t in tokens if t.i < cue.left_edge.i or t.i > cue.right_edge.i]
     anchor = (verb or clause).idx
-    left, right = _paragraph_bounds(text_of(clause.doc), anchor, anchor)
+    left, right = paragraph_bounds(text_of(clause.doc), anchor, anchor)
     tokens = [t for t in tokens if left <= t.idx < right]  # the parser may run across paragraphs
     tokens = _trimmed(tokens)
     if not tokens:
@@ -251,7 +240,7 @@ def _around(verb: Token) -> list[tuple[int, int]]:
     """The sentence a parenthetical cue ("..., she said, ...") sits in, in two parts: before and after
     the cue's own words. A part with no verb ("Too often, he says, ...") is framing, not content."""
     around = verb.head.subtree if verb.head.pos_ in {"VERB", "AUX"} else sentence_of(verb)
-    left, right = _paragraph_bounds(text_of(verb.doc), verb.idx, verb.idx)
+    left, right = paragraph_bounds(text_of(verb.doc), verb.idx, verb.idx)
     tokens = [t for t in around if left <= t.idx < right]
     before = _trimmed([t for t in tokens if t.i < verb.left_edge.i])
     after = _trimmed([t for t in tokens if t.i > verb.right_edge.i])
@@ -346,7 +335,7 @@ def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
         if obj is None or not plausible_speaker(obj):
             continue
-        left, right = _paragraph_bounds(text_of(doc), token.idx, token.idx)
+        left, right = paragraph_bounds(text_of(doc), token.idx, token.idx)
         words = [t for t in sentence_of(token) if left <= t.idx < right]
         before = _trimmed([t for t in words if t.i < token.i])
         after = _trimmed([t for t in words if t.i > obj.right_edge.i])

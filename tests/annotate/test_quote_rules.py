@@ -22,6 +22,9 @@ def _quotes(text: str) -> list[tuple[str, bool, str]]:
     # A subject the parser took for the verb's object still opens the clause.
     ("But she said older buses that run on diesel — especially those on rural routes — are likely to be replaced first.",
      [("older buses that run on diesel — especially those on rural routes — are likely to be replaced first", False, "said")]),
+    # The clause stays in the cue's paragraph, whatever stands on the line before.
+    ("WATCH: Rail strike talks resume in capital\n\nOla Berg said the two sides will meet again on Friday.",
+     [("the two sides will meet again on Friday", False, "said")]),
     # ... but not over a second cue, which brings a quote of its own.
     ("Dov Arlen said the ferry will run all winter, adding that fares will not rise.",
      [("the ferry will run all winter", False, "said"), ("that fares will not rise", False, "adding")]),
@@ -149,3 +152,21 @@ def test_evidence_is_attributed_not_quoted(text: str, quotes: list[str], attribu
     doc = load_nlp()(text)
     assert [q.text for q in find_quotes(doc)] == quotes
     assert [a.content.text for a in find_attributions(doc, find_quotes(doc))] == attributed
+
+
+def test_a_clause_is_sought_in_the_cue_paragraph_only() -> None:
+    """A parse that hangs a headline of the previous line on the cue as its clause (as the parser
+    does when the headline has no stop): the clause is the one in the cue's own paragraph."""
+    from spacy.tokens import Doc
+
+    from storyline.annotate.quotes import _cue_clause
+
+    words = ["Talks", "resume", "\n\n", "Ola", "said", "talks", "stalled", "."]
+    spaces = [True, False, False, True, True, True, False, False]
+    heads = [1, 4, 1, 4, 4, 6, 4, 4]
+    deps = ["nsubj", "ccomp", "dep", "nsubj", "ROOT", "nsubj", "ccomp", "punct"]
+    pos = ["NOUN", "VERB", "SPACE", "PROPN", "VERB", "NOUN", "VERB", "PUNCT"]
+    lemmas = ["talk", "resume", "\n\n", "Ola", "say", "talk", "stall", "."]
+    doc = Doc(load_nlp().vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    clause = _cue_clause(doc[4])
+    assert clause is not None and clause.text == "stalled"

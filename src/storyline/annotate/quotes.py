@@ -252,7 +252,8 @@ def _around(verb: Token) -> list[tuple[int, int]]:
 def _cue_clause(verb: Token) -> Token | None:
     """The clause a reporting verb governs, or the word its parenthetical cue hangs on."""
     # A clause, not an infinitive: "promised to run" or "urged to act" report no statement.
-    clause = next((c for c in verb.children if _is_clause(c)), None)
+    left, right = paragraph_bounds(text_of(verb.doc), verb.idx, verb.idx)  # not a clause run on from a headline
+    clause = next((c for c in verb.children if _is_clause(c) and left <= c.idx < right), None)
     if clause is None and verb.dep_ == "parataxis":
         return verb.head  # "It was impossible, she said, for many": the sentence around the cue
     return clause

@@ -15,7 +15,9 @@ from storyline.cli import app
 from storyline.export import article_record
 from storyline.models import Article
 from storyline.store.migrations import MIGRATIONS
+from storyline.store.schema import SCHEMA_VERSION
 from tests.conftest import REPO
+from tests.test_link_cli import linked_db
 from tests.test_timeline_cli import timeline_db
 
 ARTICLE = (
@@ -75,7 +77,8 @@ def test_jsonl_and_csv_exports(tmp_path: Path) -> None:
     lines = CliRunner().invoke(app, ["export", "--db", db, "-f", "jsonl"]).stdout.splitlines()
     types = [json.loads(line)["record"] for line in lines]
     assert types[0] == "article" and types.count("article") == 1
-    assert set(types) <= {"article", "actor", "mention", "quote", "attribution", "time_expression", "event", "timeline"}
+    assert set(types) <= {"article", "actor", "mention", "quote", "attribution", "time_expression", "event", "timeline",
+                          "story", "thread", "claim_group", "framing"}
     out = tmp_path / "a.csv"
     assert CliRunner().invoke(app, ["export", "--db", db, "-f", "csv", "-o", str(out)]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
@@ -100,7 +103,7 @@ def test_schema_doc_lists_every_time_field(tmp_path: Path) -> None:
 def test_time_sections_in_json_and_jsonl(tmp_path: Path) -> None:
     db = timeline_db(tmp_path / "t.db")
     doc = json.loads(CliRunner().invoke(app, ["export", "--db", db, "-f", "json"]).stdout)
-    assert doc["storyline_schema"] == 3 and len(doc["time_expressions"]) == len(doc["events"]) == 6
+    assert doc["storyline_schema"] == SCHEMA_VERSION and len(doc["time_expressions"]) == len(doc["events"]) == 6
     week = next(e for e in doc["events"] if e["granularity"] == "week")
     assert week == {
         "id": "aaaa000000000003:e0", "article_id": "aaaa000000000003", "date": "2024-W22", "granularity": "week",
@@ -126,3 +129,45 @@ def test_a_database_not_yet_migrated_exports_empty_time_sections(tmp_path: Path)
         raw.execute("PRAGMA user_version = 2")
     doc = json.loads(CliRunner().invoke(app, ["export", "--db", str(path)]).stdout)
     assert doc["time_expressions"] == doc["events"] == doc["timeline"] == []
+
+
+def test_schema_doc_lists_every_link_field(tmp_path: Path) -> None:
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", linked_db(tmp_path / "l.db")]).stdout)
+    for section in ("stories", "threads", "claims", "framing"):
+        assert doc[section], section
+        assert _documented_fields(section) == list(doc[section][0]), section
+    assert _documented_fields("claims.appearances") == list(doc["claims"][0]["appearances"][0])
+    assert _documented_fields("framing.labels") == list(doc["framing"][0]["labels"][0])
+    assert _documented_fields("framing.loaded_terms") == list(doc["framing"][0]["loaded_terms"][0])
+
+
+def test_link_sections_in_json_and_jsonl(tmp_path: Path) -> None:
+    db = linked_db(tmp_path / "l.db")
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", db]).stdout)
+    dam = next(s for s in doc["stories"] if s["id"] == "story:aaaa000000000001")
+    assert dam == {"id": "story:aaaa000000000001", "title": None,
+                   "article_ids": ["aaaa000000000001", "cccc000000000001", "aaaa000000000002", "cccc000000000002"],
+                   "thread_id": "thread:aaaa000000000001", "first_published": "2024-05-24", "last_published": "2024-05-25"}
+    assert doc["threads"] == [{"id": "thread:aaaa000000000001", "title": None,
+                               "story_ids": ["story:aaaa000000000003", "story:aaaa000000000001"]}]
+    (claim,) = doc["claims"]
+    assert (claim["first_seen"], claim["independent_origins"], claim["origins"]) == (
+        "2024-05-24", 2, ["The [New] York Times", "article cccc000000000002"])
+    assert claim["appearances"][0]["chain"] == ["Harbour Ledger", "The [New] York Times", "two former officials"]
+    assert claim["appearances"][0]["hedges"] == ["reportedly"] and claim["appearances"][0]["attribution_id"] == "cccc000000000001:a0"
+    ledger = next(f for f in doc["framing"] if f["article_id"] == "aaaa000000000001")
+    assert ledger["labels"] == [{"actor": "Elena Varga", "text": "Flood", "start": 0, "end": 5}]
+    assert ledger["anonymous_share"] is None and ledger["loaded_terms"][0]["category"] == "intensifier"
+    lines = [json.loads(line) for line in CliRunner().invoke(app, ["export", "--db", db, "-f", "jsonl"]).stdout.splitlines()]
+    counts = {kind: sum(r["record"] == kind for r in lines) for kind in ("story", "thread", "claim_group", "framing")}
+    assert counts == {"story": 2, "thread": 1, "claim_group": 1, "framing": 3}
+
+
+def test_a_database_before_migration_4_exports_empty_link_sections(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as raw:
+        for script in MIGRATIONS[:3]:
+            raw.executescript(script)
+        raw.execute("PRAGMA user_version = 3")
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", str(path)]).stdout)
+    assert doc["stories"] == doc["threads"] == doc["claims"] == doc["framing"] == []

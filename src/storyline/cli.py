@@ -21,13 +21,15 @@ from .errors import StorylineError
 from .export import FORMATS, load_timeline, write_export
 from .ingest.files import iter_folder
 from .ingest.sources import is_url
+from .link.framing import OutletView, ViewItem, compare_actor
 from .link.timeline import TimelineGroup, period_bounds
-from .models import Article, IngestSummary
+from .models import Article, ClaimAppearance, IngestSummary, Story
 from .runner import annotate_pending, ingest as run_ingest
 from .store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from .settings import Settings, load_settings
 from .store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
-from .store.schema import SCHEMA_VERSION, connect, schema_version
+from .store.links import iter_claim_groups, iter_framing, iter_stories, iter_threads, story_articles
+from .store.schema import connect, schema_version
 from .store.times import stories_available
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -335,17 +337,25 @@ def timeline(
     first, last = _day_bound(since, "--since", end=False), _day_bound(until, "--until", end=True)
     settings = _settings(db=db)
     conn = _connect(settings)
-    if schema_version(conn) < SCHEMA_VERSION:
+    if schema_version(conn) < 3:
         err.print(f"[red]error:[/] {escape(settings.db)} predates times and events; run `storyline annotate --db {escape(settings.db)}` first")
         raise typer.Exit(2)
-    if story is not None:
-        why = ("--story is not supported by this Storyline yet" if stories_available(conn)
-               else "this database has no stories; stories are built by `storyline stories` once available")
-        err.print(f"[red]error:[/] {why}")
-        raise typer.Exit(2)
-    groups = load_timeline(conn, actor=actor, since=first, until=last)[:limit]
+    article_ids = _story_article_ids(conn, story) if story is not None else None
+    groups = load_timeline(conn, article_ids=article_ids, actor=actor, since=first, until=last)[:limit]
     out.print(_timeline_table(groups))
     err.print(f"{len(groups)} event(s) from {len({a for g in groups for a in g.article_ids})} article(s); lag = days from the event to publication")
+
+
+def _story_article_ids(conn: sqlite3.Connection, story: str) -> list[str]:
+    """The articles of ``story``; no stories at all, or no such story, is an error."""
+    if not stories_available(conn) or next(iter_stories(conn), None) is None:
+        err.print("[red]error:[/] this database has no stories; stories are built by `storyline stories` once available")
+        raise typer.Exit(2)
+    ids = story_articles(conn, story)
+    if not ids:
+        err.print(f"[red]error:[/] no story with id {escape(story)!r}; see `storyline stories`")
+        raise typer.Exit(1)
+    return ids
 
 
 def _day_bound(value: str | None, option: str, *, end: bool) -> str | None:
@@ -376,6 +386,103 @@ def _timeline_table(groups: list[TimelineGroup]) -> Table:
             reports.append(f"{escape(a.outlet or 'unknown')} {escape(a.published or 'unknown date')}{lag}")
         table.add_row(escape(_date_label(g)), escape(g.summary), "\n".join(reports))
     return table
+
+
+def _linked(settings: Settings) -> sqlite3.Connection:
+    """A read-only connection to a database that has the link tables (schema version 4)."""
+    conn = _connect(settings)
+    if schema_version(conn) < 4:
+        err.print(f"[red]error:[/] {escape(settings.db)} predates stories and claims; run `storyline annotate --db {escape(settings.db)}` first")
+        raise typer.Exit(2)
+    return conn
+
+
+def _span_label(s: Story) -> str:
+    first, last = s.first_published or "unknown", s.last_published or "unknown"
+    return first if first == last else f"{first}..{last}"
+
+
+@app.command()
+def stories(db: DbOption = None) -> None:
+    """List threads (ongoing narratives), each with its stories: id, dates, article count and title.
+
+    Example: storyline stories --db story.db
+    """
+    conn = _linked(_settings(db=db))
+    by_id = {s.id: s for s in iter_stories(conn)}
+    threads = list(iter_threads(conn))
+    for thread in threads:
+        out.print(f"[bold]{escape(thread.title or '(no title)')}[/] [dim]{escape(thread.id)}[/]")
+        for s in (by_id[i] for i in thread.story_ids):
+            out.print(f"  {escape(s.id)}  {escape(_span_label(s))}  {len(s.article_ids)} article(s)  {escape(s.title or '(no title)')}")
+    err.print(f"{len(by_id)} story(ies) in {len(threads)} thread(s)")
+
+
+def _appearance_line(a: ClaimAppearance) -> str:
+    parts = [f"[bold]{escape(a.outlet or 'unknown outlet')}[/] {escape(a.published or 'unknown date')}"]
+    if a.negated:
+        parts.append("[red]negated[/]")
+    if a.hedges:
+        parts.append("hedged: " + escape(", ".join(a.hedges)))
+    if a.conditions:
+        parts.append("if: " + escape("; ".join(a.conditions)))
+    parts.append(escape(" <- ".join(a.chain) or a.origin))
+    return "  - " + " · ".join(parts)
+
+
+@app.command()
+def claims(
+    db: DbOption = None,
+    story: Annotated[Optional[str], typer.Option(help="Only claims told in this story (see `storyline stories`).")] = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", help="Only claims told by at least this many articles.")] = 1,
+) -> None:
+    """List claims told across articles: canonical wording, first seen, independent origins, every telling and its chain.
+
+    Example: storyline claims --story story:0e10b920 --min-articles 2
+    """
+    conn = _linked(_settings(db=db))
+    n = 0
+    for g in iter_claim_groups(conn, story_id=story, min_articles=min_articles):
+        n += 1
+        out.print(f"[bold]{escape(g.text)}[/] [dim]{escape(g.id)}[/]")
+        out.print(f"  first seen {escape(g.first_seen or 'unknown')}; {g.independent_origins} independent origin(s): {escape('; '.join(g.origins))}")
+        for a in g.appearances:
+            out.print(_appearance_line(a))
+    err.print(f"{n} claim(s); chains read outlet <- the outlet it cites <- the source")
+
+
+def _items(items: tuple[ViewItem, ...]) -> str:
+    return "\n".join(f"[bold]{escape(i.text)}[/] [dim]({escape(i.category)}, {i.article_id})[/] {escape(i.sentence)}" for i in items) or "-"
+
+
+def _framing_table(views: list[OutletView]) -> Table:
+    table = Table(box=None, header_style="bold", padding=(0, 2, 1, 0))
+    table.add_column("outlet", no_wrap=True)
+    table.add_column("labels", overflow="fold", ratio=1)
+    table.add_column("loaded terms and reporting verbs", overflow="fold", ratio=1)
+    for v in views:
+        table.add_row(f"{escape(v.outlet or 'unknown')}\n[dim]{len(v.articles)} article(s)[/]", _items(v.labels), _items(v.terms))
+    return table
+
+
+@app.command()
+def framing(
+    actor: Annotated[str, typer.Option("--actor", help="The actor's name or part of it (\"Putin\" matches \"Vladimir Putin\").")],
+    db: DbOption = None,
+    story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (see `storyline stories`).")] = None,
+) -> None:
+    """Compare outlets side by side: the labels and loaded terms each used for one actor, with their sentences.
+
+    Example: storyline framing --actor Putin --db story.db
+    """
+    conn = _linked(_settings(db=db))
+    wanted = set(_story_article_ids(conn, story)) if story is not None else None
+    framings = [f for f in iter_framing(conn) if wanted is None or f.article_id in wanted]
+    texts = {f.article_id: a.text for f in framings if (a := load_article(conn, f.article_id)) is not None}
+    views = compare_actor(actor, framings, texts)
+    out.print(_framing_table(views))
+    found = sum(len(v.labels) + len(v.terms) for v in views)
+    err.print(f"{found} label(s) and term(s) for {escape(actor)} in {len(views)} outlet(s)")
 
 
 def main() -> None:

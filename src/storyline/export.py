@@ -2,7 +2,8 @@
 
 The JSON document has one top-level list per kind of record: ``articles``, then the
 annotations (``actors``, ``mentions``, ``quotes``, ``attributions``), then the times
-(``time_expressions``, ``events`` and the merged ``timeline``). The schema is in
+(``time_expressions``, ``events`` and the merged ``timeline``), then the links (``stories``,
+``threads``, claim groups as ``claims``, and per-article ``framing``). The schema is in
 docs/schema.md and a test keeps the two in step.
 """
 
@@ -15,15 +16,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from .link.timeline import DatedEvent, TimelineGroup, build_timeline
-from .models import Article
+from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, LoadedTerm
 from .store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
+from .store.links import iter_claim_groups, iter_framing, iter_stories, iter_threads
 from .store.schema import SCHEMA_VERSION, schema_version
 from .store.times import StoredEvent, iter_events, iter_time_expressions
 
 __all__ = [
     "FORMATS", "article_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
-    "export_document", "write_export",
+    "link_sections", "claim_group_record", "framing_record", "export_document", "write_export",
 ]
 
 FORMATS = ("json", "jsonl", "csv")
@@ -141,6 +143,45 @@ def time_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _appearance_record(a: ClaimAppearance) -> dict[str, Any]:
+    return {"claim_id": a.claim_id, "article_id": a.article_id, "outlet": a.outlet, "published": a.published, "sentence": a.sentence,
+            "start": a.start, "end": a.end, "hedges": list(a.hedges), "conditions": list(a.conditions), "negated": a.negated,
+            "attribution_id": a.attribution_id, "origin": a.origin, "chain": list(a.chain)}
+
+
+def claim_group_record(g: ClaimGroup) -> dict[str, Any]:
+    """Return the export form of one claim group (see docs/schema.md)."""
+    return {"id": g.id, "text": g.text, "first_seen": g.first_seen, "independent_origins": g.independent_origins,
+            "origins": list(g.origins), "appearances": [_appearance_record(a) for a in g.appearances]}
+
+
+def _term_record(t: LoadedTerm) -> dict[str, Any]:
+    return {"text": t.text, "category": t.category, "start": t.start, "end": t.end, "sentence": t.sentence, "actor": t.actor}
+
+
+def framing_record(f: ArticleFraming) -> dict[str, Any]:
+    """Return the export form of one article's framing (see docs/schema.md)."""
+    return {"article_id": f.article_id, "outlet": f.outlet,
+            "labels": [{"actor": actor, "text": s.text, "start": s.start, "end": s.end} for actor, s in f.labels],
+            "loaded_terms": [_term_record(t) for t in f.loaded_terms],
+            "attribution_verbs": [_term_record(t) for t in f.attribution_verbs],
+            "named_sources": f.named_sources, "anonymous_sources": f.anonymous_sources, "anonymous_share": f.anonymous_share,
+            "hedges": [_span(h) for h in f.hedges]}
+
+
+def link_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """Return the ``stories``, ``threads``, ``claims`` and ``framing`` sections (empty before schema version 4)."""
+    if schema_version(conn) < 4:  # a read-only database not yet migrated has no link tables
+        return {"stories": [], "threads": [], "claims": [], "framing": []}
+    return {
+        "stories": [{"id": s.id, "title": s.title, "article_ids": list(s.article_ids), "thread_id": s.thread_id,
+                     "first_published": s.first_published, "last_published": s.last_published} for s in iter_stories(conn)],
+        "threads": [{"id": t.id, "title": t.title, "story_ids": list(t.story_ids)} for t in iter_threads(conn)],
+        "claims": [claim_group_record(g) for g in iter_claim_groups(conn)],
+        "framing": [framing_record(f) for f in iter_framing(conn)],
+    }
+
+
 def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
     """Return the whole store as one JSON-ready document."""
     return {
@@ -148,15 +189,18 @@ def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
         "articles": [article_record(a) for a in iter_articles(conn)],
         **annotation_sections(conn),
         **time_sections(conn),
+        **link_sections(conn),
     }
 
 
 def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
     for article in iter_articles(conn):
         yield json.dumps({"record": "article", **article_record(article)}, ensure_ascii=False)
-    for section, records in {**annotation_sections(conn), **time_sections(conn)}.items():
+    sections = {**annotation_sections(conn), **time_sections(conn), **link_sections(conn)}
+    for section, records in sections.items():
+        kind = {"stories": "story", "claims": "claim_group"}.get(section, section.rstrip("s"))
         for record in records:
-            yield json.dumps({"record": section.rstrip("s"), **record}, ensure_ascii=False)
+            yield json.dumps({"record": kind, **record}, ensure_ascii=False)
 
 
 def write_export(conn: sqlite3.Connection, fmt: str, out: TextIO) -> int:

@@ -111,7 +111,7 @@ def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[PendingAr
 def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:
     """Forget an article's annotations (its text changed); no commit."""
     clear_times(conn, article_id)  # first: events point at quotes
-    for table in ("mentions", "quotes", "attributions", "annotated"):
+    for table in ("claims", "framing", "mentions", "quotes", "attributions", "annotated"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))  # noqa: S608 - fixed table names
 
 

@@ -211,4 +211,109 @@ CREATE INDEX event_actors_actor ON event_actors(actor_id);
 DELETE FROM annotated;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+CREATE TABLE threads (
+    id TEXT PRIMARY KEY,                 -- "thread:" + the id of its first article
+    title TEXT                           -- the title of its earliest story
+);
+
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,                 -- "story:" + the id of its first article
+    thread_id TEXT NOT NULL,             -- threads.id of the narrative it belongs to
+    title TEXT,                          -- the title of its earliest-published article
+    first_published TEXT,                -- earliest publication date among its articles
+    last_published TEXT                  -- latest publication date among its articles
+);
+CREATE INDEX stories_thread ON stories(thread_id);
+
+CREATE TABLE story_members (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id TEXT NOT NULL,              -- stories.id
+    thread_id TEXT NOT NULL,             -- threads.id (the story's thread, kept here for plain queries)
+    evidence TEXT NOT NULL DEFAULT ''    -- why it was placed there: the closest article and the score's parts
+);
+CREATE INDEX story_members_story ON story_members(story_id);
+CREATE INDEX story_members_thread ON story_members(thread_id);
+
+CREATE TABLE link_docs (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    published TEXT,                      -- ISO date the linker used, NULL when unknown
+    actors TEXT NOT NULL DEFAULT '[]',   -- JSON list of actor keys ("putin")
+    origins TEXT NOT NULL DEFAULT '{}',  -- JSON {origin: share of the article's attributions ending there}
+    years TEXT NOT NULL DEFAULT '[]',    -- JSON list of the years its events are dated in
+    attributions INTEGER NOT NULL DEFAULT 0,  -- how many attributions the article has
+    outlet TEXT,                         -- its own outlet, in origin form
+    quotes TEXT NOT NULL DEFAULT '{}',   -- JSON {speaker key: [[content words of one quote], ...]}
+    terms TEXT NOT NULL DEFAULT '{}',    -- JSON {term: count}: content words "w:", names "n:"
+    sentences TEXT NOT NULL DEFAULT '[]',  -- JSON list of the key sentences it is matched on
+    doc_vector BLOB NOT NULL,            -- float32 x 384, L2-normalised mean of the sentence vectors
+    sentence_vectors BLOB NOT NULL       -- float16 k x 384, one row per key sentence
+);
+
+CREATE TABLE link_df (
+    key TEXT PRIMARY KEY,                -- a term ("w:dam", "n:brenholt") or an actor ("a:putin")
+    df INTEGER NOT NULL                  -- how many linked documents hold it
+);
+
+CREATE TABLE vector_buckets (
+    kind TEXT NOT NULL,                  -- 'doc' (link_docs) or 'claim' (claim_vectors)
+    band INTEGER NOT NULL,               -- LSH band number, 0..15
+    key INTEGER NOT NULL,                -- the band's 12 hyperplane sign bits as an integer
+    item_id TEXT NOT NULL,               -- article id (doc) or claim id (claim)
+    PRIMARY KEY (kind, band, key, item_id)
+) WITHOUT ROWID;
+
+CREATE TABLE claims (
+    id TEXT PRIMARY KEY,                 -- article id + ":c" + number
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,                -- position among the article's claims
+    text TEXT NOT NULL,                  -- the asserted words
+    start INTEGER NOT NULL,              -- offsets into articles.text
+    "end" INTEGER NOT NULL,
+    sentence TEXT NOT NULL,              -- the sentence it stands in
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    hedges TEXT NOT NULL DEFAULT '[]',   -- JSON list of {text, start, end}: words that weaken it
+    negated INTEGER NOT NULL DEFAULT 0,  -- 1 when the claim is negated
+    conditions TEXT NOT NULL DEFAULT '[]',  -- JSON list of {text, start, end}: "only if ...", "unless ..."
+    attribution_id TEXT,                 -- attributions.id it is reported through (article id + ":a" + n), or NULL
+    actors TEXT NOT NULL DEFAULT '[]'    -- JSON list of the actor names it is about, in the article's words
+);
+CREATE INDEX claims_article ON claims(article_id);
+
+CREATE TABLE claim_vectors (
+    claim_id TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    vector BLOB NOT NULL,                -- float32 x 384, L2-normalised embedding of the claim
+    conditions TEXT NOT NULL DEFAULT '[]',  -- JSON list of the content words of its conditions
+    numbers TEXT NOT NULL DEFAULT '[]',  -- JSON list of the numbers it states
+    times TEXT NOT NULL DEFAULT '[]'     -- JSON list of the times it names
+);
+
+CREATE TABLE claim_groups (
+    claim_id TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL               -- the group: "claim:" + the id of its first claim
+);
+CREATE INDEX claim_groups_group ON claim_groups(group_id);
+
+CREATE TABLE framing (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    data TEXT NOT NULL                   -- the ArticleFraming as JSON (labels, loaded terms, verbs, sourcing, hedges)
+);
+
+-- Deleting an article cascades to link_docs, claims and story_members; these triggers clean the
+-- tables that cannot hold a foreign key (buckets of either kind, corpus frequencies, empty stories).
+CREATE TRIGGER link_docs_ad AFTER DELETE ON link_docs BEGIN
+    DELETE FROM vector_buckets WHERE kind = 'doc' AND item_id = old.article_id;
+    UPDATE link_df SET df = df - 1 WHERE key IN (SELECT j.key FROM json_each(old.terms) j)
+        OR key IN (SELECT 'a:' || j.value FROM json_each(old.actors) j);
+END;
+CREATE TRIGGER claim_vectors_ad AFTER DELETE ON claim_vectors BEGIN
+    DELETE FROM vector_buckets WHERE kind = 'claim' AND item_id = old.claim_id;
+END;
+CREATE TRIGGER story_members_ad AFTER DELETE ON story_members BEGIN
+    DELETE FROM stories WHERE id = old.story_id AND NOT EXISTS (SELECT 1 FROM story_members WHERE story_id = old.story_id);
+    DELETE FROM threads WHERE id = old.thread_id AND NOT EXISTS (SELECT 1 FROM stories WHERE thread_id = old.thread_id);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)

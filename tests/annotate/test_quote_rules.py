@@ -170,3 +170,22 @@ def test_a_clause_is_sought_in_the_cue_paragraph_only() -> None:
     doc = Doc(load_nlp().vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
     clause = _cue_clause(doc[4])
     assert clause is not None and clause.text == "stalled"
+
+
+@pytest.mark.parametrize(("text", "speaker", "name"), [
+    # An apposition that names a person is the speaker's words ...
+    ("Her brother, Tomas Reyes, said the farm will stay in the family.", "Tomas Reyes", "Tomas Reyes"),
+    # ... a plain noun phrase stays as it is.
+    ("Her brother said the farm will stay in the family.", "Her brother", "Her brother"),
+])
+def test_an_apposition_naming_the_speaker_is_the_speaker(text: str, speaker: str, name: str) -> None:
+    quote = next(find_quotes(load_nlp()(text)))
+    assert quote.speaker is not None and (quote.speaker.text, quote.speaker_name) == (speaker, name)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "?" or "!" ends the parser's sentence, but the cue after the closing mark is the quote's.
+    ("“Why would we wait?” Ada Quist asked.", [("Why would we wait?", True, "asked")]),
+])
+def test_a_cue_after_a_question_mark_belongs_to_the_quote(text: str, expected: list[tuple[str, bool, str]]) -> None:
+    assert _quotes(text) == expected

@@ -79,11 +79,13 @@ def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | No
         previous = _previous_sentence(doc, sentence_of(first[0]))
         if previous is not None and previous.text.rstrip().endswith((":", ",")):
             candidates = [t for t in previous if usable(t)]
-    if not candidates and text_of(doc)[span.end:span.end + 2].strip()[:1].islower():
-        # "“Run!” the guard shouted.": the parser ended the sentence at the "!", the cue goes on.
+    after = text_of(doc)[span.end:span.end + 2]
+    if not candidates and after[:1] == " " and (after[1:].islower() or text_of(doc)[span.inner_end - 1:span.inner_end] in "!?"):
+        # "“Run!” the guard shouted.", "“Why?” Kim said.": the parser ended the sentence at the "!"
+        # or "?", the cue goes on (a cue that has a clause of its own starts a new sentence).
         following = doc.char_span(span.end, len(text_of(doc)), alignment_mode="expand")
         if following is not None and len(following):
-            candidates = [t for t in sentence_of(following[0]) if usable(t)]
+            candidates = [t for t in sentence_of(following[0]) if usable(t) and _cue_clause(t) is None]
     with_subject = [t for t in candidates if (h := subject_of(t)) is not None and not _inside(h, spans)]
     pool = with_subject or candidates
     return min(pool, key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start))) if pool else None

@@ -125,5 +125,8 @@ def resolve_speaker(head: Token, phrase: Span) -> tuple[TextSpan, str | None]:
     entity = named_entity(phrase, head)
     if entity is not None:
         name = full_name(entity.text, head.doc) if entity.label_ == "PERSON" else entity.text
+        if entity.start > phrase.end and entity.label_ == "PERSON":
+            # "His father, Ernie Roy, says": the apposition names the speaker
+            words = TextSpan(entity.text, entity.start_char, entity.end_char)
         return words, name
     return words, phrase.text

@@ -56,7 +56,7 @@ def test_back_references_resolve_to_the_cited_outlet() -> None:
     ("000", 5, 1, None, "Vladimir Putin", True),             # continuation: no speaker words of its own
     ("000", 10, 0, "he", "John Kirby", True),                 # single marks, pronoun
     ("001", 15, 0, "another senior", None, True),            # a source phrase as the speaker
-    ("001", 19, 0, "Putin's spokesman", "Dmitry Peskov", False),  # mixed quote: the clause
+    ("001", 19, 0, "Dmitry Peskov", "Dmitry Peskov", False),  # mixed quote: the clause; the apposition names the speaker
     ("001", 41, 0, "U.S. Secretary", "Anthony Blinken", False),
     ("002", 6, 0, "He", "Vladimir Putin", True),             # cue before a colon, multi-paragraph
     ("002", 9, 0, "he", "Vladimir Putin", True),

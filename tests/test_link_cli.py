@@ -27,7 +27,7 @@ CLAIM = "The dam was breached [by flood water]"
 
 def _vector(seed: int) -> np.ndarray:
     v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
-    return v / np.linalg.norm(v)  # type: ignore[no-any-return]
+    return v / np.linalg.norm(v)
 
 
 def _link(conn: sqlite3.Connection, article_id: str, story: str, thread: str, seed: int) -> None:

@@ -37,10 +37,8 @@ def _article(conn: sqlite3.Connection, aid: str, *, outlet: str | None = None, p
                                ingested_at="2024-06-01T00:00:00+00:00"), b"", commit=False)
 
 
-def _doc(aid: str, vector: np.ndarray, **kw: object) -> LinkedDoc:
-    rng = np.random.default_rng(abs(hash(aid)) % 1000)
-    return LinkedDoc(aid, kw.get("published"), frozenset(kw.get("actors", ())), {}, frozenset(), vector,  # type: ignore[arg-type]
-                     _unit(rng, 3), ("s1", "s2", "s3"), {"w:dam": 1})
+def _doc(aid: str, vector: np.ndarray, actors: frozenset[str] = frozenset()) -> LinkedDoc:
+    return LinkedDoc(aid, None, actors, {}, frozenset(), vector, _unit(np.random.default_rng(len(aid)), 3), ("s1", "s2", "s3"), {"w:dam": 1})
 
 
 def test_linked_doc_round_trips_every_field(tmp_path: Path) -> None:
@@ -146,7 +144,7 @@ def test_deleting_an_article_cascades(tmp_path: Path) -> None:
     _article(conn, "a1")
     _article(conn, "a2")
     rng = np.random.default_rng(9)
-    SqliteLinkBackend(conn).add(_doc("a1", _unit(rng)[0], actors={"putin"}), "story:a1", "thread:a1")
+    SqliteLinkBackend(conn).add(_doc("a1", _unit(rng)[0], frozenset({"putin"})), "story:a1", "thread:a1")
     SqliteLinkBackend(conn).add(_doc("a2", _unit(rng)[0]), "story:a2", "thread:a2")
     save_claims(conn, "a1", [Claim("x", 0, 1, Span("x", 0, 1))])
     record = ClaimRecord("a1:c0", "a1", _unit(rng)[0], "x", False, frozenset(), frozenset(), frozenset())

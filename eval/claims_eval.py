@@ -1,4 +1,4 @@
-"""Score claim matching (``storyline.link.claims.same_claim``) on our own sentence pairs.
+"""Score claim matching (``storyline.link.claimlink.same_claim``) on our own sentence pairs.
 
 ``eval/data/claim_pairs.jsonl`` holds one pair per line: ``id, a, b, same, kind``. The
 classification view scores ``same_claim(a, b)`` against ``same`` (precision, recall and F1 of
@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyline.link import claims
+from storyline.link import claimlink as claims
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAIRS = REPO_ROOT / "eval" / "data" / "claim_pairs.jsonl"
@@ -191,8 +191,8 @@ def report(pairs: Sequence[Pair], pred: Sequence[bool], failures: int, seconds: 
 
 def report_retrieval(pairs: Sequence[Pair], similarity: Similarity | None) -> dict[str, object]:
     if similarity is None:
-        print("\nretrieval: storyline.link.claims has no claim_similarity(a, b) -> float; table skipped")
-        return {"skipped": "no claim_similarity in storyline.link.claims"}
+        print("\nretrieval: storyline.link.claimlink has no claim_similarity(a, b) -> float; table skipped")
+        return {"skipped": "no claim_similarity in storyline.link.claimlink"}
     r = retrieval(pairs, similarity)
     print(f"\nretrieval: {r.queries} queries over {r.candidates} candidate sentences ({r.seconds:.2f} s)")
     print(f"{'MAP@5':>8}{'recall@1':>10}   (CheckThat! 2022 2A baseline MAP@5: {CHECKTHAT_2022_BASELINE_MAP5})")

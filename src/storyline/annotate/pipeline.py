@@ -13,6 +13,7 @@ from .labels import find_labels
 from .lexicon import load_lexicon
 from .nlp import DEFAULT_MODEL, parse, text_of
 from .attribution import find_attributions
+from .claims import find_claims
 from .events import find_events
 from .pubdate import infer_published_range
 from .quotes import find_quotes
@@ -63,7 +64,7 @@ def _times(text: str, article: ArticleText, anchors: Mapping[str, str] | None) -
 
 
 def annotate_doc(doc: Doc, article: ArticleText | None = None, *, anchors: Mapping[str, str] | None = None) -> TextAnnotations:
-    """Return the mentions, quotes, attributions, time expressions and dated events found in one parsed text.
+    """Return the mentions, quotes, attributions, time expressions, dated events and claims found in one parsed text.
 
     Args:
         doc: the parsed text.
@@ -75,13 +76,15 @@ def annotate_doc(doc: Doc, article: ArticleText | None = None, *, anchors: Mappi
     quotes = tuple(_named_by_label(q, labels) for q in find_quotes(doc))
     mentions = tuple(sorted([*name_mentions(doc), *labels, *_pronoun_mentions(quotes)], key=lambda m: (m.start, m.end)))
     times, dating = _times(text_of(doc), article or ArticleText(text_of(doc)), anchors)
+    attributions = tuple(_person_by_label(a, labels) for a in find_attributions(doc, quotes))
     return replace(
         dating,
         mentions=mentions,
         quotes=quotes,
-        attributions=tuple(_person_by_label(a, labels) for a in find_attributions(doc, quotes)),
+        attributions=attributions,
         times=times,
         events=find_events(doc, times, mentions, quotes),
+        claims=find_claims(text_of(doc), mentions, attributions),
     )
 
 

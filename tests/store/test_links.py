@@ -59,8 +59,10 @@ def test_linked_doc_round_trips_every_field(tmp_path: Path) -> None:
     assert np.allclose(back.sentence_vectors, sentences, atol=1e-3)  # stored as float16
     assert backend.size() == 1 and backend.story_of("a1") == ("story:a1", "thread:a1")
     assert backend.df(["w:dam", "a:putin", "a:nobody"]) == {"w:dam": 1, "a:putin": 1, "a:nobody": 0}
-    backend.add(doc, "story:a1", "thread:a1")  # linking again does not count twice
-    assert backend.df(["w:dam"]) == {"w:dam": 1}
+    backend.add(doc, "story:b", "thread:b")  # linking again does not count twice, and leaves no empty story behind
+    assert backend.df(["w:dam"]) == {"w:dam": 1} and backend.size() == 1
+    assert [(s.id, s.thread_id, s.article_ids) for s in iter_stories(conn)] == [("story:b", "thread:b", ("a1",))]
+    assert [t.id for t in iter_threads(conn)] == ["thread:b"]
 
 
 def test_lsh_finds_a_near_duplicate_among_2000_random_vectors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

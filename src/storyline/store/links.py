@@ -185,6 +185,7 @@ class SqliteLinkBackend:
     def add(self, doc: LinkedDoc, story: str, thread: str) -> None:
         """Store ``doc`` in ``story`` and ``thread`` (replacing an earlier link of the same article), no commit."""
         self.conn.execute("DELETE FROM link_docs WHERE article_id = ?", (doc.id,))  # its trigger takes back its frequencies
+        self.conn.execute("DELETE FROM story_members WHERE article_id = ?", (doc.id,))  # and this one drops a story left empty
         save_link_docs(self.conn, [doc], [(story, thread)])
 
     def story_of(self, doc_id: str) -> tuple[str, str]:

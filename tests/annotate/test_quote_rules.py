@@ -189,3 +189,18 @@ def test_an_apposition_naming_the_speaker_is_the_speaker(text: str, speaker: str
 ])
 def test_a_cue_after_a_question_mark_belongs_to_the_quote(text: str, expected: list[tuple[str, bool, str]]) -> None:
     assert _quotes(text) == expected
+
+
+def test_of_two_subjects_the_nearer_speaks() -> None:
+    """A label run into the sentence ("FARM NEWS: a poll suggested ...") may give the verb two subjects."""
+    from spacy.tokens import Doc
+
+    from storyline.annotate.speakers import subject_of
+
+    words = ["FARM", "NEWS", ":", "a", "poll", "suggested", "rain", "."]
+    heads = [1, 5, 5, 4, 5, 5, 5, 5]
+    deps = ["compound", "nsubj", "punct", "det", "nsubj", "ROOT", "dobj", "punct"]
+    pos = ["PROPN", "PROPN", "PUNCT", "DET", "NOUN", "VERB", "NOUN", "PUNCT"]
+    doc = Doc(load_nlp().vocab, words=words, heads=heads, deps=deps, pos=pos)
+    subject = subject_of(doc[5])
+    assert subject is not None and subject.text == "poll"

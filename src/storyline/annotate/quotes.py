@@ -362,10 +362,10 @@ def _is_evidence(doc: Doc, quote: Quote) -> bool:
     if quote.direct or quote.cue is None or quote.speaker is None:
         return False
     cue = doc.char_span(quote.cue.start, quote.cue.end, alignment_mode="expand")
-    speaker = doc.char_span(quote.speaker.start, quote.speaker.end, alignment_mode="expand")
-    if cue is None or speaker is None or not len(cue) or not len(speaker):
+    if cue is None or not len(cue):
         return False
-    return is_evidence_report(cue.root, speaker.root)
+    head = subject_of(cue.root)
+    return head is not None and is_evidence_report(cue.root, head)
 
 
 def _all_quotes(doc: Doc) -> list[Quote]:

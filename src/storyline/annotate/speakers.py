@@ -26,7 +26,8 @@ def subject_of(verb: Token) -> Token | None:
 
     A relative pronoun ("Trump, who said ...") stands for the noun its clause hangs on.
     """
-    for child in verb.children:
+    # the subject nearest the verb, where the parser gave it two ("LABEL: On Monday, a survey suggested")
+    for child in sorted(verb.children, key=lambda c: abs(c.i - verb.i)):
         if child.dep_ in _SUBJECT_DEPS:
             if child.tag_ in {"WP", "WDT"} and verb.dep_ == "relcl":
                 near = [e for e in ents_of(verb.doc) if e.end <= child.i and child.i - e.end <= 3]

@@ -74,12 +74,14 @@ def ingest(
 def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None) -> int:
     """Annotate every stored article not yet annotated with ``settings.spacy_model``; return how many.
 
-    Each article's mentions, quotes, attributions, time expressions and events are written in
-    one transaction with the actors they extend, so an interrupted run resumes where it stopped.
-    An undated article whose text bounds its publication date gets that range, with evidence.
+    Each article's mentions, quotes, attributions, time expressions, events, claims, framing
+    and its place among stories, threads and claim groups are written in one transaction with
+    the actors they extend, so an interrupted run resumes where it stopped. An undated article
+    whose text bounds its publication date gets that range, with evidence.
     """
     from .annotate.pipeline import ArticleText, annotate_articles, corpus_anchors
     from .annotate.registry import ActorRegistry
+    from .linking import link_article
     from .store import annotations as notes
 
     pending = notes.unannotated_articles(conn, settings.spacy_model)
@@ -95,6 +97,9 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
             earliest, latest = ann.published_range
             exact = earliest if earliest == latest else None
             store.set_inferred_published(conn, article.id, exact, ann.published_range, ann.published_evidence)
+        stored = store.load_article(conn, article.id)
+        if stored is not None:
+            link_article(conn, stored, ann, ids)
         conn.commit()
         if progress:
             progress("annotated", article.id)

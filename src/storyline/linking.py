@@ -1,0 +1,44 @@
+"""The link stage for one freshly annotated article: framing, claims, story and thread, claim groups.
+
+Called by the runner right after an article's annotations are saved, inside the same
+transaction, so an interrupted run leaves no half-linked article. Linking is incremental:
+the article is compared with its nearest stored neighbours only (store/links.py keeps an
+LSH index of document and claim vectors), never with the whole corpus.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .link.claimlink import ClaimLinker, claim_record
+from .link.embed import embed
+from .link.framing import article_framing
+from .link.similarity import LinkedDoc
+from .link.stories import StoryAssignment, StoryLinker, linked_docs
+from .link.storydoc import story_doc
+from .models import Article, TextAnnotations
+from .store import links
+
+__all__ = ["link_article"]
+
+
+def _linked(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> LinkedDoc:
+    actors = tuple(dict.fromkeys(actor_ids[m.name] for m in ann.mentions
+                                 if m.kind in {"name", "label"} and m.entity_type in {"PERSON", "ORG", "GPE"} and m.name in actor_ids))
+    doc = story_doc(article.id, article.text, ann, title=article.title, outlet=article.outlet,
+                    published=article.published, actor_ids=actors)
+    (linked,) = linked_docs([doc])
+    return linked
+
+
+def link_article(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> StoryAssignment:
+    """Store the article's framing and claims, place it in a story and thread and its claims in groups (no commit)."""
+    links.save_framing(conn, article_framing(article.id, article.outlet, article.text, ann))
+    links.save_claims(conn, article.id, ann.claims)
+    assignment = StoryLinker(links.SqliteLinkBackend(conn)).add(_linked(article, ann, actor_ids))
+    links.save_assignment(conn, assignment)
+    claim_linker = ClaimLinker(links.SqliteClaimBackend(conn))
+    vectors = embed([c.text for c in ann.claims])
+    for i, (claim, vector) in enumerate(zip(ann.claims, vectors)):
+        claim_linker.add(claim_record(f"{article.id}:c{i}", article.id, claim.text, vector))
+    return assignment

@@ -25,6 +25,11 @@ def _quotes(text: str) -> list[tuple[str, bool, str]]:
     # The clause stays in the cue's paragraph, whatever stands on the line before.
     ("WATCH: Rail strike talks resume in capital\n\nOla Berg said the two sides will meet again on Friday.",
      [("the two sides will meet again on Friday", False, "said")]),
+    # A that-clause hung on the noun of a phrase after the cue is still the cue's clause ...
+    ("She told the court in an email that the payments had stopped.",
+     [("that the payments had stopped", False, "told")]),
+    # ... but a relative clause there is not.
+    ("He spoke in a town that the storm had flattened.", []),
     # ... but not over a second cue, which brings a quote of its own.
     ("Dov Arlen said the ferry will run all winter, adding that fares will not rise.",
      [("the ferry will run all winter", False, "said"), ("that fares will not rise", False, "adding")]),

@@ -258,7 +258,18 @@ def _cue_clause(verb: Token) -> Token | None:
     clause = next((c for c in verb.children if _is_clause(c) and left <= c.idx < right), None)
     if clause is None and verb.dep_ == "parataxis":
         return verb.head  # "It was impossible, she said, for many": the sentence around the cue
-    return clause
+    return clause or _clause_after_phrase(verb)
+
+
+def _clause_after_phrase(verb: Token) -> Token | None:
+    """"said in a statement that ...": a that-clause the parser hung on the noun of a phrase after the cue."""
+    for prep in (c for c in verb.rights if c.dep_ == "prep"):
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for clause in (c for c in noun.rights if c.dep_ in {"acl", "relcl", "ccomp"} and c.pos_ in {"VERB", "AUX"}):
+                marked = any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+                if marked and any(m.dep_ in {"nsubj", "nsubjpass", "expl"} for m in clause.children):
+                    return clause
+    return None
 
 
 def _stray_subject(verb: Token, clause: Token) -> Token | None:

@@ -36,6 +36,7 @@ demo: install
 	$(BIN)/storyline list --db $(OUT)/demo.db
 	$(BIN)/storyline actors --db $(OUT)/demo.db --type PERSON --limit 8
 	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline timeline --db $(OUT)/demo.db --since 2025-03 --limit 8
+	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline stories --db $(OUT)/demo.db
 	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
 	@echo
 	@echo "Demo database: $(OUT)/demo.db"
@@ -44,6 +45,8 @@ demo: install
 	@echo "     $(BIN)/storyline quotes --speaker Maresh --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline sources <id> --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline timeline --actor Maresh --db $(OUT)/demo.db"
+	@echo "     $(BIN)/storyline claims --min-articles 2 --db $(OUT)/demo.db"
+	@echo "     $(BIN)/storyline framing --actor Maresh --db $(OUT)/demo.db"
 
 test: dev
 	$(BIN)/python -m pytest -q

@@ -96,7 +96,7 @@ def test_a_bad_date_is_a_clear_error(tmp_path: Path, option: str) -> None:
 def test_story_needs_the_stories_table(tmp_path: Path) -> None:
     code, out, err = _run("--db", timeline_db(tmp_path / "t.db"), "--story", "s1")
     assert code == 2 and out == ""
-    assert "stories are built by `storyline stories` once available" in err and len(err.strip().splitlines()) == 1
+    assert "this database has no stories yet" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_database_without_times_asks_for_annotation(tmp_path: Path) -> None:

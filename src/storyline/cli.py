@@ -325,7 +325,7 @@ def _source_tree(article: Article, atts: list[StoredAttribution]) -> Tree:
 def timeline(
     db: DbOption = None,
     actor: Annotated[Optional[str], typer.Option(help="Only events naming an actor whose name, id or a variant contains this.")] = None,
-    story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (stories are built by `storyline stories`).")] = None,
+    story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (ids: `storyline stories`).")] = None,
     since: Annotated[Optional[str], typer.Option(help="Only events on or after this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
@@ -349,7 +349,7 @@ def timeline(
 def _story_article_ids(conn: sqlite3.Connection, story: str) -> list[str]:
     """The articles of ``story``; no stories at all, or no such story, is an error."""
     if not stories_available(conn) or next(iter_stories(conn), None) is None:
-        err.print("[red]error:[/] this database has no stories; stories are built by `storyline stories` once available")
+        err.print("[red]error:[/] this database has no stories yet; run `storyline annotate` (it links articles into stories), then see `storyline stories`")
         raise typer.Exit(2)
     ids = story_articles(conn, story)
     if not ids:

@@ -364,10 +364,6 @@ def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
             yield Quote(text_of(doc)[start:end], start, end, False, speaker, name, cue)
 
 
-def _in_any(offset: int, regions: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in regions)
-
-
 def _is_evidence(doc: Doc, quote: Quote) -> bool:
     """"The survey suggests ...", "records indicated ...": a document or data pointing to a conclusion."""
     if quote.direct or quote.cue is None or quote.speaker is None:
@@ -387,9 +383,8 @@ def _all_quotes(doc: Doc) -> list[Quote]:
         clauses = list(_indirect_quotes(doc, spans)) + list(_according_to(doc, spans)) + list(_told_to(doc, spans))
         quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
         regions = not_reporting(doc)
-        cached = doc.user_data["storyline:quotes"] = sorted(
-            (q for q in quotes if not _in_any(q.start, regions) and not (q.cue is not None and _in_any(q.cue.start, regions))),
-            key=lambda q: q.start)
+        outside = [q for q in quotes if not any(a <= q.start < b or q.cue and a <= q.cue.start < b for a, b in regions)]
+        cached = doc.user_data["storyline:quotes"] = sorted(outside, key=lambda q: q.start)
     return cached
 
 

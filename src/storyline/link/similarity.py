@@ -101,6 +101,8 @@ class PairScore:
     shared_origins: tuple[str, ...]
     best_pair: tuple[int, int] | None
     """(sentence index in a, sentence index in b) of the best-matching pair."""
+    origin_strength: float = 0.0
+    """1.0 when both retell the shared origin (see :data:`ORIGIN_SHARE`), less for passing citations."""
 
     def describe(self, a: LinkedDoc, b: LinkedDoc) -> str:
         """Say in words why the pair scored as it did."""
@@ -199,4 +201,5 @@ def pair_score(a: LinkedDoc, b: LinkedDoc, df: Mapping[str, int], n: int) -> Pai
     if a.published and b.published and abs((a.published - b.published).days) > TIME_GAP_DAYS:
         score -= P_TIME_GAP * (1.0 - strength)
     ranked = tuple(sorted(shared, key=lambda x: -_idf(x, df, n)))
-    return PairScore(score, thread_score, sentences, words, names, actors, ranked, tuple(sorted(origins)), best)  # type: ignore[arg-type]
+    return PairScore(score, thread_score, sentences, words, names, actors, ranked, tuple(sorted(origins)), best,  # type: ignore[arg-type]
+                     strength)

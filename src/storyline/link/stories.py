@@ -28,7 +28,7 @@ from .similarity import ACTOR, LinkedDoc, PairScore, actor_key, key_sentences, p
 
 __all__ = [
     "StoryDoc", "StoryAssignment", "LinkBackend", "MemoryBackend", "StoryLinker", "cluster_stories",
-    "linked_docs", "doc_keys", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
+    "linked_docs", "doc_keys", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
 ]
 
 STORY_THRESHOLD = 0.49
@@ -36,6 +36,10 @@ STORY_THRESHOLD = 0.49
 THREAD_THRESHOLD = 0.40
 """Pairs scoring at least this belong to the same ongoing narrative."""
 CANDIDATES = 100
+STORY_SPAN_DAYS = 21
+"""An article joins a story only if published within this many days of the story's first and last articles,
+unless both retell the same origin (a report retold later, see ``ORIGIN_SHARE``): this keeps a
+developing narrative from chaining day by day into one endless story."""
 """How many nearest stored articles (by document vector) each new article is scored against."""
 
 
@@ -82,6 +86,7 @@ class LinkBackend(Protocol):
     def add(self, doc: LinkedDoc, story: str, thread: str) -> None: ...
     def story_of(self, doc_id: str) -> tuple[str, str]: ...
     def merge(self, stories: set[str], threads: set[str], story: str, thread: str) -> None: ...
+    def story_span(self, story: str) -> tuple[date, date] | None: ...
 
 
 @dataclass
@@ -125,6 +130,10 @@ class MemoryBackend:
         for doc_id, (s, t) in self.assigned.items():
             if s in stories or t in threads:
                 self.assigned[doc_id] = (story if s in stories else s, thread)
+
+    def story_span(self, story: str) -> tuple[date, date] | None:
+        days = [p for d, (s, _) in self.assigned.items() if s == story and (p := self.docs[d].published) is not None]
+        return (min(days), max(days)) if days else None
 
 
 def doc_keys(doc: LinkedDoc) -> list[str]:
@@ -191,12 +200,35 @@ class StoryLinker:
         n = self.backend.size() + 1
         return [(o, pair_score(doc, o, df, n)) for o in others]
 
+    def _joinable(self, ranked: list[str], doc: LinkedDoc) -> set[str]:
+        """The stories the article may join, best first, as long as together they stay within
+        :data:`STORY_SPAN_DAYS` (an article, dated or not, never bridges two distant stories)."""
+        chosen: set[str] = set()
+        lo = hi = doc.published
+        for story in ranked:
+            span = self.backend.story_span(story)
+            if story in chosen:
+                continue
+            if span is not None:
+                new_lo, new_hi = min(filter(None, (lo, span[0]))), max(filter(None, (hi, span[1])))
+                if chosen and (new_hi - new_lo).days > STORY_SPAN_DAYS:
+                    continue
+                lo, hi = new_lo, new_hi
+            chosen.add(story)
+        return chosen
+
+    def _in_span(self, doc: LinkedDoc, other: LinkedDoc, score: PairScore) -> bool:
+        if doc.published is None or score.origin_strength >= 1.0:
+            return True
+        span = self.backend.story_span(self.backend.story_of(other.id)[0])
+        return span is None or max(abs((doc.published - span[0]).days), abs((doc.published - span[1]).days)) <= STORY_SPAN_DAYS
+
     def add(self, doc: LinkedDoc) -> StoryAssignment:
         """Place ``doc``: join (and merge) the stories and threads its strong neighbours belong to."""
         scored = self._scores(doc)
-        story_hits = [(o, s) for o, s in scored if s.score >= self.story_threshold]
+        story_hits = [(o, s) for o, s in scored if s.score >= self.story_threshold and self._in_span(doc, o, s)]
         thread_hits = [(o, s) for o, s in scored if s.thread_score >= self.thread_threshold or s.score >= self.story_threshold]
-        stories = {self.backend.story_of(o.id)[0] for o, _ in story_hits}
+        stories = self._joinable([self.backend.story_of(o.id)[0] for o, _ in sorted(story_hits, key=lambda p: -p[1].score)], doc)
         threads = {self.backend.story_of(o.id)[1] for o, _ in thread_hits}
         story = min(stories) if stories else f"story:{doc.id}"
         thread = min(threads) if threads else f"thread:{doc.id}"

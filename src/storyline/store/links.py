@@ -188,6 +188,15 @@ class SqliteLinkBackend:
         self.conn.execute("DELETE FROM story_members WHERE article_id = ?", (doc.id,))  # and this one drops a story left empty
         save_link_docs(self.conn, [doc], [(story, thread)])
 
+    def story_span(self, story: str) -> tuple[date, date] | None:
+        """Return the earliest and latest publication dates among the story's articles (None when none is dated)."""
+        row = self.conn.execute("SELECT MIN(a.published), MAX(a.published) FROM story_members m JOIN articles a"
+                                " ON a.id = m.article_id WHERE m.story_id = ?", (story,)).fetchone()
+        try:
+            return (date.fromisoformat(row[0][:10]), date.fromisoformat(row[1][:10])) if row and row[0] else None
+        except ValueError:
+            return None
+
     def story_of(self, doc_id: str) -> tuple[str, str]:
         """Return the (story, thread) of a linked article.
 

@@ -25,6 +25,7 @@ from quotes_eval import (Result, accuracy, annotate, counts, cue_ok, match, name
 
 from storyline.annotate.registry import ActorRegistry
 from storyline.models import Attribution, Mention, Span, TextAnnotations
+from evalkit import write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT / "eval" / "data" / "attribution_set.jsonl"
@@ -311,9 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show_errors:
         show_errors(articles, results["quotes"], args.show_errors)
         print_errors(errors, args.show_errors)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}", file=sys.stderr)
+    write_results(args.json, saved)
     return 0
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.link import claimlink as claims
+from evalkit import read_jsonl, write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAIRS = REPO_ROOT / "eval" / "data" / "claim_pairs.jsonl"
@@ -58,19 +59,8 @@ def load_pairs(path: Path = PAIRS) -> list[Pair] | None:
     """Read the pair set; None when the file does not exist. Bad lines are reported and skipped."""
     if not path.exists():
         return None
-    pairs = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            print(f"{path.name}:{n}: bad JSON ({exc.msg}), skipped", file=sys.stderr)
-            continue
-        if (problem := check_pair(rec)) is not None:
-            print(f"{path.name}:{n}: {problem}, skipped", file=sys.stderr)
-            continue
-        pairs.append(Pair(str(rec["id"]), rec["a"], rec["b"], rec["same"], str(rec.get("kind") or "unknown")))
+    pairs = [Pair(str(rec["id"]), rec["a"], rec["b"], rec["same"], str(rec.get("kind") or "unknown"))
+             for rec in read_jsonl(path, check_pair)]
     return pairs
 
 
@@ -230,9 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out["retrieval"] = report_retrieval(pairs, getattr(claims, "claim_similarity", None))
     if args.errors:
         print_errors(pairs, pred, args.errors)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}", file=sys.stderr)
+    write_results(args.json, out)
     return 0
 
 

@@ -29,6 +29,7 @@ from storyline import __version__
 from storyline.link.stories import StoryDoc
 from storyline.link.storydoc import story_doc
 from storyline.models import TextAnnotations
+from evalkit import read_jsonl  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ECBPLUS = REPO_ROOT.parent / "shared" / "eval-data" / "clustering" / "ecbplus" / "ecbplus_docs.jsonl"
@@ -170,17 +171,7 @@ def load_own(path: Path = OWN_SET) -> list[GoldDoc] | None:
     if not path.exists():
         return None
     docs = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            print(f"{path.name}:{n}: bad JSON ({exc.msg}), skipped", file=sys.stderr)
-            continue
-        if (problem := check_own(rec)) is not None:
-            print(f"{path.name}:{n}: {problem}, skipped", file=sys.stderr)
-            continue
+    for rec in read_jsonl(path, check_own):
         thread = rec.get("thread")
         docs.append(GoldDoc(id=str(rec["id"]), text=rec["text"], story=str(rec["story"]),
                             thread=str(thread) if thread is not None else None, title=rec.get("title"),

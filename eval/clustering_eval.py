@@ -30,6 +30,7 @@ from pathlib import Path
 from clustering_data import ECBPLUS, OWN_SET, GoldDoc, annotate_cached, load_ecbplus, load_own, story_docs
 
 from storyline.link.stories import StoryAssignment, StoryDoc, cluster_stories
+from evalkit import prf_text, rounded, write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO_ROOT / "eval" / "results" / "clustering.json"
@@ -154,18 +155,6 @@ def stories_across_threads(stories: Labels, threads: Labels) -> int:
 # --- Tables --------------------------------------------------------------------------------
 
 
-def _prf(m: Mapping[str, float]) -> str:
-    return f"{m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}"
-
-
-def _rounded(obj: object) -> object:
-    if isinstance(obj, float):
-        return round(obj, 4)
-    if isinstance(obj, dict):
-        return {k: _rounded(v) for k, v in obj.items()}
-    return obj
-
-
 @dataclass(frozen=True, slots=True)
 class Row:
     """One table row: B-cubed (and within-topic B-cubed), ARI and the cluster counts."""
@@ -191,7 +180,7 @@ def score_row(pred: Labels, gold: Labels, groups: Labels | None = None) -> Row:
 
 
 def rows_json(rows: Mapping[str, Row]) -> dict[str, object]:
-    return {name: _rounded(r.as_json()) for name, r in rows.items()}
+    return {name: rounded(r.as_json()) for name, r in rows.items()}
 
 
 def print_table(title: str, rows: Mapping[str, Row]) -> None:
@@ -199,9 +188,9 @@ def print_table(title: str, rows: Mapping[str, Row]) -> None:
     head = f"{'row':<34}{'clusters':>9}{'gold':>6}{'B3 P/R/F1':>20}{'ARI':>7}"
     print(f"\n{title}\n{head}{'within-topic P/R/F1':>22}" if within else f"\n{title}\n{head}")
     for name, r in rows.items():
-        line = f"{name:<34}{r.clusters:>9}{r.gold_clusters:>6}{_prf(r.bcubed):>20}{r.ari:>7.3f}"
+        line = f"{name:<34}{r.clusters:>9}{r.gold_clusters:>6}{prf_text(r.bcubed):>20}{r.ari:>7.3f}"
         if r.within_topic is not None:
-            line += f"{_prf(r.within_topic):>22}"
+            line += f"{prf_text(r.within_topic):>22}"
         print(line)
 
 
@@ -336,9 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         own = run_own(args)
         if own is not None:
             saved["own"] = own
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}", file=sys.stderr)
+    write_results(args.json, saved)
     return 0
 
 

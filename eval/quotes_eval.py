@@ -30,6 +30,7 @@ from quotes_data import QUOTE_MARKS, Article, Item, Region, load_ggt, load_polne
 
 from storyline.annotate import annotate_texts
 from storyline.models import TextAnnotations
+from evalkit import write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = REPO_ROOT.parent / "shared" / "eval-data" / "quotes"
@@ -344,9 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             saved[key]["split"] = args.split
         if args.show_errors:
             show_errors(articles, result, args.show_errors)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}", file=sys.stderr)
+    write_results(args.json, saved)
     return 0
 
 

@@ -21,7 +21,7 @@ import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from timex_data import OWN_SET, TML_DATA, GoldTimex, TmlDoc, TmlTimex, load_own,
 
 from storyline.annotate.timex import find_time_expressions
 from storyline.models import TimeExpression
+from evalkit import prf_text, rounded, write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO_ROOT / "eval" / "results" / "timex.json"
@@ -396,9 +397,9 @@ def report_tml(title: str, result: TmlResult) -> dict[str, object]:
     out: dict[str, object] = {}
     for name in ("all", "relative", "other"):
         s = tml_summary(getattr(result, name))
-        out[name] = _rounded(s)
-        print(f"{name:<12}{s['gold']:>6}{s['predicted']:>6}{_prf(s['strict']):>22}{_prf(s['relaxed']):>22}"
-              f"{s['type_accuracy']:>7.3f}{s['value_accuracy']:>7.3f}{_prf(s['value']):>22}"
+        out[name] = rounded(s)
+        print(f"{name:<12}{s['gold']:>6}{s['predicted']:>6}{prf_text(s['strict']):>22}{prf_text(s['relaxed']):>22}"
+              f"{s['type_accuracy']:>7.3f}{s['value_accuracy']:>7.3f}{prf_text(s['value']):>22}"
               f"{s['value_lenient']['f1']:>11.3f}")
     return {"documents": result.docs, "failures": result.failures, "seconds": round(result.seconds, 2), **out}
 
@@ -429,18 +430,6 @@ def tml_errors(result: TmlResult, k: int) -> None:
 
 def _rate(rn: tuple[int, int]) -> float:
     return rn[0] / rn[1] if rn[1] else 0.0
-
-
-def _prf(m: Mapping[str, float]) -> str:
-    return f"{m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}"
-
-
-def _rounded(obj: object) -> object:
-    if isinstance(obj, float):
-        return round(obj, 4)
-    if isinstance(obj, dict):
-        return {k: _rounded(v) for k, v in obj.items()}
-    return obj
 
 
 def _marked(text: str, start: int, end: int, width: int = 40) -> str:
@@ -481,9 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             own_errors(result, args.errors)
     if args.dataset != "own":
         run_tml(args, saved)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}", file=sys.stderr)
+    write_results(args.json, saved)
     return 0
 
 

@@ -31,6 +31,7 @@ class _Words:
     hedges: re.Pattern[str]
     negations: re.Pattern[str]
     conditions: re.Pattern[str]
+    not_conditions: re.Pattern[str]
     numbers: frozenset[str]
 
 
@@ -41,6 +42,7 @@ def _words() -> _Words:
         hedges=re.compile(r"\b" + alternation(raw["hedges"]["words"]) + r"\b", re.I),
         negations=re.compile(r"\b" + alternation(raw["negations"]["words"]) + r"\b|n't\b", re.I),
         conditions=re.compile(r"\b(?:" + alternation(raw["conditions"]["openers"]) + r")\b[^.;!?]*", re.I),
+        not_conditions=re.compile(r"\b" + alternation(raw["conditions"]["not_conditions"]) + r"\b", re.I),
         numbers=frozenset(raw["numbers"]["words"]),
     )
 
@@ -58,7 +60,9 @@ class ClaimFeatures:
 def claim_features(text: str, offset: int = 0) -> ClaimFeatures:
     """Return the negation, conditions, hedges and numbers of a claim's words (spans shifted by ``offset``)."""
     w = _words()
-    conditions = tuple(Span(m.group().strip(), offset + m.start(), offset + m.start() + len(m.group().strip())) for m in w.conditions.finditer(text))
+    masked = w.not_conditions.sub(lambda m: "_" * len(m.group()), text)  # same length: offsets hold
+    conditions = tuple(Span(text[m.start():m.start() + len(m.group().strip())], offset + m.start(), offset + m.start() + len(m.group().strip()))
+                       for m in w.conditions.finditer(masked))
     main = text
     for c in conditions:
         main = main.replace(c.text, " ")

@@ -7,14 +7,15 @@ they give ("seven killed" vs "seventeen") or the times they name ("in March" vs 
 Hedges and sourcing do not make a claim different; they are kept with each appearance.
 
 Grouping is incremental: a new claim is compared with its :data:`CANDIDATES` nearest stored
-claims and joins the group whose members among them it matches best on average (at least
-:data:`GROUP_THRESHOLD`, compatible with every one of them), else starts a group. Average
-matching keeps a group from chaining through loosely related claims; the price is that the
-grouping can depend on the order claims arrive in.
+claims and joins every group whose members among them it matches on average (at least
+:data:`GROUP_THRESHOLD`, compatible with every one of them), merging them, else it starts a
+group. Average matching keeps a group from chaining through loosely related claims; the price
+is that the grouping can depend on the order claims arrive in.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -44,6 +45,7 @@ STRONG_SLACK = 0.1
 CANDIDATES = 30
 """Nearest stored claims each new claim is compared with."""
 _CONDITION_OVERLAP = 0.5
+_CALENDAR_WORD = re.compile(r"\b[A-Z][a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +107,15 @@ class MemoryClaimBackend:
 
 
 def _times(text: str) -> frozenset[str]:
-    return frozenset((t.value or t.text).lower() for t in find_time_expressions(text)
-                     if t.type in {"DATE", "TIME"} and t.granularity != "vague" and t.kind != "unresolved"
-                     or t.kind == "unresolved" and t.type == "DATE")
+    """The dates a claim names by the calendar ("in March 2024", "in March", "on Tuesday"). Deictic
+    ones ("last fall", "yesterday") mean different days in different articles, so they do not tell
+    claims apart."""
+    out = set()
+    for t in find_time_expressions(text):
+        word = _CALENDAR_WORD.search(t.text)
+        if t.type in {"DATE", "TIME"} and (t.kind in {"absolute", "partial"} or word):
+            out.add(t.value.split("T")[0] if t.value else word.group().lower() if word else t.text.lower())
+    return frozenset(out)
 
 
 def claim_record(claim_id: str, article_id: str, text: str, vector: np.ndarray) -> ClaimRecord:
@@ -131,9 +139,10 @@ def compatible(a: ClaimRecord, b: ClaimRecord) -> bool:
         return False
     if a.conditions and len(a.conditions & b.conditions) / min(len(a.conditions), len(b.conditions)) < _CONDITION_OVERLAP:
         return False
-    digits_a, digits_b = {n for n in a.numbers if n[:1].isdigit()}, {n for n in b.numbers if n[:1].isdigit()}
-    if digits_a and digits_b and not digits_a & digits_b:
-        return False
+    for digits in (True, False):  # "48 hours" and "two days" are not compared; "seven" and "nine" are
+        na, nb = {n for n in a.numbers if n[:1].isdigit() == digits}, {n for n in b.numbers if n[:1].isdigit() == digits}
+        if na and nb and not na & nb:
+            return False
     return not (a.times and b.times and not a.times & b.times)
 
 
@@ -160,22 +169,25 @@ class ClaimLinker:
     backend: ClaimBackend = field(default_factory=MemoryClaimBackend)
     threshold: float = GROUP_THRESHOLD
 
+    def _fits(self, record: ClaimRecord, members: list[ClaimRecord]) -> bool:
+        """True when the claim is compatible with every nearby member and close to them on average
+        (or very close to one of them and nearly close enough on average)."""
+        if not all(compatible(record, o) for o in members):
+            return False
+        sims = [float(o.vector @ record.vector) for o in members]
+        mean = float(np.mean(sims))
+        return mean >= self.threshold or (max(sims) >= STRONG_MATCH and mean >= self.threshold - STRONG_SLACK)
+
     def add(self, record: ClaimRecord) -> str:
-        """Place ``record`` in the group whose members it matches best on average, or a new group; return its id."""
+        """Place ``record`` in every group it fits (merging them), or a new group; return its group id."""
         ids = [i for i in self.backend.candidates(record.vector, CANDIDATES) if i != record.id]
         near = [o for o in self.backend.load(ids) if o.article_id != record.article_id]
         by_group: dict[str, list[ClaimRecord]] = {}
         for o in near:
             by_group.setdefault(self.backend.group_of(o.id), []).append(o)
-        best, best_score = None, self.threshold
-        for group, members in sorted(by_group.items()):
-            if not all(compatible(record, o) for o in members):
-                continue
-            sims = [float(o.vector @ record.vector) for o in members]
-            score = float(np.mean(sims))
-            if score >= best_score or (max(sims) >= STRONG_MATCH and score >= self.threshold - STRONG_SLACK):
-                if best is None or score > best_score:
-                    best, best_score = group, max(score, best_score)
-        group = best or f"claim:{record.id}"
+        joined = sorted(g for g, members in by_group.items() if self._fits(record, members))
+        group = joined[0] if joined else f"claim:{record.id}"
+        if len(joined) > 1:
+            self.backend.merge(set(joined), group)
         self.backend.add(record, group)
         return group

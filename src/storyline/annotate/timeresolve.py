@@ -267,6 +267,20 @@ def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(value, "decade", "absolute", "decade", modifier=(m["q"] or "").lower() or None)
 
 
+def _year_of_part(m: re.Match[str], ctx: Context, part: int, now: int) -> int:
+    """The year of the ``part``-th half or quarter named without one (``now`` is the publication's):
+    by "this/last/next year", else the latest on or before publication for the past, the first on
+    or after it for the future."""
+    assert ctx.ref.day is not None
+    year = ctx.ref.day.year
+    rel = m.groupdict().get("yrel")
+    if rel:
+        return year + {"this": 0, "last": -1, "next": 1}[rel.lower()]
+    if ctx.future(m):
+        return year if part >= now else year + 1
+    return year if part <= now else year - 1
+
+
 def _half(m: re.Match[str], ctx: Context) -> Resolved | None:
     """"the second half of 1989" → ``1989-H2``; without a year by tense, as a quarter. Granularity quarter."""
     h = 1 if m["ord"].lower() == "first" else 2
@@ -276,15 +290,8 @@ def _half(m: re.Match[str], ctx: Context) -> Resolved | None:
         return Resolved(f"{m['year']}-H{h}", "quarter", "absolute", "half of a year")
     if not ctx.ref.knows("month"):
         return unresolved("half-year without a year", "month")
-    ref = ctx.ref.day
-    assert ref is not None
-    now = 1 if ref.month <= 6 else 2
-    if m["yrel"]:
-        year = ref.year + {"this": 0, "last": -1, "next": 1}[m["yrel"].lower()]
-    elif ctx.future(m):
-        year = ref.year if h >= now else ref.year + 1
-    else:
-        year = ref.year if h <= now else ref.year - 1
+    assert ctx.ref.day is not None
+    year = _year_of_part(m, ctx, h, 1 if ctx.ref.day.month <= 6 else 2)
     return Resolved(f"{year}-H{h}", "quarter", "partial", "half of a year without one, by tense")
 
 
@@ -305,15 +312,9 @@ def _quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None
     if not ctx.ref.knows("month"):
         return unresolved("quarter without a year", "month")
-    ref = ctx.ref.day
-    assert ref is not None
-    q, now = ordinal[word], (ref.month - 1) // 3 + 1
-    if g.get("yrel"):
-        year = ref.year + {"this": 0, "last": -1, "next": 1}[m["yrel"].lower()]
-    elif ctx.future(m):
-        year = ref.year if q >= now else ref.year + 1
-    else:
-        year = ref.year if q <= now else ref.year - 1
+    assert ctx.ref.day is not None
+    q = ordinal[word]
+    year = _year_of_part(m, ctx, q, (ctx.ref.day.month - 1) // 3 + 1)
     return Resolved(f"{year}-Q{q}", "quarter", "partial", "quarter without a year, by tense")
 
 

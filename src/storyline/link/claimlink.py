@@ -24,7 +24,8 @@ import numpy as np
 
 from ..annotate.claims import claim_features
 from ..annotate.timex import find_time_expressions
-from .embed import DIMENSIONS, embed
+from .embed import embed
+from .exact import ExactIndex
 from .lexical import content_words
 
 __all__ = [
@@ -79,14 +80,10 @@ class MemoryClaimBackend:
 
     records: dict[str, ClaimRecord] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
-    _ids: list[str] = field(default_factory=list)
-    _rows: list[np.ndarray] = field(default_factory=list)
+    index: ExactIndex = field(default_factory=ExactIndex)
 
     def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
-        if not self._rows:
-            return []
-        sims = np.vstack(self._rows) @ vector
-        return [self._ids[i] for i in np.argsort(-sims)[:limit]]
+        return self.index.nearest(vector, limit)
 
     def load(self, ids: Sequence[str]) -> list[ClaimRecord]:
         return [self.records[i] for i in ids]
@@ -94,8 +91,7 @@ class MemoryClaimBackend:
     def add(self, record: ClaimRecord, group: str) -> None:
         self.records[record.id] = record
         self.groups[record.id] = group
-        self._ids.append(record.id)
-        self._rows.append(record.vector)
+        self.index.add(record.id, record.vector)
 
     def group_of(self, claim_id: str) -> str:
         return self.groups[claim_id]
@@ -127,7 +123,7 @@ def claim_record(claim_id: str, article_id: str, text: str, vector: np.ndarray) 
 
 def claim_records(items: Sequence[tuple[str, str, str]]) -> list[ClaimRecord]:
     """Embed (claim id, article id, text) items in one batch and return their records."""
-    vectors = embed([text for _, _, text in items]) if items else np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = embed([text for _, _, text in items])
     return [claim_record(cid, aid, text, v) for (cid, aid, text), v in zip(items, vectors)]
 
 

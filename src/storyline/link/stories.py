@@ -22,7 +22,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .embed import DIMENSIONS, embed
+from .embed import embed
+from .exact import ExactIndex
 from .lexical import content_words, terms
 from .similarity import ACTOR, LinkedDoc, PairScore, actor_key, key_sentences, pair_score
 
@@ -96,8 +97,7 @@ class MemoryBackend:
     docs: dict[str, LinkedDoc] = field(default_factory=dict)
     assigned: dict[str, tuple[str, str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-    _ids: list[str] = field(default_factory=list)
-    _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.float32))
+    index: ExactIndex = field(default_factory=ExactIndex)
 
     def size(self) -> int:
         return len(self.docs)
@@ -106,11 +106,7 @@ class MemoryBackend:
         return {k: self.counts.get(k, 0) for k in keys}
 
     def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
-        if not self._ids:
-            return []
-        sims = self._matrix @ vector
-        top = np.argsort(-sims)[:limit]
-        return [self._ids[i] for i in top]
+        return self.index.nearest(vector, limit)
 
     def load(self, ids: Sequence[str]) -> list[LinkedDoc]:
         return [self.docs[i] for i in ids]
@@ -118,8 +114,7 @@ class MemoryBackend:
     def add(self, doc: LinkedDoc, story: str, thread: str) -> None:
         self.docs[doc.id] = doc
         self.assigned[doc.id] = (story, thread)
-        self._ids.append(doc.id)
-        self._matrix = np.vstack([self._matrix, doc.doc_vector[None, :]])
+        self.index.add(doc.id, doc.doc_vector)
         for key in doc_keys(doc):
             self.counts[key] = self.counts.get(key, 0) + 1
 

@@ -14,7 +14,9 @@ from storyline.link.similarity import LinkedDoc
 from storyline.models import Article, ArticleFraming, Attribution, Claim, LoadedTerm, Span, TextAnnotations
 from storyline.store.annotations import save_annotations
 from storyline.store.articles import save_article
-from storyline.store.links import SqliteClaimBackend, SqliteLinkBackend, save_claims, save_framing
+from storyline.store.claims import SqliteClaimBackend, save_claims
+from storyline.store.framing import save_framing
+from storyline.store.links import SqliteLinkBackend
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.schema import connect
 from tests.test_timeline_cli import timeline_db

@@ -28,7 +28,9 @@ from .runner import annotate_pending, ingest as run_ingest
 from .store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from .settings import Settings, load_settings
 from .store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
-from .store.links import iter_claim_groups, iter_framing, iter_stories, iter_threads, story_articles
+from .store.claims import iter_claim_groups
+from .store.framing import iter_framing
+from .store.links import iter_stories, iter_threads, story_articles
 from .store.schema import connect, schema_version
 from .store.times import stories_available
 

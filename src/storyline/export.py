@@ -19,7 +19,9 @@ from .link.timeline import DatedEvent, TimelineGroup, build_timeline
 from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, LoadedTerm
 from .store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
-from .store.links import iter_claim_groups, iter_framing, iter_stories, iter_threads
+from .store.claims import iter_claim_groups
+from .store.framing import iter_framing
+from .store.links import iter_stories, iter_threads
 from .store.schema import SCHEMA_VERSION, schema_version
 from .store.times import StoredEvent, iter_events, iter_time_expressions
 

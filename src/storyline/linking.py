@@ -17,7 +17,7 @@ from .link.similarity import LinkedDoc
 from .link.stories import StoryAssignment, StoryLinker, linked_docs
 from .link.storydoc import story_doc
 from .models import Article, TextAnnotations
-from .store import links
+from .store import claims, framing, links
 
 __all__ = ["link_article"]
 
@@ -33,11 +33,11 @@ def _linked(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -
 
 def link_article(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> StoryAssignment:
     """Store the article's framing and claims, place it in a story and thread and its claims in groups (no commit)."""
-    links.save_framing(conn, article_framing(article.id, article.outlet, article.text, ann))
-    links.save_claims(conn, article.id, ann.claims)
+    framing.save_framing(conn, article_framing(article.id, article.outlet, article.text, ann))
+    claims.save_claims(conn, article.id, ann.claims)
     assignment = StoryLinker(links.SqliteLinkBackend(conn)).add(_linked(article, ann, actor_ids))
     links.save_assignment(conn, assignment)
-    claim_linker = ClaimLinker(links.SqliteClaimBackend(conn))
+    claim_linker = ClaimLinker(claims.SqliteClaimBackend(conn))
     vectors = embed([c.text for c in ann.claims])
     for i, (claim, vector) in enumerate(zip(ann.claims, vectors)):
         claim_linker.add(claim_record(f"{article.id}:c{i}", article.id, claim.text, vector))

@@ -18,9 +18,10 @@ from storyline.models import (
 import storyline.store.links as links
 from storyline.store.annotations import clear_annotations, save_annotations
 from storyline.store.articles import save_article
+from storyline.store.claims import SqliteClaimBackend, iter_claim_groups, save_claims
+from storyline.store.framing import iter_framing, save_framing
 from storyline.store.links import (
-    SqliteClaimBackend, SqliteLinkBackend, bucket_keys, iter_claim_groups, iter_framing, iter_stories, iter_threads,
-    save_assignment, save_claims, save_framing, save_link_docs, story_articles,
+    SqliteLinkBackend, bucket_keys, iter_stories, iter_threads, save_assignment, save_link_docs, story_articles,
 )
 from storyline.store.schema import connect
 

@@ -1,4 +1,4 @@
-"""Stories, threads, claims and framing: the linkers' SQLite backends and the readers. All their SQL lives here.
+"""Stories and threads: the story linker's SQLite backend, the vector index and the readers. All their SQL lives here.
 
 Nearest neighbours come from random-hyperplane LSH: :data:`BANDS` bands of :data:`ROWS`
 hyperplanes, fixed by a seed, so a vector's bucket in each band is the integer formed by
@@ -20,13 +20,11 @@ import numpy as np
 from ..link.embed import DIMENSIONS
 from ..link.similarity import LinkedDoc
 from ..link.stories import StoryAssignment, doc_keys
-from ..link.claimlink import ClaimRecord
-from ..models import ArticleFraming, Claim, ClaimAppearance, ClaimGroup, LoadedTerm, Span, Story, Thread
+from ..models import Story, Thread
 
 __all__ = [
     "BANDS", "ROWS", "EXACT_BELOW", "bucket_keys", "VectorIndex", "SqliteLinkBackend", "save_link_docs",
-    "save_assignment", "refresh_story_dates", "iter_stories", "iter_threads", "story_articles",
-    "SqliteClaimBackend", "save_claims", "iter_claim_groups", "save_framing", "iter_framing",
+    "save_assignment", "refresh_story_dates", "iter_stories", "iter_threads", "story_articles", "id_chunks", "in_clause",
 ]
 
 BANDS = 16
@@ -55,12 +53,14 @@ def bucket_keys(vectors: np.ndarray) -> np.ndarray:
     return bits.reshape(-1, BANDS, ROWS).astype(np.int64) @ _BITS
 
 
-def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+def id_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    """Yield ``ids`` in slices small enough for one ``IN (...)`` list."""
     for at in range(0, len(ids), _CHUNK):
         yield ids[at:at + _CHUNK]
 
 
-def _in(sql: str, ids: Sequence[str]) -> str:
+def in_clause(sql: str, ids: Sequence[str]) -> str:
+    """Fill the ``{}`` of ``sql`` with one bound parameter per id."""
     return sql.format(", ".join("?" * len(ids)))
 
 
@@ -95,8 +95,8 @@ class VectorIndex:
         return ranked
 
     def _vectors(self, ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
-        for chunk in _chunks(ids):
-            yield from self.conn.execute(_in(_VECTORS[self.kind][0], chunk), chunk)
+        for chunk in id_chunks(ids):
+            yield from self.conn.execute(in_clause(_VECTORS[self.kind][0], chunk), chunk)
 
     @staticmethod
     def _rank(vector: np.ndarray, rows: Iterable[tuple[str, bytes]], limit: int) -> list[str]:
@@ -167,8 +167,8 @@ class SqliteLinkBackend:
         """Return the corpus frequency of each key (0 when unseen)."""
         wanted = sorted(set(keys))
         out = dict.fromkeys(wanted, 0)
-        for chunk in _chunks(wanted):
-            out.update((k, n) for k, n in self.conn.execute(_in("SELECT key, df FROM link_df WHERE key IN ({})", chunk), chunk))
+        for chunk in id_chunks(wanted):
+            out.update((k, n) for k, n in self.conn.execute(in_clause("SELECT key, df FROM link_df WHERE key IN ({})", chunk), chunk))
         return out
 
     def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
@@ -178,8 +178,8 @@ class SqliteLinkBackend:
     def load(self, ids: Sequence[str]) -> list[LinkedDoc]:
         """Return the stored documents with these ids, in the order asked (unknown ids are skipped)."""
         found: dict[str, LinkedDoc] = {}
-        for chunk in _chunks(list(ids)):
-            found.update((r["article_id"], _linked_doc(r)) for r in self.conn.execute(_in("SELECT * FROM link_docs WHERE article_id IN ({})", chunk), chunk))
+        for chunk in id_chunks(list(ids)):
+            found.update((r["article_id"], _linked_doc(r)) for r in self.conn.execute(in_clause("SELECT * FROM link_docs WHERE article_id IN ({})", chunk), chunk))
         return [found[i] for i in ids if i in found]
 
     def add(self, doc: LinkedDoc, story: str, thread: str) -> None:
@@ -211,14 +211,14 @@ class SqliteLinkBackend:
     def merge(self, stories: set[str], threads: set[str], story: str, thread: str) -> None:
         """Relabel every member of ``stories`` as ``story`` and of ``threads`` as ``thread`` (no commit)."""
         s, t = sorted(stories - {story}), sorted(threads - {thread})
-        for chunk in _chunks(s):
-            self.conn.execute(_in("UPDATE story_members SET story_id = ? WHERE story_id IN ({})", chunk), (story, *chunk))
-            self.conn.execute(_in("DELETE FROM stories WHERE id IN ({})", chunk), chunk)
-        for chunk in _chunks(sorted(threads)):
-            self.conn.execute(_in("UPDATE story_members SET thread_id = ? WHERE thread_id IN ({})", chunk), (thread, *chunk))
-            self.conn.execute(_in("UPDATE stories SET thread_id = ? WHERE thread_id IN ({})", chunk), (thread, *chunk))
-        for chunk in _chunks(t):
-            self.conn.execute(_in("DELETE FROM threads WHERE id IN ({})", chunk), chunk)
+        for chunk in id_chunks(s):
+            self.conn.execute(in_clause("UPDATE story_members SET story_id = ? WHERE story_id IN ({})", chunk), (story, *chunk))
+            self.conn.execute(in_clause("DELETE FROM stories WHERE id IN ({})", chunk), chunk)
+        for chunk in id_chunks(sorted(threads)):
+            self.conn.execute(in_clause("UPDATE story_members SET thread_id = ? WHERE thread_id IN ({})", chunk), (thread, *chunk))
+            self.conn.execute(in_clause("UPDATE stories SET thread_id = ? WHERE thread_id IN ({})", chunk), (thread, *chunk))
+        for chunk in id_chunks(t):
+            self.conn.execute(in_clause("DELETE FROM threads WHERE id IN ({})", chunk), chunk)
         if story in stories:
             refresh_story_dates(self.conn, story)
 
@@ -272,167 +272,3 @@ def story_articles(conn: sqlite3.Connection, story_id: str) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
         " ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,))]
-
-
-class SqliteClaimBackend:
-    """The :class:`storyline.link.claimlink.ClaimBackend` over the database (claim_vectors, claim_groups, buckets)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.index = VectorIndex(conn, "claim")
-
-    def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
-        """Return up to ``limit`` grouped claim ids, nearest first."""
-        return self.index.nearest(vector, limit)
-
-    def load(self, ids: Sequence[str]) -> list[ClaimRecord]:
-        """Return the stored records of these claims, in the order asked (unknown ids are skipped)."""
-        found: dict[str, ClaimRecord] = {}
-        for chunk in _chunks(list(ids)):
-            for r in self.conn.execute(_in("SELECT v.*, c.article_id, c.text, c.negated FROM claim_vectors v JOIN claims c"
-                                           " ON c.id = v.claim_id WHERE v.claim_id IN ({})", chunk), chunk):
-                found[r["claim_id"]] = ClaimRecord(
-                    r["claim_id"], r["article_id"], np.frombuffer(r["vector"], dtype=np.float32).copy(), r["text"], bool(r["negated"]),
-                    frozenset(json.loads(r["conditions"])), frozenset(json.loads(r["numbers"])), frozenset(json.loads(r["times"])))
-        return [found[i] for i in ids if i in found]
-
-    def add(self, record: ClaimRecord, group: str) -> None:
-        """Store a claim's vector and features and put it in ``group`` (its row in ``claims`` must exist); no commit."""
-        self.conn.execute("DELETE FROM claim_vectors WHERE claim_id = ?", (record.id,))  # its trigger empties its buckets
-        self.conn.execute("INSERT INTO claim_vectors VALUES (?, ?, ?, ?, ?)", (
-            record.id, np.asarray(record.vector, dtype=np.float32).tobytes(), json.dumps(sorted(record.conditions), ensure_ascii=False),
-            json.dumps(sorted(record.numbers), ensure_ascii=False), json.dumps(sorted(record.times), ensure_ascii=False)))
-        self.index.add([record.id], np.asarray(record.vector)[None, :])
-        self.conn.execute("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
-                          (record.id, group))
-
-    def group_of(self, claim_id: str) -> str:
-        """Return the group of a grouped claim.
-
-        Raises:
-            KeyError: the claim is not grouped.
-        """
-        row = self.conn.execute("SELECT group_id FROM claim_groups WHERE claim_id = ?", (claim_id,)).fetchone()
-        if row is None:
-            raise KeyError(claim_id)
-        return str(row[0])
-
-    def merge(self, groups: set[str], into: str) -> None:
-        """Move every claim of ``groups`` into the group ``into`` (no commit)."""
-        for chunk in _chunks(sorted(groups - {into})):
-            self.conn.execute(_in("UPDATE claim_groups SET group_id = ? WHERE group_id IN ({})", chunk), (into, *chunk))
-
-
-def _spans_json(spans: Iterable[Span]) -> str:
-    return json.dumps([{"text": s.text, "start": s.start, "end": s.end} for s in spans], ensure_ascii=False)
-
-
-def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Claim], attribution_ids: Sequence[str] | None = None) -> None:
-    """Replace an article's claims (ids ``ARTICLE:cN``), no commit; their vectors and groups go with the old ones.
-
-    Args:
-        attribution_ids: the stored id of each of the article's attributions, by index
-            (default ``ARTICLE:aN``, as :func:`storyline.store.annotations.save_annotations` writes them).
-    """
-    conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
-
-    def attribution(index: int | None) -> str | None:
-        if index is None:
-            return None
-        return attribution_ids[index] if attribution_ids is not None else f"{article_id}:a{index}"
-
-    conn.executemany(f"INSERT INTO claims VALUES ({', '.join('?' * 14)})", (
-        (f"{article_id}:c{i}", article_id, i, c.text, c.start, c.end, c.sentence.text, c.sentence.start, c.sentence.end,
-         _spans_json(c.hedges), int(c.negated), _spans_json(c.conditions), attribution(c.attribution_index),
-         json.dumps(list(c.actors), ensure_ascii=False)) for i, c in enumerate(claims)))
-
-
-_APPEARANCES = (
-    'SELECT g.group_id, c.id, c.article_id, c.text, c.sentence, c.start, c."end", c.hedges, c.conditions, c.negated,'
-    " c.attribution_id, a.outlet, a.published, t.source, t.source_kind, t.via FROM claim_groups g"
-    " JOIN claims c ON c.id = g.claim_id JOIN articles a ON a.id = c.article_id LEFT JOIN attributions t ON t.id = c.attribution_id")
-_IN_STORY = (" WHERE g.group_id IN (SELECT g2.group_id FROM claim_groups g2 JOIN claims c2 ON c2.id = g2.claim_id"
-             " JOIN story_members m ON m.article_id = c2.article_id WHERE m.story_id = ?)")
-
-
-def _chain(r: sqlite3.Row) -> tuple[tuple[str, ...], str]:
-    """(the chain in words, the article's outlet first; where it ends) for one appearance."""
-    via = tuple(v["text"] for v in json.loads(r["via"] or "[]"))
-    source = (r["source"],) if r["source"] else ()
-    chain = ((r["outlet"],) if r["outlet"] else ()) + via + source
-    if via:  # 1. the farthest outlet it was retold through: that outlet's report
-        return chain, via[-1]
-    if r["source"] and r["source_kind"] not in ("anonymous", "unknown"):  # 2. a named source: the source itself
-        return chain, str(r["source"])
-    return chain, r["outlet"] or f"article {r['article_id']}"  # 3. the article's own reporting
-
-
-def _appearance(r: sqlite3.Row) -> ClaimAppearance:
-    chain, origin = _chain(r)
-    return ClaimAppearance(
-        r["id"], r["article_id"], r["outlet"], r["published"], r["text"], r["sentence"], r["start"], r["end"],
-        tuple(h["text"] for h in json.loads(r["hedges"])), tuple(c["text"] for c in json.loads(r["conditions"])),
-        bool(r["negated"]), r["attribution_id"], origin, chain)
-
-
-def _origin_key(origin: str) -> str:
-    words = origin.lower().split()
-    return " ".join(words[1:] if words[:1] == ["the"] else words)
-
-
-def _group(group_id: str, appearances: list[ClaimAppearance]) -> ClaimGroup:
-    origins: dict[str, str] = {}
-    for a in appearances:
-        origins.setdefault(_origin_key(a.origin), a.origin)
-    first = appearances[0]
-    return ClaimGroup(group_id, first.text, first.published, len(origins), tuple(origins.values()), tuple(appearances))
-
-
-def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1) -> Iterator[ClaimGroup]:
-    """Yield claim groups, earliest first seen first, each with every appearance (earliest published first).
-
-    Args:
-        story_id: only groups with an appearance in this story (all their appearances are kept).
-        min_articles: only groups told by at least this many distinct articles.
-    """
-    rows = conn.execute(_APPEARANCES + (_IN_STORY if story_id else "") + " ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
-                        (story_id,) if story_id else ())
-    by_group: dict[str, list[ClaimAppearance]] = {}
-    for r in rows:
-        by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    groups = [_group(g, apps) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
-    yield from sorted(groups, key=lambda g: (g.first_seen is None, g.first_seen or "", g.id))
-
-
-def _term_json(t: LoadedTerm) -> dict[str, object]:
-    return {"text": t.text, "category": t.category, "start": t.start, "end": t.end, "sentence": t.sentence, "actor": t.actor}
-
-
-def save_framing(conn: sqlite3.Connection, framing: ArticleFraming) -> None:
-    """Replace an article's framing record (no commit)."""
-    data = {
-        "outlet": framing.outlet,
-        "labels": [{"actor": actor, "text": s.text, "start": s.start, "end": s.end} for actor, s in framing.labels],
-        "loaded_terms": [_term_json(t) for t in framing.loaded_terms],
-        "attribution_verbs": [_term_json(t) for t in framing.attribution_verbs],
-        "named_sources": framing.named_sources, "anonymous_sources": framing.anonymous_sources,
-        "hedges": json.loads(_spans_json(framing.hedges)),
-    }
-    conn.execute("INSERT INTO framing VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET data = excluded.data",
-                 (framing.article_id, json.dumps(data, ensure_ascii=False)))
-
-
-def _term(d: dict[str, object]) -> LoadedTerm:
-    return LoadedTerm(str(d["text"]), str(d["category"]), int(str(d["start"])), int(str(d["end"])), str(d["sentence"]),
-                      None if d["actor"] is None else str(d["actor"]))
-
-
-def iter_framing(conn: sqlite3.Connection) -> Iterator[ArticleFraming]:
-    """Yield every stored framing record, by outlet, then publication date."""
-    for article_id, raw in conn.execute("SELECT f.article_id, f.data FROM framing f JOIN articles a ON a.id = f.article_id"
-                                        " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"):
-        d = json.loads(raw)
-        yield ArticleFraming(
-            article_id, d["outlet"], tuple((x["actor"], Span(x["text"], x["start"], x["end"])) for x in d["labels"]),
-            tuple(_term(t) for t in d["loaded_terms"]), tuple(_term(t) for t in d["attribution_verbs"]),
-            d["named_sources"], d["anonymous_sources"], tuple(Span(h["text"], h["start"], h["end"]) for h in d["hedges"]))

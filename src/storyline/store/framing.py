@@ -1,0 +1,46 @@
+"""Per-article framing records: save and load. All their SQL lives here."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from ..models import ArticleFraming, LoadedTerm, Span
+from .claims import spans_json
+
+__all__ = ["save_framing", "iter_framing"]
+
+
+def _term_json(t: LoadedTerm) -> dict[str, object]:
+    return {"text": t.text, "category": t.category, "start": t.start, "end": t.end, "sentence": t.sentence, "actor": t.actor}
+
+
+def save_framing(conn: sqlite3.Connection, framing: ArticleFraming) -> None:
+    """Replace an article's framing record (no commit)."""
+    data = {
+        "outlet": framing.outlet,
+        "labels": [{"actor": actor, "text": s.text, "start": s.start, "end": s.end} for actor, s in framing.labels],
+        "loaded_terms": [_term_json(t) for t in framing.loaded_terms],
+        "attribution_verbs": [_term_json(t) for t in framing.attribution_verbs],
+        "named_sources": framing.named_sources, "anonymous_sources": framing.anonymous_sources,
+        "hedges": json.loads(spans_json(framing.hedges)),
+    }
+    conn.execute("INSERT INTO framing VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET data = excluded.data",
+                 (framing.article_id, json.dumps(data, ensure_ascii=False)))
+
+
+def _term(d: dict[str, object]) -> LoadedTerm:
+    return LoadedTerm(str(d["text"]), str(d["category"]), int(str(d["start"])), int(str(d["end"])), str(d["sentence"]),
+                      None if d["actor"] is None else str(d["actor"]))
+
+
+def iter_framing(conn: sqlite3.Connection) -> Iterator[ArticleFraming]:
+    """Yield every stored framing record, by outlet, then publication date."""
+    for article_id, raw in conn.execute("SELECT f.article_id, f.data FROM framing f JOIN articles a ON a.id = f.article_id"
+                                        " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"):
+        d = json.loads(raw)
+        yield ArticleFraming(
+            article_id, d["outlet"], tuple((x["actor"], Span(x["text"], x["start"], x["end"])) for x in d["labels"]),
+            tuple(_term(t) for t in d["loaded_terms"]), tuple(_term(t) for t in d["attribution_verbs"]),
+            d["named_sources"], d["anonymous_sources"], tuple(Span(h["text"], h["start"], h["end"]) for h in d["hedges"]))

@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from .link.timeline import DatedEvent, TimelineGroup, build_timeline
 from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, LoadedTerm
-from .store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
+from .store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
 from .store.claims import iter_claim_groups
 from .store.framing import iter_framing
@@ -26,7 +26,7 @@ from .store.schema import SCHEMA_VERSION, schema_version
 from .store.times import StoredEvent, iter_events, iter_time_expressions
 
 __all__ = [
-    "FORMATS", "article_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
+    "FORMATS", "SECTIONS", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
     "link_sections", "claim_group_record", "framing_record", "export_document", "write_export",
 ]
 
@@ -68,32 +68,38 @@ def _span(s: Any) -> dict[str, Any] | None:
     return {"text": s.text, "start": s.start, "end": s.end} if s is not None else None
 
 
+def _actors(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    for a in load_actors(conn):
+        yield {"id": a.id, "name": a.name, "type": a.type, "variants": list(a.variants)}
+
+
+def _mentions(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    for m in iter_mentions(conn):
+        yield {"actor_id": m.actor_id, "article_id": m.article_id, "text": m.mention.text, "start": m.mention.start,
+               "end": m.mention.end, "kind": m.mention.kind, "name": m.mention.name, "evidence": m.mention.evidence}
+
+
+def quote_record(q: StoredQuote) -> dict[str, Any]:
+    """Return the export form of one stored quote (see docs/schema.md)."""
+    return {"id": q.id, "article_id": q.article_id, "text": q.quote.text, "speaker": q.quote.speaker.text if q.quote.speaker else None,
+            "speaker_name": q.quote.speaker_name, "speaker_actor_id": q.speaker_actor_id,
+            "cue": q.quote.cue.text if q.quote.cue else None, "direct": q.quote.direct, "start": q.quote.start, "end": q.quote.end,
+            "speaker_span": _span(q.quote.speaker), "cue_span": _span(q.quote.cue)}
+
+
+def attribution_record(a: StoredAttribution) -> dict[str, Any]:
+    """Return the export form of one stored attribution (see docs/schema.md)."""
+    return {"id": a.id, "article_id": a.article_id, "content": a.attribution.content.text,
+            "source": a.attribution.source.text if a.attribution.source else None, "source_kind": a.attribution.source_kind,
+            "count": a.attribution.count, "via": [v.text for v in a.attribution.via],
+            "start": a.attribution.content.start, "end": a.attribution.content.end,
+            "source_span": _span(a.attribution.source), "cue": a.attribution.cue.text if a.attribution.cue else None,
+            "via_spans": [_span(v) for v in a.attribution.via]}
+
+
 def annotation_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``actors``, ``mentions``, ``quotes`` and ``attributions`` sections."""
-    return {
-        "actors": [{"id": a.id, "name": a.name, "type": a.type, "variants": list(a.variants)} for a in load_actors(conn)],
-        "mentions": [
-            {"actor_id": m.actor_id, "article_id": m.article_id, "text": m.mention.text, "start": m.mention.start,
-             "end": m.mention.end, "kind": m.mention.kind, "name": m.mention.name, "evidence": m.mention.evidence}
-            for m in iter_mentions(conn)
-        ],
-        "quotes": [
-            {"id": q.id, "article_id": q.article_id, "text": q.quote.text, "speaker": q.quote.speaker.text if q.quote.speaker else None,
-             "speaker_name": q.quote.speaker_name, "speaker_actor_id": q.speaker_actor_id,
-             "cue": q.quote.cue.text if q.quote.cue else None, "direct": q.quote.direct, "start": q.quote.start, "end": q.quote.end,
-             "speaker_span": _span(q.quote.speaker), "cue_span": _span(q.quote.cue)}
-            for q in iter_quotes(conn)
-        ],
-        "attributions": [
-            {"id": a.id, "article_id": a.article_id, "content": a.attribution.content.text,
-             "source": a.attribution.source.text if a.attribution.source else None, "source_kind": a.attribution.source_kind,
-             "count": a.attribution.count, "via": [v.text for v in a.attribution.via],
-             "start": a.attribution.content.start, "end": a.attribution.content.end,
-             "source_span": _span(a.attribution.source), "cue": a.attribution.cue.text if a.attribution.cue else None,
-             "via_spans": [_span(v) for v in a.attribution.via]}
-            for a in iter_attributions(conn)
-        ],
-    }
+    return {name: list(SECTIONS[name](conn)) for name in ("actors", "mentions", "quotes", "attributions")}
 
 
 def dated_event(stored: StoredEvent) -> DatedEvent:
@@ -127,22 +133,29 @@ def _timeline_record(g: TimelineGroup) -> dict[str, Any]:
             "first_reported": g.first_reported}
 
 
+def _time_expressions(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    if schema_version(conn) < 3:  # a read-only database not yet migrated has no time tables
+        return
+    for t in iter_time_expressions(conn):
+        yield {"article_id": t.article_id, "text": t.time.text, "start": t.time.start, "end": t.time.end, "type": t.time.type,
+               "value": t.time.value, "granularity": t.time.granularity, "kind": t.time.kind, "earliest": t.time.earliest,
+               "latest": t.time.latest, "modifier": t.time.modifier, "certain": t.time.certain, "anchor": t.time.anchor,
+               "rule": t.time.rule}
+
+
+def _events(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    if schema_version(conn) >= 3:
+        yield from (_event_record(e) for e in iter_events(conn))
+
+
+def _timeline(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    if schema_version(conn) >= 3:
+        yield from (_timeline_record(g) for g in build_timeline(dated_event(e) for e in iter_events(conn)))
+
+
 def time_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``time_expressions``, ``events`` and ``timeline`` sections (empty before schema version 3)."""
-    if schema_version(conn) < 3:  # a read-only database not yet migrated has no time tables
-        return {"time_expressions": [], "events": [], "timeline": []}
-    events = list(iter_events(conn))
-    return {
-        "time_expressions": [
-            {"article_id": t.article_id, "text": t.time.text, "start": t.time.start, "end": t.time.end, "type": t.time.type,
-             "value": t.time.value, "granularity": t.time.granularity, "kind": t.time.kind, "earliest": t.time.earliest,
-             "latest": t.time.latest, "modifier": t.time.modifier, "certain": t.time.certain, "anchor": t.time.anchor,
-             "rule": t.time.rule}
-            for t in iter_time_expressions(conn)
-        ],
-        "events": [_event_record(e) for e in events],
-        "timeline": [_timeline_record(g) for g in build_timeline(dated_event(e) for e in events)],
-    }
+    return {name: list(SECTIONS[name](conn)) for name in ("time_expressions", "events", "timeline")}
 
 
 def _appearance_record(a: ClaimAppearance) -> dict[str, Any]:
@@ -171,37 +184,59 @@ def framing_record(f: ArticleFraming) -> dict[str, Any]:
             "hedges": [_span(h) for h in f.hedges]}
 
 
+def _linked(read: Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]) -> Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]:
+    """Wrap a link-section reader: nothing before schema version 4 (a read-only database not yet migrated)."""
+    def section(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+        if schema_version(conn) >= 4:
+            yield from read(conn)
+    return section
+
+
+def _stories(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    for s in iter_stories(conn):
+        yield {"id": s.id, "title": s.title, "article_ids": list(s.article_ids), "thread_id": s.thread_id,
+               "first_published": s.first_published, "last_published": s.last_published}
+
+
+def _threads(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    for t in iter_threads(conn):
+        yield {"id": t.id, "title": t.title, "story_ids": list(t.story_ids)}
+
+
 def link_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``stories``, ``threads``, ``claims`` and ``framing`` sections (empty before schema version 4)."""
-    if schema_version(conn) < 4:  # a read-only database not yet migrated has no link tables
-        return {"stories": [], "threads": [], "claims": [], "framing": []}
-    return {
-        "stories": [{"id": s.id, "title": s.title, "article_ids": list(s.article_ids), "thread_id": s.thread_id,
-                     "first_published": s.first_published, "last_published": s.last_published} for s in iter_stories(conn)],
-        "threads": [{"id": t.id, "title": t.title, "story_ids": list(t.story_ids)} for t in iter_threads(conn)],
-        "claims": [claim_group_record(g) for g in iter_claim_groups(conn)],
-        "framing": [framing_record(f) for f in iter_framing(conn)],
-    }
+    return {name: list(SECTIONS[name](conn)) for name in ("stories", "threads", "claims", "framing")}
+
+
+SECTIONS: dict[str, Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]] = {
+    "articles": lambda conn: (article_record(a) for a in iter_articles(conn)),
+    "actors": _actors,
+    "mentions": _mentions,
+    "quotes": lambda conn: (quote_record(q) for q in iter_quotes(conn)),
+    "attributions": lambda conn: (attribution_record(a) for a in iter_attributions(conn)),
+    "time_expressions": _time_expressions,
+    "events": _events,
+    "timeline": _timeline,
+    "stories": _linked(_stories),
+    "threads": _linked(_threads),
+    "claims": _linked(lambda conn: (claim_group_record(g) for g in iter_claim_groups(conn))),
+    "framing": _linked(lambda conn: (framing_record(f) for f in iter_framing(conn))),
+}
+"""Every export section, in document order: name -> reader yielding its records one at a time."""
 
 
 def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
     """Return the whole store as one JSON-ready document."""
     return {
         "storyline_schema": SCHEMA_VERSION,
-        "articles": [article_record(a) for a in iter_articles(conn)],
-        **annotation_sections(conn),
-        **time_sections(conn),
-        **link_sections(conn),
+        **{name: list(read(conn)) for name, read in SECTIONS.items()},
     }
 
 
 def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
-    for article in iter_articles(conn):
-        yield json.dumps({"record": "article", **article_record(article)}, ensure_ascii=False)
-    sections = {**annotation_sections(conn), **time_sections(conn), **link_sections(conn)}
-    for section, records in sections.items():
+    for section, read in SECTIONS.items():
         kind = {"stories": "story", "claims": "claim_group"}.get(section, section.rstrip("s"))
-        for record in records:
+        for record in read(conn):
             yield json.dumps({"record": kind, **record}, ensure_ascii=False)
 
 

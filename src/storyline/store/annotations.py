@@ -159,8 +159,8 @@ def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, spea
     sql = "SELECT q.* FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_actor_id WHERE 1 = 1"
     params: list[object] = []
     if article_id:
-        sql += " AND (q.article_id = ? OR q.article_id LIKE ?)"
-        params += [article_id, article_id + "%"]
+        sql += " AND q.article_id >= ? AND q.article_id < ?"  # the id or a prefix of it, through the index
+        params += [article_id, article_id + "\uffff"]
     if speaker:
         sql += " AND (q.speaker_name LIKE ? OR a.name LIKE ? OR q.speaker_actor_id IN (SELECT actor_id FROM actor_variants WHERE variant LIKE ?))"
         params += [f"%{speaker}%"] * 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -12,7 +13,7 @@ from ..link.claimlink import ClaimRecord
 from ..models import Claim, ClaimAppearance, ClaimGroup, Span
 from .links import VectorIndex, id_chunks, in_clause
 
-__all__ = ["SqliteClaimBackend", "save_claims", "iter_claim_groups", "spans_json"]
+__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "iter_claim_groups", "load_claim_group", "article_claims", "spans_json"]
 
 
 class SqliteClaimBackend:
@@ -144,3 +145,38 @@ def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, 
         by_group.setdefault(r["group_id"], []).append(_appearance(r))
     groups = [_group(g, apps) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
     yield from sorted(groups, key=lambda g: (g.first_seen is None, g.first_seen or "", g.id))
+
+
+def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | None:
+    """Return one claim group with every appearance (earliest published first), or None."""
+    rows = conn.execute(_APPEARANCES + " WHERE g.group_id = ? ORDER BY a.published IS NULL, a.published, c.id", (group_id,)).fetchall()
+    return _group(group_id, [_appearance(r) for r in rows]) if rows else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleClaim:
+    """One claim of an article, where it stands in the text and the group it belongs to."""
+
+    id: str
+    group_id: str | None
+    text: str
+    start: int
+    end: int
+    hedges: tuple[Span, ...]
+    conditions: tuple[Span, ...]
+    negated: bool
+    group_articles: int
+    """How many distinct articles tell the claim's group (1: only this one)."""
+
+
+def _spans(raw: str) -> tuple[Span, ...]:
+    return tuple(Span(s["text"], s["start"], s["end"]) for s in json.loads(raw))
+
+
+def article_claims(conn: sqlite3.Connection, article_id: str) -> list[ArticleClaim]:
+    """Return an article's claims in text order, each with its group and the group's article count."""
+    rows = conn.execute(
+        'SELECT c.id, g.group_id, c.text, c.start, c."end", c.hedges, c.conditions, c.negated,'
+        " (SELECT COUNT(DISTINCT c2.article_id) FROM claim_groups g2 JOIN claims c2 ON c2.id = g2.claim_id WHERE g2.group_id = g.group_id)"
+        " FROM claims c LEFT JOIN claim_groups g ON g.claim_id = c.id WHERE c.article_id = ? ORDER BY c.start, c.id", (article_id,))
+    return [ArticleClaim(r[0], r[1], r[2], r[3], r[4], _spans(r[5]), _spans(r[6]), bool(r[7]), int(r[8] or 1)) for r in rows]

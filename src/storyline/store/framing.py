@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..models import ArticleFraming, LoadedTerm, Span
 from .claims import spans_json
+from .links import id_chunks, in_clause
 
 __all__ = ["save_framing", "iter_framing"]
 
@@ -35,10 +36,15 @@ def _term(d: dict[str, object]) -> LoadedTerm:
                       None if d["actor"] is None else str(d["actor"]))
 
 
-def iter_framing(conn: sqlite3.Connection) -> Iterator[ArticleFraming]:
-    """Yield every stored framing record, by outlet, then publication date."""
-    for article_id, raw in conn.execute("SELECT f.article_id, f.data FROM framing f JOIN articles a ON a.id = f.article_id"
-                                        " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"):
+def iter_framing(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None) -> Iterator[ArticleFraming]:
+    """Yield the stored framing records (of these articles, or all), by outlet, then publication date."""
+    sql = "SELECT f.article_id, f.data FROM framing f JOIN articles a ON a.id = f.article_id"
+    order = " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"
+    if article_ids is None:
+        rows: Iterable[sqlite3.Row] = conn.execute(sql + order)
+    else:
+        rows = [r for chunk in id_chunks(list(article_ids)) for r in conn.execute(in_clause(sql + " WHERE f.article_id IN ({})" + order, chunk), chunk)]
+    for article_id, raw in rows:
         d = json.loads(raw)
         yield ArticleFraming(
             article_id, d["outlet"], tuple((x["actor"], Span(x["text"], x["start"], x["end"])) for x in d["labels"]),

@@ -94,10 +94,14 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 
 @functools.cache
-def environment() -> jinja2.Environment:
-    """Return the template environment (compiled once per process): autoescape on, undefined names an error, our filters and charts."""
+def environment(extra: tuple[str, ...] = ()) -> jinja2.Environment:
+    """Return the template environment (compiled once per process): autoescape on, undefined names an error, our filters and charts.
+
+    Args:
+        extra: packages whose ``templates/`` folder is searched before the report's (the web app's own pages).
+    """
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("storyline.report", "templates"),
+        loader=jinja2.ChoiceLoader([jinja2.PackageLoader(p, "templates") for p in (*extra, "storyline.report")]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(snippet=_snippet, day=_day, safe_url=safe_url, plural=_plural)
     env.globals.update(timeline_chart=charts.timeline_chart, outlet_activity_chart=charts.outlet_activity_chart,
@@ -105,6 +109,10 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, links: Links, **context: Any) -> str:
-    """Render one page template with ``url``/``asset`` from ``links`` and ``web`` telling the app from the report."""
-    return environment().get_template(template).render(url=links.url, asset=links.asset, web=not links.static, **context)
+def render(template: str, links: Links, *, extra: tuple[str, ...] = (), **context: Any) -> str:
+    """Render one page template with ``url``/``asset`` from ``links`` and ``web`` telling the app from the report.
+
+    Args:
+        extra: packages with more templates (see :func:`environment`).
+    """
+    return environment(extra).get_template(template).render(url=links.url, asset=links.asset, web=not links.static, **context)

@@ -12,7 +12,7 @@ from .times import clear_times, save_times
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
-    "load_actors", "save_actors", "unannotated_articles", "save_annotations", "clear_annotations",
+    "load_actors", "save_actors", "unannotated_articles", "count_unannotated", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -106,6 +106,12 @@ def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[PendingAr
         "SELECT a.id, a.text, a.published, a.published_inferred FROM articles a"
         " LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
         " WHERE n.article_id IS NULL ORDER BY a.rowid", (model,))]
+
+
+def count_unannotated(conn: sqlite3.Connection, model: str) -> int:
+    """Return how many stored articles are not yet annotated with ``model``."""
+    return int(conn.execute("SELECT COUNT(*) FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
+                            " WHERE n.article_id IS NULL", (model,)).fetchone()[0])
 
 
 def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:

@@ -19,7 +19,7 @@ __all__ = [
     "ArticleFilter", "ArticleRow", "ArticlePage", "StorySummary", "ThreadSummary",
     "find_articles", "article_rows", "outlet_counts", "activity", "load_story", "load_thread",
     "story_of", "thread_summaries", "thread_summaries_of", "article_texts", "story_summaries", "count_threads", "load_actor", "actor_labels", "actor_counts",
-    "actor_quote_ids", "actor_names",
+    "actor_quote_ids", "actor_names", "find_actor",
 ]
 
 _ROW = ("a.id, a.title, a.outlet, a.published, a.published_inferred, a.duplicate_of,"
@@ -295,3 +295,14 @@ def actor_names(conn: sqlite3.Connection, actor_ids: Sequence[str]) -> dict[str,
     for chunk in id_chunks(list(actor_ids)):
         out.update((r[0], r[1]) for r in conn.execute(in_clause("SELECT id, name FROM actors WHERE id IN ({})", chunk), chunk))
     return out
+
+
+def find_actor(conn: sqlite3.Connection, words: str) -> Actor | None:
+    """Return the actor these words name: an actor id, a name or a spelling variant (case aside), else None."""
+    words = words.strip()
+    if not words:
+        return None
+    row = conn.execute(
+        "SELECT id FROM actors WHERE id = ? UNION ALL SELECT id FROM actors WHERE name = ? COLLATE NOCASE"
+        " UNION ALL SELECT actor_id FROM actor_variants WHERE variant = ? COLLATE NOCASE LIMIT 1", (words, words, words)).fetchone()
+    return load_actor(conn, row[0]) if row else None

@@ -1,0 +1,122 @@
+"""The JSON API: every export section as a paged endpoint, one story, one article, search, ingest jobs.
+
+Records have the export's shape (docs/schema.md), so what the API returns, ``storyline export``
+writes. Sections are read lazily and paged with ``limit``/``offset``; ``next_offset`` is null
+on the last page. OpenAPI: ``/openapi.json``, browsable at ``/docs`` (served from the package).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from ..export import SECTIONS, article_record, attribution_record, claim_group_record, framing_record, quote_record
+from ..report.pages import article_page, story_page
+from ..report.render import Links, render
+from ..store import browse
+from ..store.framing import iter_framing
+from .deps import Conn, JobsDep
+
+__all__ = ["api_router", "SectionPage"]
+
+api_router = APIRouter(prefix="/api")
+Limit = Annotated[int, Query(ge=1, le=1000, description="Records per page (at most 1000).")]
+Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
+
+
+class SectionPage(BaseModel):
+    """One page of an export section."""
+
+    section: str
+    offset: int
+    limit: int
+    items: list[dict[str, Any]]
+    next_offset: int | None
+
+
+class SearchResult(BaseModel):
+    """One page of matching articles; ``snippet`` marks matches with \\u0002 … \\u0003."""
+
+    total: int
+    offset: int
+    items: list[dict[str, Any]]
+
+
+@api_router.get("", response_class=HTMLResponse, include_in_schema=False)
+def index() -> HTMLResponse:
+    """A page listing the endpoints."""
+    return HTMLResponse(render("api.html", Links(static=False), extra=("storyline.web",), sections=list(SECTIONS)))
+
+
+def _section_route(name: str) -> None:
+    def read(conn: Conn, limit: Limit = 100, offset: Offset = 0) -> SectionPage:
+        items = list(islice(SECTIONS[name](conn), offset, offset + limit + 1))
+        return SectionPage(section=name, offset=offset, limit=limit, items=items[:limit],
+                           next_offset=offset + limit if len(items) > limit else None)
+
+    api_router.add_api_route(f"/{name}", read, methods=["GET"], response_model=SectionPage, tags=["export sections"],
+                             summary=f"The {name.replace('_', ' ')} section of the export, paged", name=f"section_{name}")
+
+
+@api_router.get("/search", response_model=SearchResult, tags=["search"], summary="Full-text search with filters")
+def search(conn: Conn, q: str = "", outlet: str | None = None, since: str | None = None, until: str | None = None,
+           actor: str | None = None, story: str | None = None, limit: Limit = 50, offset: Offset = 0) -> SearchResult:
+    """Articles matching every word of ``q`` ("quoted phrases" stay phrases), filtered; newest first without ``q``."""
+    found = browse.find_actor(conn, actor) if actor else None
+    if actor and found is None:
+        raise HTTPException(404, f"no actor called {actor!r}")
+    page = browse.find_articles(conn, browse.ArticleFilter(q or None, outlet, since, until, found.id if found else None, story),
+                                limit=limit, offset=offset)
+    return SearchResult(total=page.total, offset=offset, items=[
+        {"id": r.id, "title": r.title, "outlet": r.outlet, "published": r.published, "published_inferred": r.published_inferred,
+         "story_id": r.story_id, "words": r.words, "snippet": r.snippet} for r in page.rows])
+
+
+@api_router.get("/stories/{story_id}", tags=["stories"], summary="One story with its articles, claims, timeline and framing")
+def story(conn: Conn, story_id: str) -> dict[str, Any]:
+    """Everything the story page shows, as data."""
+    page = story_page(conn, story_id)
+    if page is None:
+        raise HTTPException(404, f"No story with id {story_id!r} is stored.")
+    s = page.story
+    framings = [framing_record(f) for f in iter_framing(conn, s.article_ids)]
+    return {"story": {"id": s.id, "title": s.title, "thread_id": s.thread_id, "article_ids": list(s.article_ids),
+                      "first_published": s.first_published, "last_published": s.last_published},
+            "articles": [{"id": r.id, "title": r.title, "outlet": r.outlet, "published": r.published} for r in page.articles],
+            "claims": [claim_group_record(g) for g in page.claims],
+            "timeline": [{"date": g.date, "granularity": g.granularity, "summary": g.summary, "first_reported": g.first_reported,
+                          "appearances": [{"article_id": a.article_id, "outlet": a.outlet, "published": a.published,
+                                           "lag_days": a.lag_days} for a in g.appearances]} for g in page.timeline],
+            "framing": framings}
+
+
+@api_router.get("/articles/{article_id}", tags=["articles"], summary="One article with everything found in it")
+def article(conn: Conn, article_id: str) -> dict[str, Any]:
+    """The article record with its quotes, attributions, claims and time expressions."""
+    page = article_page(conn, article_id)
+    if page is None:
+        raise HTTPException(404, f"No article with id {article_id!r} is stored.")
+    return {"article": article_record(page.article), "story_id": page.row.story_id if page.row else None,
+            "quotes": [quote_record(q) for q in page.quotes], "attributions": [attribution_record(a) for a in page.attributions],
+            "claims": [{"id": c.id, "group_id": c.group_id, "text": c.text, "start": c.start, "end": c.end, "negated": c.negated,
+                        "group_articles": c.group_articles} for c in page.claims],
+            "time_expressions": [{"text": t.text, "start": t.start, "end": t.end, "value": t.value, "granularity": t.granularity}
+                                 for t in page.times]}
+
+
+@api_router.get("/ingest/{job_id}", tags=["ingest"], summary="An ingest job's progress")
+def ingest_job(job_id: str, jobs: JobsDep) -> dict[str, object]:
+    """State, counts and failures of a job started from the ingest form."""
+    job = jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"No ingest job {job_id!r}.")
+    return job.snapshot()
+
+
+for _name in SECTIONS:
+    _section_route(_name)

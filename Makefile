@@ -2,13 +2,16 @@
 # Both create .venv with python3, upgrade pip (pip 23 skips trafilatura's
 # lxml_html_clean dependency), install what they need and run. torch==2.13.0 is
 # installed first on its own: on these machines it is the CPU build from local disk.
+# `make test` also installs Debian's Chromium for the browser tests (apt-get, as root)
+# unless one is already there; Playwright never downloads a browser.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := out
+CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 
-.PHONY: demo test install dev eval bench clean
+.PHONY: demo test install dev eval bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,12 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+# Debian's Chromium for the browser tests (about 20 s and 480 MB the first time).
+chromium:
+	@test -x "$(CHROMIUM)" || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (the browser tests need it)" >&2; exit 1; fi; }
+
 dev: $(VENV)/.dev
 
 demo: install
@@ -38,9 +47,13 @@ demo: install
 	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline timeline --db $(OUT)/demo.db --since 2025-03 --limit 8
 	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline stories --db $(OUT)/demo.db
 	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
+	@rm -rf $(OUT)/report
+	$(BIN)/storyline report --db $(OUT)/demo.db --out $(OUT)/report
 	@echo
 	@echo "Demo database: $(OUT)/demo.db"
 	@echo "Demo export:   $(OUT)/demo.json"
+	@echo "Demo report:   $(OUT)/report/index.html   (open it in a browser; no network needed)"
+	@echo "Web app:       $(BIN)/storyline serve --db $(OUT)/demo.db   (then http://127.0.0.1:8000/)"
 	@echo "Try: $(BIN)/storyline show <id> --removed --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline quotes --speaker Maresh --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline sources <id> --db $(OUT)/demo.db"
@@ -48,7 +61,7 @@ demo: install
 	@echo "     $(BIN)/storyline claims --min-articles 2 --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline framing --actor Maresh --db $(OUT)/demo.db"
 
-test: dev
+test: dev chromium
 	$(BIN)/python -m pytest -q
 
 eval: install

@@ -26,3 +26,26 @@ def seed_path(prefix: str) -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Settings pointing at an empty database in a temporary folder."""
     return Settings(db=str(tmp_path / "test.db"))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus ingested, annotated and linked once per test session (read it, never write it)."""
+    from storyline.runner import ingest
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    ingest([str(REPO / "demo" / "corpus")], Settings(db=str(path), workers=1))
+    return path
+
+
+@pytest.fixture(scope="session")
+def hostile_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database plus tests/data/web's hostile articles (script tags, event handlers, javascript: links)."""
+    import shutil
+
+    from storyline.runner import ingest
+
+    path = tmp_path_factory.mktemp("hostile") / "hostile.db"
+    shutil.copyfile(demo_db, path)
+    ingest([str(DATA / "web" / "hostile-article.html"), str(DATA / "web" / "hostile-wire.json")], Settings(db=str(path), workers=1))
+    return path

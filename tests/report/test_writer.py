@@ -1,0 +1,83 @@
+"""The static report over the demo database: every page written, every link resolves, no network, no script."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from storyline.report.writer import write_report
+from storyline.store.schema import connect
+
+_REF = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def report(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    conn = connect(demo_db, readonly=True)
+    try:
+        write_report(conn, out)
+    finally:
+        conn.close()
+    return out
+
+
+def _count(demo_db: Path, sql: str) -> int:
+    conn = connect(demo_db, readonly=True)
+    try:
+        return int(conn.execute(sql).fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("folder", "sql"), [
+    ("stories", "SELECT COUNT(*) FROM stories"),
+    ("threads", "SELECT COUNT(*) FROM threads"),
+    ("articles", "SELECT COUNT(*) FROM articles"),
+    ("claims", "SELECT COUNT(DISTINCT group_id) FROM claim_groups"),
+])
+def test_one_page_per_record(report: Path, demo_db: Path, folder: str, sql: str) -> None:
+    assert len(list((report / folder).glob("*.html"))) == _count(demo_db, sql) > 0
+
+
+def test_every_local_link_resolves_and_nothing_is_fetched_from_the_network(report: Path) -> None:
+    pages = list(report.rglob("*.html"))
+    broken, remote = [], []
+    for page in pages:
+        for ref in _REF.findall(page.read_text(encoding="utf-8")):
+            if ref.startswith(("http://", "https://")):
+                remote.append((page.name, ref))  # only articles' own source links may point out
+                continue
+            target = (page.parent / ref.split("#")[0]).resolve()
+            if ref and not ref.startswith("#") and not target.exists():
+                broken.append((page.relative_to(report), ref))
+    assert not broken
+    assert all(page.startswith(("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f")) and
+               "rel=" not in ref for page, ref in remote)  # outside links live only on article pages (hex ids)
+    assert (report / "assets" / "storyline.css").stat().st_size > 1000
+
+
+def test_every_page_forbids_scripts_and_has_none(report: Path) -> None:
+    for page in report.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "script-src 'none'" in html, page
+        assert "<script" not in html.lower(), page
+
+
+def test_a_story_page_shows_every_section(report: Path) -> None:
+    largest = max((report / "stories").glob("*.html"), key=lambda p: p.stat().st_size)
+    html = largest.read_text(encoding="utf-8")
+    for needle in ('class="chart chart-timeline"', 'id="claims"', 'id="quotes"', 'class="tree"', 'class="framing"',
+                   "chart-labels", "independent origin"):
+        assert needle in html, needle
+
+
+def test_article_pages_strike_through_the_cut_boilerplate(report: Path) -> None:
+    pages = [p.read_text(encoding="utf-8") for p in (report / "articles").glob("*.html")]
+    cut = [h for h in pages if '<p class="cut"><del>' in h]
+    assert cut, "some demo article has boilerplate cut"
+    assert all('class="reason">cut: ' in h for h in cut)
+    assert sum('class="m quote' in h for h in pages) > len(pages) // 2
+    assert any('class="claim-link"' in h for h in pages)

@@ -28,7 +28,7 @@ class Settings:
     """Every tunable value, each with a default and help text."""
 
     db: str = _opt("storyline.db", "Path of the SQLite database.")
-    max_bytes: int = _opt(10_000_000, "Largest file or HTTP response accepted, in bytes.")
+    max_bytes: int = _opt(10_000_000, "Largest file, HTTP response or web-app upload accepted, in bytes.")
     fetch_timeout: float = _opt(15.0, "Seconds allowed for each HTTP connect/read.")
     max_redirects: int = _opt(5, "Most HTTP redirects followed for one URL.")
     user_agent: str = _opt(

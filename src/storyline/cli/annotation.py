@@ -1,0 +1,95 @@
+"""Commands over what annotation found: actors, quotes, sources."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from ..models import Article
+from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
+from ..store.articles import load_article
+from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+
+
+@app.command()
+def actors(
+    db: DbOption = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="Only PERSON, ORG, GPE or NORP.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+) -> None:
+    """List actors, most mentioned first, with their spelling variants and the labels outlets use.
+
+    Example: storyline actors --type PERSON --limit 20
+    """
+    conn = connect_or_exit(settings_or_exit(db=db))
+    table = Table(box=None, header_style="bold")
+    for name in ("actor", "type", "mentions", "articles", "variants", "labels"):
+        table.add_column(name, overflow="fold")
+    for row in actor_summaries(conn, kind=type.upper() if type else None, limit=limit):
+        table.add_row(escape(row.name), row.type, str(row.mentions), str(row.articles),
+                      escape(" / ".join(row.variants)), escape("; ".join(row.labels[:6])))
+    out.print(table)
+
+
+@app.command()
+def quotes(
+    db: DbOption = None,
+    speaker: Annotated[Optional[str], typer.Option(help="Only speakers whose name or words contain this.")] = None,
+    article: Annotated[Optional[str], typer.Option(help="Only this article (id or prefix).")] = None,
+) -> None:
+    """List quotes with speaker, cue verb, and whether they are direct or indirect.
+
+    Example: storyline quotes --speaker Putin
+    """
+    conn = connect_or_exit(settings_or_exit(db=db))
+    n = 0
+    for q in iter_quotes(conn, article_id=article, speaker=speaker):
+        n += 1
+        who = q.quote.speaker_name or (q.quote.speaker.text if q.quote.speaker else "unknown speaker")
+        mark = "“”" if q.quote.direct else "~"
+        out.print(f"[bold]{escape(who)}[/] [dim]{escape(q.quote.cue.text if q.quote.cue else '-')} {mark} {q.id}[/]")
+        out.print(f"    {escape(q.quote.text)}")
+    err.print(f"{n} quote(s); “” direct, ~ indirect")
+
+
+@app.command()
+def sources(
+    article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+    db: DbOption = None,
+) -> None:
+    """Show an article's attribution chains as a tree: outlet, then each source down to the origin.
+
+    Example: storyline sources 31cd5619
+    """
+    conn = connect_or_exit(settings_or_exit(db=db))
+    article = load_article(conn, article_id)
+    if article is None:
+        err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
+        raise typer.Exit(1)
+    out.print(_source_tree(article, list(iter_attributions(conn, article.id))))
+
+
+def _source_tree(article: Article, atts: list[StoredAttribution]) -> Tree:
+    """The outlet at the root; under it each cited outlet, then the ultimate sources and what they said."""
+    root = Tree(f"[bold]{escape(article.outlet or 'unknown outlet')}[/] — {escape(article.title or article.id)}")
+    branches: dict[tuple[str, ...], Tree] = {}
+    for stored in atts:
+        att = stored.attribution
+        node = root
+        path: tuple[str, ...] = ()
+        chain = att.via + ((att.source,) if att.source_kind == "outlet" and att.source else ())
+        for via in chain:
+            path += (via.text,)
+            if path not in branches:
+                branches[path] = node.add(f"[cyan]{escape(via.text)}[/] [dim](outlet)[/]")
+            node = branches[path]
+        count = f", {att.count}" if att.count else ""
+        source = att.source.text if att.source else "unknown source"
+        leaf = node if att.source_kind == "outlet" else node.add(f"[bold]{escape(source)}[/] [dim]({att.source_kind}{count})[/]")
+        content = att.content.text if len(att.content.text) < 160 else att.content.text[:157] + "…"
+        leaf.add(f"[dim]{escape(att.cue.text if att.cue else '')}[/] {escape(content)}")
+    return root

@@ -1,0 +1,207 @@
+"""Commands over articles: ingest, annotate, list, show, search, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import StorylineError
+from ..export import FORMATS, write_export
+from ..ingest.files import iter_folder
+from ..ingest.sources import is_url
+from ..models import Article, IngestSummary
+from ..runner import annotate_pending, ingest as run_ingest
+from ..settings import Settings
+from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
+from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+
+
+def _expected_total(sources: list[str]) -> int:
+    total = 0
+    for s in sources:
+        total += sum(1 for _ in iter_folder(Path(s))) if not is_url(s) and Path(s).is_dir() else 1
+    return total
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Folders (recursive), files (.txt .html .json .jsonl .xml), URLs or feeds.")],
+    db: DbOption = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Ingest articles from folders, files, URLs and RSS/Atom feeds.
+
+    Example: storyline ingest demo/corpus https://example.org/feed.xml --db story.db
+    """
+    settings = settings_or_exit(db=db, allow_private=allow_private or None)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        task = bar.add_task("ingesting", total=_expected_total(sources))
+
+        def progress(outcome: str, source: str) -> None:
+            bar.update(task, advance=1, description=f"{outcome:<9} {Path(source).name[:40]}")
+
+        try:
+            summary = run_ingest(sources, settings, progress=progress)
+        except StorylineError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+    _print_summary(summary, settings)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: IngestSummary, settings: Settings) -> None:
+    for failure in summary.failed:
+        err.print(f"[red]failed:[/] {escape(failure.source)}: {escape(failure.reason)}")
+    err.print(
+        f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, "
+        f"skipped {len(summary.skipped)}, failed {len(summary.failed)} -> {escape(settings.db)}"
+    )
+
+
+def _published_label(published: str | None, inferred: bool, range_: tuple[str | None, str | None] | None) -> str:
+    """Show a publication date: the date, a month or "≥date" when only a range is known; "*" marks inference."""
+    mark = "*" if inferred else ""
+    if published:
+        return published + mark
+    earliest, latest = range_ or (None, None)
+    if earliest and latest:
+        return (earliest[:7] if earliest[:7] == latest[:7] else f"{earliest}..{latest}") + mark
+    if earliest:
+        return f"≥{earliest}{mark}"
+    if latest:
+        return f"≤{latest}{mark}"
+    return "unknown" + mark
+
+
+@app.command("list")
+def list_(
+    db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
+) -> None:
+    """List stored articles, newest first.
+
+    Example: storyline list --outlet "Meridian Daily" --limit 20
+    """
+    conn = connect_or_exit(settings_or_exit(db=db))
+    table = Table(box=None, header_style="bold")
+    for name, width, fixed in (("id", 16, True), ("published", 12, True), ("outlet", 18, False),
+                               ("title", 60, False), ("words", 5, True), ("duplicate of", 16, False)):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width, min_width=width if fixed else 8)
+    for a in list_articles(conn, outlet=outlet, limit=limit):
+        published = _published_label(a.published, a.published_inferred, a.published_range)
+        table.add_row(a.id, published, escape(a.outlet or "unknown"), escape((a.title or "(no title)")[:70]), str(a.words), a.duplicate_of or "")
+    out.print(table)
+    err.print("* inferred from the text (see storyline show ID --evidence)")
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+    db: DbOption = None,
+    removed: Annotated[bool, typer.Option("--removed", help="Also list every piece the cleaner cut, with its reason.")] = False,
+    evidence: Annotated[bool, typer.Option("--evidence", help="Also list the evidence for inferred values.")] = False,
+) -> None:
+    """Show one article: metadata, cleaned text, and optionally what was removed and why.
+
+    Example: storyline show 0e10b920 --removed
+    """
+    conn = connect_or_exit(settings_or_exit(db=db))
+    article = load_article(conn, article_id)
+    if article is None:
+        err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
+        raise typer.Exit(1)
+    _print_article(article, removed=removed, evidence=evidence)
+
+
+def _print_article(a: Article, *, removed: bool, evidence: bool) -> None:
+    published = _published_label(a.published, False, a.published_range)
+    if a.published_inferred:
+        published += " (inferred from the text)"
+    out.print(f"[bold]{escape(a.title or '(no title)')}[/]")
+    for label, value in (("id", a.id), ("outlet", a.outlet or "unknown"), ("published", published),
+                         ("author", a.author or "unknown"), ("language", a.language or "unknown"),
+                         ("source", a.source), ("duplicate of", a.duplicate_of)):
+        if value:
+            out.print(f"[dim]{label}:[/] {escape(value)}")
+    out.print()
+    out.print(escape(a.text))
+    if removed:
+        out.print(f"\n[bold]removed ({len(a.removed)})[/]")
+        for r in a.removed:
+            out.print(f"  [red]-[/] [dim]{escape(r.reason)}[/] [{r.start}:{r.end}] {escape(r.text)}")
+    if evidence:
+        out.print(f"\n[bold]evidence ({len(a.evidence)})[/]")
+        for e in a.evidence:
+            where = f" [{e.start}:{e.end}]" if e.start is not None else ""
+            out.print(f"  {e.field} = {escape(e.value or '-')} [dim]by {e.method}{where}:[/] {escape(e.text)}")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words that must all appear; "quoted phrases" stay together.')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+) -> None:
+    """Full-text search over titles and texts, with highlighted snippets.
+
+    Example: storyline search '"open to dialogue" Kremlin'
+    """
+    conn = connect_or_exit(settings_or_exit(db=db))
+    hits = fts_search(conn, query, limit=limit)
+    for hit in hits:
+        snippet = escape(hit.snippet).replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
+        out.print(f"[bold]{hit.id}[/] {escape(hit.published or 'unknown')} {escape(hit.outlet or 'unknown')} — {escape(hit.title or '(no title)')}")
+        out.print(f"    {snippet}")
+    err.print(f"{len(hits)} result(s)")
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Export everything stored as one JSON document (or JSON lines, or CSV).
+
+    Example: storyline export --format json -o story.json
+    """
+    if format not in FORMATS:
+        err.print(f"[red]error:[/] unknown format {escape(format)!r}; choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    conn = connect_or_exit(settings_or_exit(db=db))
+    if output:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            n = write_export(conn, format, fh)
+        err.print(f"exported {n} article(s) to {escape(str(output))}")
+    else:
+        write_export(conn, format, sys.stdout)
+
+
+@app.command()
+def annotate(
+    db: DbOption = None,
+    again: Annotated[bool, typer.Option("--all", help="Annotate every article again, not only new ones.")] = False,
+) -> None:
+    """Find actors, labels, quotes and attribution chains in stored articles (ingest does this too).
+
+    Example: storyline annotate --db story.db
+    """
+    settings = settings_or_exit(db=db)
+    conn = connect_or_exit(settings, readonly=False)
+    if again:
+        conn.execute("DELETE FROM annotated")
+        conn.commit()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("annotating")
+        n = annotate_pending(conn, settings, progress=lambda outcome, source: bar.update(task, description=f"annotated {source}"))
+    err.print(f"annotated {n} article(s) with {escape(settings.spacy_model)}")

@@ -1,0 +1,41 @@
+"""What every command shares: the Typer app, the consoles, the --db option, settings and the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from ..errors import StorylineError
+from ..settings import Settings, load_settings
+from ..store.schema import connect
+
+__all__ = ["app", "out", "err", "DbOption", "settings_or_exit", "connect_or_exit"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Storyline: turn many news articles about one story into a sourced, dated picture.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite database path (default: storyline.db or the db setting).")]
+
+
+def settings_or_exit(**overrides: object) -> Settings:
+    """Return the settings with these flags applied, or exit with status 2 naming the bad setting."""
+    try:
+        return load_settings().with_overrides(**overrides)
+    except StorylineError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+def connect_or_exit(settings: Settings, readonly: bool = True) -> sqlite3.Connection:
+    """Open the database, or exit with status 2 saying why it cannot be opened."""
+    try:
+        return connect(settings.db, readonly=readonly)
+    except StorylineError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc

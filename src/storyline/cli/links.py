@@ -1,0 +1,187 @@
+"""Commands over times and links: timeline, stories, claims, framing."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..export import load_timeline
+from ..link.framing import OutletView, ViewItem, compare_actor
+from ..link.timeline import TimelineGroup, period_bounds
+from ..models import ClaimAppearance, Story
+from ..settings import Settings
+from ..store.articles import load_article
+from ..store.claims import iter_claim_groups
+from ..store.framing import iter_framing
+from ..store.links import iter_stories, iter_threads, story_articles
+from ..store.schema import schema_version
+from ..store.times import stories_available
+from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+
+
+@app.command()
+def timeline(
+    db: DbOption = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only events naming an actor whose name, id or a variant contains this.")] = None,
+    story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (ids: `storyline stories`).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only events on or before this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
+) -> None:
+    """Show dated events merged across articles: when it happened, what, and which outlets reported it when.
+
+    Example: storyline timeline --actor Putin --since 2024-05
+    """
+    first, last = _day_bound(since, "--since", end=False), _day_bound(until, "--until", end=True)
+    settings = settings_or_exit(db=db)
+    conn = connect_or_exit(settings)
+    if schema_version(conn) < 3:
+        err.print(f"[red]error:[/] {escape(settings.db)} predates times and events; run `storyline annotate --db {escape(settings.db)}` first")
+        raise typer.Exit(2)
+    article_ids = _story_article_ids(conn, story) if story is not None else None
+    groups = load_timeline(conn, article_ids=article_ids, actor=actor, since=first, until=last)[:limit]
+    out.print(_timeline_table(groups))
+    err.print(f"{len(groups)} event(s) from {len({a for g in groups for a in g.article_ids})} article(s); lag = days from the event to publication")
+
+
+def _story_article_ids(conn: sqlite3.Connection, story: str) -> list[str]:
+    """The articles of ``story``; no stories at all, or no such story, is an error."""
+    if not stories_available(conn) or next(iter_stories(conn), None) is None:
+        err.print("[red]error:[/] this database has no stories yet; run `storyline annotate` (it links articles into stories), then see `storyline stories`")
+        raise typer.Exit(2)
+    ids = story_articles(conn, story)
+    if not ids:
+        err.print(f"[red]error:[/] no story with id {escape(story)!r}; see `storyline stories`")
+        raise typer.Exit(1)
+    return ids
+
+
+def _day_bound(value: str | None, option: str, *, end: bool) -> str | None:
+    """The first (or last) day of a --since/--until value; a bad value is a usage error."""
+    if value is None:
+        return None
+    try:
+        return period_bounds(value)[1 if end else 0]
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {option}: {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
+def _date_label(group: TimelineGroup) -> str:
+    return group.date if group.granularity == "day" else f"{group.date} ({group.granularity})"
+
+
+def _timeline_table(groups: list[TimelineGroup]) -> Table:
+    """One row per group: the date with its granularity, the summary, and each report with its lag."""
+    table = Table(box=None, header_style="bold", padding=(0, 2, 1, 0))
+    table.add_column("date", no_wrap=True)
+    table.add_column("event", overflow="fold", ratio=3)
+    table.add_column("reported", overflow="fold", ratio=2)
+    for g in groups:
+        reports = []
+        for a in g.appearances:
+            lag = f" [dim]{a.lag_days:+d} d[/]" if a.lag_days is not None else ""
+            reports.append(f"{escape(a.outlet or 'unknown')} {escape(a.published or 'unknown date')}{lag}")
+        table.add_row(escape(_date_label(g)), escape(g.summary), "\n".join(reports))
+    return table
+
+
+def _linked(settings: Settings) -> sqlite3.Connection:
+    """A read-only connection to a database that has the link tables (schema version 4)."""
+    conn = connect_or_exit(settings)
+    if schema_version(conn) < 4:
+        err.print(f"[red]error:[/] {escape(settings.db)} predates stories and claims; run `storyline annotate --db {escape(settings.db)}` first")
+        raise typer.Exit(2)
+    return conn
+
+
+def _span_label(s: Story) -> str:
+    first, last = s.first_published or "unknown", s.last_published or "unknown"
+    return first if first == last else f"{first}..{last}"
+
+
+@app.command()
+def stories(db: DbOption = None) -> None:
+    """List threads (ongoing narratives), each with its stories: id, dates, article count and title.
+
+    Example: storyline stories --db story.db
+    """
+    conn = _linked(settings_or_exit(db=db))
+    by_id = {s.id: s for s in iter_stories(conn)}
+    threads = list(iter_threads(conn))
+    for thread in threads:
+        out.print(f"[bold]{escape(thread.title or '(no title)')}[/] [dim]{escape(thread.id)}[/]")
+        for s in (by_id[i] for i in thread.story_ids):
+            out.print(f"  {escape(s.id)}  {escape(_span_label(s))}  {len(s.article_ids)} article(s)  {escape(s.title or '(no title)')}")
+    err.print(f"{len(by_id)} story(ies) in {len(threads)} thread(s)")
+
+
+def _appearance_line(a: ClaimAppearance) -> str:
+    parts = [f"[bold]{escape(a.outlet or 'unknown outlet')}[/] {escape(a.published or 'unknown date')}"]
+    if a.negated:
+        parts.append("[red]negated[/]")
+    if a.hedges:
+        parts.append("hedged: " + escape(", ".join(a.hedges)))
+    if a.conditions:
+        parts.append("if: " + escape("; ".join(a.conditions)))
+    parts.append(escape(" <- ".join(a.chain) or a.origin))
+    return "  - " + " · ".join(parts)
+
+
+@app.command()
+def claims(
+    db: DbOption = None,
+    story: Annotated[Optional[str], typer.Option(help="Only claims told in this story (see `storyline stories`).")] = None,
+    min_articles: Annotated[int, typer.Option("--min-articles", help="Only claims told by at least this many articles.")] = 1,
+) -> None:
+    """List claims told across articles: canonical wording, first seen, independent origins, every telling and its chain.
+
+    Example: storyline claims --story story:0e10b920 --min-articles 2
+    """
+    conn = _linked(settings_or_exit(db=db))
+    n = 0
+    for g in iter_claim_groups(conn, story_id=story, min_articles=min_articles):
+        n += 1
+        out.print(f"[bold]{escape(g.text)}[/] [dim]{escape(g.id)}[/]")
+        out.print(f"  first seen {escape(g.first_seen or 'unknown')}; {g.independent_origins} independent origin(s): {escape('; '.join(g.origins))}")
+        for a in g.appearances:
+            out.print(_appearance_line(a))
+    err.print(f"{n} claim(s); chains read outlet <- the outlet it cites <- the source")
+
+
+def _items(items: tuple[ViewItem, ...]) -> str:
+    return "\n".join(f"[bold]{escape(i.text)}[/] [dim]({escape(i.category)}, {i.article_id})[/] {escape(i.sentence)}" for i in items) or "-"
+
+
+def _framing_table(views: list[OutletView]) -> Table:
+    table = Table(box=None, header_style="bold", padding=(0, 2, 1, 0))
+    table.add_column("outlet", no_wrap=True)
+    table.add_column("labels", overflow="fold", ratio=1)
+    table.add_column("loaded terms and reporting verbs", overflow="fold", ratio=1)
+    for v in views:
+        table.add_row(f"{escape(v.outlet or 'unknown')}\n[dim]{len(v.articles)} article(s)[/]", _items(v.labels), _items(v.terms))
+    return table
+
+
+@app.command()
+def framing(
+    actor: Annotated[str, typer.Option("--actor", help="The actor's name or part of it (\"Putin\" matches \"Vladimir Putin\").")],
+    db: DbOption = None,
+    story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (see `storyline stories`).")] = None,
+) -> None:
+    """Compare outlets side by side: the labels and loaded terms each used for one actor, with their sentences.
+
+    Example: storyline framing --actor Putin --db story.db
+    """
+    conn = _linked(settings_or_exit(db=db))
+    wanted = set(_story_article_ids(conn, story)) if story is not None else None
+    framings = [f for f in iter_framing(conn) if wanted is None or f.article_id in wanted]
+    texts = {f.article_id: a.text for f in framings if (a := load_article(conn, f.article_id)) is not None}
+    views = compare_actor(actor, framings, texts)
+    out.print(_framing_table(views))
+    found = sum(len(v.labels) + len(v.terms) for v in views)
+    err.print(f"{found} label(s) and term(s) for {escape(actor)} in {len(views)} outlet(s)")

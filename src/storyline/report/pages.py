@@ -91,8 +91,9 @@ class StoryPage:
 
     @property
     def shared_claims(self) -> list[ClaimGroup]:
-        """Claim groups told by more than one article."""
-        return [g for g in self.claims if len({a.article_id for a in g.appearances}) > 1]
+        """Claim groups told by more than one article: most independent origins first, then most articles, then earliest."""
+        told = [(len({a.article_id for a in g.appearances}), g) for g in self.claims]
+        return [g for n, g in sorted(told, key=lambda t: (-t[1].independent_origins, -t[0], t[1].first_seen or "")) if n > 1]
 
     @property
     def single_claims(self) -> list[ClaimGroup]:

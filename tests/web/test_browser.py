@@ -272,8 +272,6 @@ def test_upload_over_the_cap_is_refused(capped_server: str, capped_db: Path) -> 
     assert _uploads(capped_db) == kept
 
 
-@pytest.mark.xfail(strict=True, reason="web/app.py submit(): an upload between max_bytes and max_bytes + 64 KiB is saved "
-                                       "and queued (303) instead of refused with 413; see the report")
 def test_upload_just_over_the_cap_is_refused(capped_server: str, capped_db: Path) -> None:
     kept = _uploads(capped_db)
     body = b"Word after word. " * (SMALL_CAP // 17 + 100)  # a little over max_bytes

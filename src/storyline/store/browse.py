@@ -139,7 +139,7 @@ def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50
                 " WHERE articles_fts MATCH ?" + where)
         args: list[object] = [match, *params]
         total = int(conn.execute("SELECT COUNT(*)" + base, args).fetchone()[0])
-        rows = conn.execute(f"SELECT {_ROW}, snippet(articles_fts, 1, ?, ?, ' … ', 24)" + base + " ORDER BY rank LIMIT ? OFFSET ?",
+        rows = conn.execute(f"SELECT {_ROW}, snippet(articles_fts, -1, ?, ?, ' … ', 24)" + base + " ORDER BY rank LIMIT ? OFFSET ?",
                             [HIGHLIGHT_START, HIGHLIGHT_END, *args, limit, offset])
         return ArticlePage(tuple(_row(r, r[8]) for r in rows), total)
     base = " FROM articles a LEFT JOIN story_members m ON m.article_id = a.id WHERE 1 = 1" + where

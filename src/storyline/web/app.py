@@ -102,7 +102,10 @@ def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
         sources, label = [], ""
         try:
             if isinstance(upload, UploadFile) and upload.filename:
-                data = await upload.read()
+                data = await upload.read(settings.max_bytes + 1)
+                if len(data) > settings.max_bytes:
+                    return _page("ingest.html", 413, error=f"{upload.filename}: over the limit of {settings.max_bytes:,} bytes (the max_bytes"
+                                 " setting); nothing was stored", max_bytes=settings.max_bytes, allow_private=settings.allow_private, recent=[])
                 sources.append(str(save_upload(uploads, upload.filename, data)))
                 label = upload.filename
             if url:

@@ -78,8 +78,8 @@ class Guard:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = (f"Request body over the limit of {self.max_body:,} bytes (the max_bytes setting); "
-                "send a smaller file.").encode()
+        body = (f"Request body over the limit of {self.max_body:,} bytes (the max_bytes setting and room for the form);"
+                " nothing was stored; send a smaller file.").encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"), *_headers(PAGE_POLICY)]})
         await send({"type": "http.response.body", "body": body})

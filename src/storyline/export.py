@@ -13,6 +13,7 @@ import csv
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any, TextIO
 
 from .link.timeline import DatedEvent, TimelineGroup, build_timeline
@@ -22,11 +23,12 @@ from .store.articles import iter_articles
 from .store.claims import iter_claim_groups
 from .store.framing import iter_framing
 from .store.links import iter_stories, iter_threads
+from .store.paging import Page
 from .store.schema import SCHEMA_VERSION, schema_version
 from .store.times import StoredEvent, iter_events, iter_time_expressions
 
 __all__ = [
-    "FORMATS", "SECTIONS", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
+    "FORMATS", "SECTIONS", "Reader", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
     "link_sections", "claim_group_record", "framing_record", "export_document", "write_export",
 ]
 
@@ -68,13 +70,17 @@ def _span(s: Any) -> dict[str, Any] | None:
     return {"text": s.text, "start": s.start, "end": s.end} if s is not None else None
 
 
-def _actors(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    for a in load_actors(conn):
+Reader = Callable[[sqlite3.Connection, "Page | None"], Iterator[dict[str, Any]]]
+"""Reads one export section: every record (page None) or one page ``(limit, offset)``."""
+
+
+def _actors(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+    for a in load_actors(conn, page):
         yield {"id": a.id, "name": a.name, "type": a.type, "variants": list(a.variants)}
 
 
-def _mentions(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    for m in iter_mentions(conn):
+def _mentions(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+    for m in iter_mentions(conn, page=page):
         yield {"actor_id": m.actor_id, "article_id": m.article_id, "text": m.mention.text, "start": m.mention.start,
                "end": m.mention.end, "kind": m.mention.kind, "name": m.mention.name, "evidence": m.mention.evidence}
 
@@ -99,7 +105,7 @@ def attribution_record(a: StoredAttribution) -> dict[str, Any]:
 
 def annotation_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``actors``, ``mentions``, ``quotes`` and ``attributions`` sections."""
-    return {name: list(SECTIONS[name](conn)) for name in ("actors", "mentions", "quotes", "attributions")}
+    return {name: list(SECTIONS[name](conn, None)) for name in ("actors", "mentions", "quotes", "attributions")}
 
 
 def dated_event(stored: StoredEvent) -> DatedEvent:
@@ -133,29 +139,31 @@ def _timeline_record(g: TimelineGroup) -> dict[str, Any]:
             "first_reported": g.first_reported}
 
 
-def _time_expressions(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def _time_expressions(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     if schema_version(conn) < 3:  # a read-only database not yet migrated has no time tables
         return
-    for t in iter_time_expressions(conn):
+    for t in iter_time_expressions(conn, page=page):
         yield {"article_id": t.article_id, "text": t.time.text, "start": t.time.start, "end": t.time.end, "type": t.time.type,
                "value": t.time.value, "granularity": t.time.granularity, "kind": t.time.kind, "earliest": t.time.earliest,
                "latest": t.time.latest, "modifier": t.time.modifier, "certain": t.time.certain, "anchor": t.time.anchor,
                "rule": t.time.rule}
 
 
-def _events(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def _events(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     if schema_version(conn) >= 3:
-        yield from (_event_record(e) for e in iter_events(conn))
+        yield from (_event_record(e) for e in iter_events(conn, page=page))
 
 
-def _timeline(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def _timeline(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+    """The merged timeline is built over every event, then paged (a page costs the whole build)."""
     if schema_version(conn) >= 3:
-        yield from (_timeline_record(g) for g in build_timeline(dated_event(e) for e in iter_events(conn)))
+        groups = (_timeline_record(g) for g in build_timeline(dated_event(e) for e in iter_events(conn)))
+        yield from (groups if page is None else islice(groups, page[1], page[1] + page[0]))
 
 
 def time_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``time_expressions``, ``events`` and ``timeline`` sections (empty before schema version 3)."""
-    return {name: list(SECTIONS[name](conn)) for name in ("time_expressions", "events", "timeline")}
+    return {name: list(SECTIONS[name](conn, None)) for name in ("time_expressions", "events", "timeline")}
 
 
 def _appearance_record(a: ClaimAppearance) -> dict[str, Any]:
@@ -184,59 +192,63 @@ def framing_record(f: ArticleFraming) -> dict[str, Any]:
             "hedges": [_span(h) for h in f.hedges]}
 
 
-def _linked(read: Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]) -> Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]:
+def _linked(read: Reader) -> Reader:
     """Wrap a link-section reader: nothing before schema version 4 (a read-only database not yet migrated)."""
-    def section(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    def section(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
         if schema_version(conn) >= 4:
-            yield from read(conn)
+            yield from read(conn, page)
     return section
 
 
-def _stories(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    for s in iter_stories(conn):
+def _stories(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+    for s in iter_stories(conn, page):
         yield {"id": s.id, "title": s.title, "article_ids": list(s.article_ids), "thread_id": s.thread_id,
                "first_published": s.first_published, "last_published": s.last_published}
 
 
-def _threads(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    for t in iter_threads(conn):
+def _threads(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+    for t in iter_threads(conn, page):
         yield {"id": t.id, "title": t.title, "story_ids": list(t.story_ids)}
 
 
 def link_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``stories``, ``threads``, ``claims`` and ``framing`` sections (empty before schema version 4)."""
-    return {name: list(SECTIONS[name](conn)) for name in ("stories", "threads", "claims", "framing")}
+    return {name: list(SECTIONS[name](conn, None)) for name in ("stories", "threads", "claims", "framing")}
 
 
-SECTIONS: dict[str, Callable[[sqlite3.Connection], Iterator[dict[str, Any]]]] = {
-    "articles": lambda conn: (article_record(a) for a in iter_articles(conn)),
+SECTIONS: dict[str, Reader] = {
+    "articles": lambda conn, page: (article_record(a) for a in iter_articles(conn, page=page)),
     "actors": _actors,
     "mentions": _mentions,
-    "quotes": lambda conn: (quote_record(q) for q in iter_quotes(conn)),
-    "attributions": lambda conn: (attribution_record(a) for a in iter_attributions(conn)),
+    "quotes": lambda conn, page: (quote_record(q) for q in iter_quotes(conn, page=page)),
+    "attributions": lambda conn, page: (attribution_record(a) for a in iter_attributions(conn, page=page)),
     "time_expressions": _time_expressions,
     "events": _events,
     "timeline": _timeline,
     "stories": _linked(_stories),
     "threads": _linked(_threads),
-    "claims": _linked(lambda conn: (claim_group_record(g) for g in iter_claim_groups(conn))),
-    "framing": _linked(lambda conn: (framing_record(f) for f in iter_framing(conn))),
+    "claims": _linked(lambda conn, page: (claim_group_record(g) for g in iter_claim_groups(conn, page=page))),
+    "framing": _linked(lambda conn, page: (framing_record(f) for f in iter_framing(conn, page=page))),
 }
-"""Every export section, in document order: name -> reader yielding its records one at a time."""
+"""Every export section, in document order: name -> reader yielding its records one at a time.
+
+Called with a page ``(limit, offset)`` a reader reads only that page in SQL (the JSON API); stories,
+threads, claim groups and framing records then come in id order. With None it reads everything.
+"""
 
 
 def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
     """Return the whole store as one JSON-ready document."""
     return {
         "storyline_schema": SCHEMA_VERSION,
-        **{name: list(read(conn)) for name, read in SECTIONS.items()},
+        **{name: list(read(conn, None)) for name, read in SECTIONS.items()},
     }
 
 
 def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
     for section, read in SECTIONS.items():
         kind = {"stories": "story", "claims": "claim_group"}.get(section, section.rstrip("s"))
-        for record in read(conn):
+        for record in read(conn, None):
             yield json.dumps({"record": kind, **record}, ensure_ascii=False)
 
 

@@ -268,3 +268,9 @@ def test_label_chart_cell_sizes_follow_counts() -> None:
     assert radii["Herald · President · 9 times"] > radii["Herald · leader · 1 time"]
     assert [el.text for el in _marks(svg, "count")] == ["9", "1"]
     assert _tree(svg).find(f"{NS}title").text == "Labels"  # type: ignore[union-attr]
+
+
+def test_activity_counts_draw_the_same_chart_as_one_pair_per_article() -> None:
+    pairs = [("Herald", "2025-03-04")] * 3 + [("Ledger", "2025-03-05"), (None, "2025-03-20"), ("Ledger", None)]
+    counted = [("Herald", "2025-03-04", 3), ("Ledger", "2025-03-05", 1), (None, "2025-03-20", 1), ("Ledger", None, 1)]
+    assert outlet_activity_chart(counted) == outlet_activity_chart(pairs)

@@ -215,7 +215,7 @@ def _activity_header(periods: list[Date], kind: str, top: float) -> list[str]:
     return parts
 
 
-def outlet_activity_chart(items: Sequence[tuple[str | None, str | None]], *,
+def outlet_activity_chart(items: Sequence[tuple[str | None, str | None] | tuple[str | None, str | None, int]], *,
                           title: str = "Articles per outlet over time") -> Markup:
     """Draw how many articles each outlet published per period.
 
@@ -224,30 +224,35 @@ def outlet_activity_chart(items: Sequence[tuple[str | None, str | None]], *,
     tooltip (and as text when the column is wide enough); each row ends with the outlet's total.
 
     Args:
-        items: ``(outlet, published date)`` pairs, one per article.
+        items: ``(outlet, published date)`` pairs, one per article, or ``(outlet, date, articles)`` counts.
         title: the chart's heading and accessible name.
 
     Returns:
         An inline ``<svg>``; a small one saying so when nothing is dated.
     """
-    dated = [(outlet or None, day) for outlet, raw in items if (day := parse_day(raw)) is not None]
-    undated = len(items) - len(dated)
+    weighted = [(item[0] or None, item[1], item[2] if len(item) > 2 else 1) for item in items]
+    dated = [(outlet, day, n) for outlet, raw, n in weighted if (day := parse_day(raw)) is not None]
+    undated = sum(n for _, _, n in weighted) - sum(n for _, _, n in dated)
     if not dated:
         return empty_chart("activity", title, "dated articles", undated)
-    start, end = min(d for _, d in dated), max(d for _, d in dated)
+    start, end = min(d for _, d, _ in dated), max(d for _, d, _ in dated)
     kind = "day" if (end - start).days <= 31 else "week" if (end - start).days <= 26 * 7 else "month"
-    rows, hidden = row_order(Counter(outlet for outlet, _ in dated))
-    cells = Counter((outlet, _period_of(day, kind)) for outlet, day in dated if outlet in rows)
-    colours, top = outlet_colours(o for o, _ in items), 70
+    totals: Counter[str | None] = Counter()
+    cells: Counter[tuple[str | None, Date]] = Counter()
+    for outlet, day, n in dated:
+        totals[outlet] += n
+        cells[(outlet, _period_of(day, kind))] += n
+    rows, hidden = row_order(totals)
+    cells = Counter({key: n for key, n in cells.items() if key[0] in rows})
+    colours, top = outlet_colours(o for o, _, _ in weighted), 70
     bottom = top + len(rows) * ROW
     body = [text_at(10, 44, f"Articles per {kind}; bar height and number show the count, the row ends with its total.",
                   cls="legend")]
     body += row_labels(rows, colours, top, ROW) + _activity_header(_periods(start, end, kind), kind, top)
     body += _activity_cells(_periods(start, end, kind), cells, rows, kind, colours, top)
-    totals = Counter(outlet for outlet, _ in dated)
     body += [text_at(RIGHT, top + (i + 0.5) * ROW + 4, str(totals[o]), cls="total", size=12, anchor="end", fill=INK)
              for i, o in enumerate(rows)]
-    summary = f"{plural(len(dated), 'article')} from {plural(len(totals), 'outlet')}, per {kind}"
+    summary = f"{plural(sum(totals.values()), 'article')} from {plural(len(totals), 'outlet')}, per {kind}"
     return svg_chart("activity", title, summary, bottom + 30, body + note_lines(bottom + 20, undated, hidden))
 
 

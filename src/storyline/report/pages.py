@@ -44,7 +44,7 @@ class OverviewPage:
     page: int
     pages: int
     articles: int
-    activity: tuple[tuple[str | None, str | None], ...]
+    activity: tuple[tuple[str | None, str | None, int], ...]
     outlets: tuple[tuple[str, int], ...]
 
 
@@ -54,7 +54,7 @@ class ThreadPage:
 
     thread: Thread
     stories: tuple[browse.StorySummary, ...]
-    activity: tuple[tuple[str | None, str | None], ...]
+    activity: tuple[tuple[str | None, str | None, int], ...]
 
 
 @dataclass(frozen=True, slots=True)

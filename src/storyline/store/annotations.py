@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
+from .paging import Page, limit_clause
 from .times import clear_times, save_times
 
 __all__ = [
@@ -75,12 +76,15 @@ def actor_summaries(conn: sqlite3.Connection, *, kind: str | None = None, limit:
     return out
 
 
-def load_actors(conn: sqlite3.Connection) -> list[Actor]:
-    """Return every stored actor with its variants, in the order first stored."""
+def load_actors(conn: sqlite3.Connection, page: Page | None = None) -> list[Actor]:
+    """Return every stored actor (or one page of them) with its variants, in the order first stored."""
+    limit, bounds = limit_clause(page)
+    rows = conn.execute("SELECT id, name, type FROM actors ORDER BY rowid" + limit, bounds).fetchall()
     variants: dict[str, list[str]] = {}
-    for actor_id, variant in conn.execute("SELECT actor_id, variant FROM actor_variants ORDER BY rowid"):
+    where = "" if page is None else " WHERE actor_id IN (SELECT id FROM actors ORDER BY rowid" + limit + ")"
+    for actor_id, variant in conn.execute("SELECT actor_id, variant FROM actor_variants" + where + " ORDER BY rowid", bounds):
         variants.setdefault(actor_id, []).append(variant)
-    return [Actor(r[0], r[1], r[2], tuple(variants.get(r[0], ()))) for r in conn.execute("SELECT id, name, type FROM actors ORDER BY rowid")]
+    return [Actor(r[0], r[1], r[2], tuple(variants.get(r[0], ()))) for r in rows]
 
 
 def save_actors(conn: sqlite3.Connection, actors: Iterable[Actor]) -> None:
@@ -153,15 +157,18 @@ def _opt_span(text: str | None, start: int | None, end: int | None) -> Span | No
     return Span(text, start, end) if text is not None and start is not None and end is not None else None
 
 
-def iter_mentions(conn: sqlite3.Connection, article_id: str | None = None) -> Iterator[StoredMention]:
-    """Yield stored mentions, by article and position."""
+def iter_mentions(conn: sqlite3.Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredMention]:
+    """Yield stored mentions (of one article, or one page of all), by article and position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
-    for r in conn.execute('SELECT article_id, actor_id, text, start, "end", kind, entity_type, name, evidence FROM mentions' + where + " ORDER BY article_id, seq", params):
+    limit, bounds = limit_clause(page)
+    for r in conn.execute('SELECT article_id, actor_id, text, start, "end", kind, entity_type, name, evidence FROM mentions'
+                          + where + " ORDER BY article_id, seq" + limit, params + bounds):
         yield StoredMention(r[0], r[1], Mention(r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
 
 
-def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, speaker: str | None = None) -> Iterator[StoredQuote]:
-    """Yield stored quotes, optionally of one article or of speakers whose name or words contain ``speaker``."""
+def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, speaker: str | None = None,
+                page: Page | None = None) -> Iterator[StoredQuote]:
+    """Yield stored quotes, optionally of one article or of speakers whose name or words contain ``speaker``, or one page."""
     sql = "SELECT q.* FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_actor_id WHERE 1 = 1"
     params: list[object] = []
     if article_id:
@@ -170,16 +177,18 @@ def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, spea
     if speaker:
         sql += " AND (q.speaker_name LIKE ? OR a.name LIKE ? OR q.speaker_actor_id IN (SELECT actor_id FROM actor_variants WHERE variant LIKE ?))"
         params += [f"%{speaker}%"] * 3
-    for r in conn.execute(sql + " ORDER BY q.article_id, q.start", params):
+    limit, bounds = limit_clause(page)
+    for r in conn.execute(sql + " ORDER BY q.article_id, q.start" + limit, [*params, *bounds]):
         quote = Quote(r["text"], r["start"], r["end"], bool(r["direct"]), _opt_span(r["speaker"], r["speaker_start"], r["speaker_end"]),
                       r["speaker_name"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]))
         yield StoredQuote(r["id"], r["article_id"], r["speaker_actor_id"], quote)
 
 
-def iter_attributions(conn: sqlite3.Connection, article_id: str | None = None) -> Iterator[StoredAttribution]:
-    """Yield stored attributions, optionally of one article, by position."""
+def iter_attributions(conn: sqlite3.Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredAttribution]:
+    """Yield stored attributions, optionally of one article (or one page of all), by position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
-    for r in conn.execute("SELECT * FROM attributions" + where + " ORDER BY article_id, start", params):
+    limit, bounds = limit_clause(page)
+    for r in conn.execute("SELECT * FROM attributions" + where + " ORDER BY article_id, start" + limit, params + bounds):
         via = tuple(Span(v["text"], v["start"], v["end"]) for v in json.loads(r["via"]))
         att = Attribution(Span(r["content"], r["start"], r["end"]), _opt_span(r["source"], r["source_start"], r["source_end"]),
                           r["source_kind"], r["count"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]), via)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..models import Article, Evidence, Removal
 from .annotations import clear_annotations
+from .paging import Page, limit_clause
 
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
@@ -195,16 +196,18 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:
 
 def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     """Return the stored article with this id (a unique id prefix also works), or None."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ? OR id LIKE ? LIMIT 2", (article_id, article_id + "%")).fetchall()
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchall() or conn.execute(
+        f"SELECT {_COLUMNS} FROM articles WHERE id >= ? AND id < ? LIMIT 2", (article_id, article_id + "\uffff")).fetchall()
     exact = [r for r in rows if r["id"] == article_id]
     row = exact[0] if exact else (rows[0] if len(rows) == 1 else None)
     return _article(conn, row) if row else None
 
 
-def iter_articles(conn: sqlite3.Connection, *, outlet: str | None = None) -> Iterator[Article]:
-    """Yield every stored article in ingest order, optionally of one outlet."""
-    sql = f"SELECT {_COLUMNS} FROM articles" + (" WHERE outlet = ?" if outlet else "") + " ORDER BY rowid"
-    for row in conn.execute(sql, (outlet,) if outlet else ()).fetchall():
+def iter_articles(conn: sqlite3.Connection, *, outlet: str | None = None, page: Page | None = None) -> Iterator[Article]:
+    """Yield every stored article in ingest order, optionally of one outlet, optionally one page of them."""
+    limit, bounds = limit_clause(page)
+    sql = f"SELECT {_COLUMNS} FROM articles" + (" WHERE outlet = ?" if outlet else "") + " ORDER BY rowid" + limit
+    for row in conn.execute(sql, ((outlet,) if outlet else ()) + bounds).fetchall():
         yield _article(conn, row)
 
 

@@ -114,7 +114,7 @@ def _where(f: ArticleFilter) -> tuple[str, list[object]]:
         sql += " AND a.published <= ?"
         params.append(f.until + "\uffff")  # the whole last day, whatever follows the date
     if f.actor:
-        sql += " AND a.id IN (SELECT article_id FROM mentions WHERE actor_id = ?)"
+        sql += " AND EXISTS (SELECT 1 FROM mentions mm WHERE mm.actor_id = ? AND mm.article_id = a.id)"
         params.append(f.actor)
     if f.story:
         sql += " AND m.story_id = ?"
@@ -138,13 +138,14 @@ def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50
         base = (" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid LEFT JOIN story_members m ON m.article_id = a.id"
                 " WHERE articles_fts MATCH ?" + where)
         args: list[object] = [match, *params]
-        total = int(conn.execute("SELECT COUNT(*)" + base, args).fetchone()[0])
+        total = int(conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+                    if not where else conn.execute("SELECT COUNT(*)" + base, args).fetchone()[0])
         rows = conn.execute(f"SELECT {_ROW}, snippet(articles_fts, -1, ?, ?, ' … ', 24)" + base + " ORDER BY rank LIMIT ? OFFSET ?",
                             [HIGHLIGHT_START, HIGHLIGHT_END, *args, limit, offset])
         return ArticlePage(tuple(_row(r, r[8]) for r in rows), total)
     base = " FROM articles a LEFT JOIN story_members m ON m.article_id = a.id WHERE 1 = 1" + where
     total = int(conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0])
-    rows = conn.execute(f"SELECT {_ROW}" + base + " ORDER BY a.published IS NULL, a.published DESC, a.rowid LIMIT ? OFFSET ?",
+    rows = conn.execute(f"SELECT {_ROW}" + base + " ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
                         [*params, limit, offset])
     return ArticlePage(tuple(_row(r) for r in rows), total)
 
@@ -165,15 +166,16 @@ def outlet_counts(conn: sqlite3.Connection, *, limit: int = 200) -> list[tuple[s
         "SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY COUNT(*) DESC, outlet LIMIT ?", (limit,))]
 
 
-def activity(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[tuple[str | None, str | None]]:
-    """Return (outlet, publication day) for these articles, or for every article (the overview chart)."""
+def activity(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[tuple[str | None, str | None, int]]:
+    """Return (outlet, publication day, articles) for these articles, or for every article not a near-duplicate (the overview chart)."""
     if ids is None:
-        rows = conn.execute("SELECT outlet, substr(published, 1, 10) FROM articles WHERE duplicate_of IS NULL")
-        return [(r[0], r[1]) for r in rows]
-    out: list[tuple[str | None, str | None]] = []
+        rows = conn.execute("SELECT outlet, substr(published, 1, 10) AS day, COUNT(*) FROM articles"
+                            " WHERE duplicate_of IS NULL GROUP BY outlet, day")
+        return [(r[0], r[1], int(r[2])) for r in rows]
+    out: list[tuple[str | None, str | None, int]] = []
     for chunk in id_chunks(list(ids)):
-        out += [(r[0], r[1]) for r in conn.execute(
-            in_clause("SELECT outlet, substr(published, 1, 10) FROM articles WHERE id IN ({})", chunk), chunk)]
+        out += [(r[0], r[1], int(r[2])) for r in conn.execute(in_clause(
+            "SELECT outlet, substr(published, 1, 10) AS day, COUNT(*) FROM articles WHERE id IN ({}) GROUP BY outlet, day", chunk), chunk)]
     return out
 
 

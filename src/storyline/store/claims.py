@@ -12,6 +12,7 @@ import numpy as np
 from ..link.claimlink import ClaimRecord
 from ..models import Claim, ClaimAppearance, ClaimGroup, Span
 from .links import VectorIndex, id_chunks, in_clause
+from .paging import Page, limit_clause
 
 __all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "iter_claim_groups", "load_claim_group", "article_claims", "spans_json"]
 
@@ -131,13 +132,18 @@ def _group(group_id: str, appearances: list[ClaimAppearance]) -> ClaimGroup:
     return ClaimGroup(group_id, first.text, first.published, len(origins), tuple(origins.values()), tuple(appearances))
 
 
-def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1) -> Iterator[ClaimGroup]:
+def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
+                      page: Page | None = None) -> Iterator[ClaimGroup]:
     """Yield claim groups, earliest first seen first, each with every appearance (earliest published first).
 
     Args:
         story_id: only groups with an appearance in this story (all their appearances are kept).
         min_articles: only groups told by at least this many distinct articles.
+        page: only one page of all groups, then in group id order (the other filters do not apply).
     """
+    if page is not None:
+        yield from _group_page(conn, page)
+        return
     rows = conn.execute(_APPEARANCES + (_IN_STORY if story_id else "") + " ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
                         (story_id,) if story_id else ())
     by_group: dict[str, list[ClaimAppearance]] = {}
@@ -145,6 +151,17 @@ def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, 
         by_group.setdefault(r["group_id"], []).append(_appearance(r))
     groups = [_group(g, apps) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
     yield from sorted(groups, key=lambda g: (g.first_seen is None, g.first_seen or "", g.id))
+
+
+def _group_page(conn: sqlite3.Connection, page: Page) -> Iterator[ClaimGroup]:
+    limit, bounds = limit_clause(page)
+    ids = [r[0] for r in conn.execute("SELECT DISTINCT group_id FROM claim_groups ORDER BY group_id" + limit, bounds)]
+    by_group: dict[str, list[ClaimAppearance]] = {}
+    for chunk in id_chunks(ids):
+        for r in conn.execute(in_clause(_APPEARANCES + " WHERE g.group_id IN ({}) ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
+                                        chunk), chunk):
+            by_group.setdefault(r["group_id"], []).append(_appearance(r))
+    yield from (_group(g, by_group[g]) for g in ids if g in by_group)
 
 
 def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | None:

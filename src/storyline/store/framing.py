@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from ..models import ArticleFraming, LoadedTerm, Span
 from .claims import spans_json
 from .links import id_chunks, in_clause
+from .paging import Page, limit_clause
 
 __all__ = ["save_framing", "iter_framing"]
 
@@ -36,12 +37,19 @@ def _term(d: dict[str, object]) -> LoadedTerm:
                       None if d["actor"] is None else str(d["actor"]))
 
 
-def iter_framing(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None) -> Iterator[ArticleFraming]:
-    """Yield the stored framing records (of these articles, or all), by outlet, then publication date."""
+def iter_framing(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None, page: Page | None = None) -> Iterator[ArticleFraming]:
+    """Yield the stored framing records (of these articles, or all), by outlet, then publication date.
+
+    Args:
+        page: only one page of all records, then in article id order.
+    """
     sql = "SELECT f.article_id, f.data FROM framing f JOIN articles a ON a.id = f.article_id"
     order = " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"
-    if article_ids is None:
-        rows: Iterable[sqlite3.Row] = conn.execute(sql + order)
+    if page is not None:
+        limit, bounds = limit_clause(page)
+        rows: Iterable[sqlite3.Row] = conn.execute("SELECT article_id, data FROM framing ORDER BY article_id" + limit, bounds)
+    elif article_ids is None:
+        rows = conn.execute(sql + order)
     else:
         rows = [r for chunk in id_chunks(list(article_ids)) for r in conn.execute(in_clause(sql + " WHERE f.article_id IN ({})" + order, chunk), chunk)]
     for article_id, raw in rows:

@@ -21,6 +21,7 @@ from ..link.embed import DIMENSIONS
 from ..link.similarity import LinkedDoc
 from ..link.stories import StoryAssignment, doc_keys
 from ..models import Story, Thread
+from .paging import Page, limit_clause
 
 __all__ = [
     "BANDS", "ROWS", "EXACT_BELOW", "bucket_keys", "VectorIndex", "SqliteLinkBackend", "save_link_docs",
@@ -242,29 +243,46 @@ def refresh_story_dates(conn: sqlite3.Connection, story_id: str) -> None:
         " WHERE id = (SELECT thread_id FROM stories WHERE id = ?)", (story_id,))
 
 
-def _members(conn: sqlite3.Connection) -> dict[str, list[str]]:
+_MEMBERS = "SELECT m.story_id, m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+_BY_DATE = " ORDER BY a.published IS NULL, a.published, a.rowid"
+
+
+def _members(conn: sqlite3.Connection, story_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for story, article in conn.execute("SELECT m.story_id, m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
-                                       " ORDER BY a.published IS NULL, a.published, a.rowid"):
+    if story_ids is None:
+        rows: Iterable[tuple[str, str]] = conn.execute(_MEMBERS + _BY_DATE)
+    else:
+        rows = [r for chunk in id_chunks(story_ids) for r in conn.execute(in_clause(_MEMBERS + " WHERE m.story_id IN ({})" + _BY_DATE, chunk), chunk)]
+    for story, article in rows:
         out.setdefault(story, []).append(article)
     return out
 
 
-def iter_stories(conn: sqlite3.Connection) -> Iterator[Story]:
-    """Yield every story with its articles (earliest published first), earliest story first."""
-    members = _members(conn)
-    for r in conn.execute("SELECT * FROM stories ORDER BY first_published IS NULL, first_published, id"):
+def iter_stories(conn: sqlite3.Connection, page: Page | None = None) -> Iterator[Story]:
+    """Yield every story (or one page of them) with its articles (earliest published first), earliest story first."""
+    limit, bounds = limit_clause(page)
+    rows = conn.execute("SELECT * FROM stories ORDER BY first_published IS NULL, first_published, id" + limit, bounds).fetchall()
+    members = _members(conn, [r["id"] for r in rows] if page else None)
+    for r in rows:
         yield Story(r["id"], r["title"], tuple(members.get(r["id"], ())), r["thread_id"], r["first_published"], r["last_published"])
 
 
-def iter_threads(conn: sqlite3.Connection) -> Iterator[Thread]:
-    """Yield every thread with its stories (earliest first), the thread of the earliest story first."""
-    stories: dict[str, list[str]] = {}
-    for story_id, thread_id in conn.execute("SELECT id, thread_id FROM stories ORDER BY first_published IS NULL, first_published, id"):
+def iter_threads(conn: sqlite3.Connection, page: Page | None = None) -> Iterator[Thread]:
+    """Yield every thread with its stories (earliest first), the thread of the earliest story first.
+
+    Args:
+        page: only one page of threads, then in id order.
+    """
+    limit, bounds = limit_clause(page)
+    titles = dict(conn.execute("SELECT id, title FROM threads ORDER BY id" + limit, bounds).fetchall())
+    stories: dict[str, list[str]] = {t: [] for t in titles} if page is not None else {}
+    scope = " WHERE thread_id IN (SELECT id FROM threads ORDER BY id" + limit + ")" if page is not None else ""
+    for story_id, thread_id in conn.execute("SELECT id, thread_id FROM stories" + scope
+                                            + " ORDER BY first_published IS NULL, first_published, id", bounds):
         stories.setdefault(thread_id, []).append(story_id)
-    titles = dict(conn.execute("SELECT id, title FROM threads").fetchall())
     for thread_id, story_ids in stories.items():
-        yield Thread(thread_id, titles.get(thread_id), tuple(story_ids))
+        if story_ids:
+            yield Thread(thread_id, titles.get(thread_id), tuple(story_ids))
 
 
 def story_articles(conn: sqlite3.Connection, story_id: str) -> list[str]:

@@ -316,4 +316,21 @@ CREATE TRIGGER story_members_ad AFTER DELETE ON story_members BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5: indexes for the pages people read (store/browse.py) and the paged API: an actor's page
+# and the actor filter read mentions and quotes by actor from the index alone; quotes, attributions
+# and events are read in text order per article without a sort.
+_V5 = """
+CREATE INDEX mentions_actor_kind ON mentions(actor_id, kind, article_id);
+DROP INDEX mentions_actor;
+CREATE INDEX quotes_speaker_article ON quotes(speaker_actor_id, article_id);
+DROP INDEX quotes_speaker;
+CREATE INDEX stories_first_published ON stories(first_published);
+CREATE INDEX quotes_article_start ON quotes(article_id, start);
+DROP INDEX quotes_article;
+CREATE INDEX attributions_article_start ON attributions(article_id, start);
+DROP INDEX attributions_article;
+CREATE INDEX events_article_seq ON events(article_id, seq);
+DROP INDEX events_article;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import Event, Span, TextAnnotations, TimeExpression
+from .paging import Page, limit_clause
 
 __all__ = [
     "StoredTimeExpression", "StoredEvent", "save_times", "clear_times",
@@ -96,10 +97,12 @@ def _time(row: sqlite3.Row) -> TimeExpression:
                           row["earliest"], row["latest"], row["modifier"], bool(row["certain"]), row["anchor"], row["rule"])
 
 
-def iter_time_expressions(conn: sqlite3.Connection, article_id: str | None = None) -> Iterator[StoredTimeExpression]:
-    """Yield stored time expressions, optionally of one article, by article and position."""
+def iter_time_expressions(conn: sqlite3.Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredTimeExpression]:
+    """Yield stored time expressions, optionally of one article (or one page of all), by article and position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
-    for r in conn.execute(f"SELECT article_id, seq, {_TIME_COLUMNS} FROM time_expressions" + where + " ORDER BY article_id, seq", params):
+    limit, bounds = limit_clause(page)
+    for r in conn.execute(f"SELECT article_id, seq, {_TIME_COLUMNS} FROM time_expressions" + where + " ORDER BY article_id, seq" + limit,
+                          params + bounds):
         yield StoredTimeExpression(r["article_id"], r["seq"], _time(r))
 
 
@@ -127,7 +130,7 @@ def _event_filter(
 
 def iter_events(
     conn: sqlite3.Connection, *, article_ids: Iterable[str] | None = None, actor: str | None = None,
-    since: str | None = None, until: str | None = None,
+    since: str | None = None, until: str | None = None, page: Page | None = None,
 ) -> Iterator[StoredEvent]:
     """Yield stored events with their article's outlet and date, by article and position.
 
@@ -136,11 +139,13 @@ def iter_events(
         actor: only events naming an actor whose name, id or a spelling variant contains this.
         since: only events that may have happened on or after this day (``YYYY-MM-DD``).
         until: only events that may have happened on or before this day.
+        page: only one page of them.
     """
     where, params = _event_filter(article_ids, actor, since, until)
+    limit, bounds = limit_clause(page)
     rows = conn.execute(
         "SELECT e.*, a.outlet, a.published FROM events e JOIN articles a ON a.id = e.article_id WHERE 1 = 1"
-        + where + " ORDER BY e.article_id, e.seq", params).fetchall()
+        + where + " ORDER BY e.article_id, e.seq" + limit, [*params, *bounds]).fetchall()
     times: dict[str, dict[int, TimeExpression]] = {}
     for r in rows:
         if r["article_id"] not in times:

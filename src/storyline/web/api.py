@@ -7,7 +7,6 @@ on the last page. OpenAPI: ``/openapi.json``, browsable at ``/docs`` (served fro
 
 from __future__ import annotations
 
-from itertools import islice
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -55,7 +54,7 @@ def index() -> HTMLResponse:
 
 def _section_route(name: str) -> None:
     def read(conn: Conn, limit: Limit = 100, offset: Offset = 0) -> SectionPage:
-        items = list(islice(SECTIONS[name](conn), offset, offset + limit + 1))
+        items = list(SECTIONS[name](conn, (limit + 1, offset)))  # one more than asked: is there a next page?
         return SectionPage(section=name, offset=offset, limit=limit, items=items[:limit],
                            next_offset=offset + limit if len(items) > limit else None)
 

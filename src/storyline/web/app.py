@@ -8,6 +8,7 @@ ingest job writes.
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 
@@ -154,4 +155,5 @@ def create_app(settings: Settings) -> FastAPI:
         return _page("error.html", exc.status_code, heading=f"{exc.status_code}: {_REASONS.get(exc.status_code, 'error')}", message=str(exc.detail))
 
     app.add_middleware(Guard, max_body=settings.max_bytes + 64 * 1024)  # room for the form's own fields
+    gc.freeze()  # what start-up loaded (modules, templates) is never walked again by a full collection mid-request
     return app

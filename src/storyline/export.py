@@ -28,7 +28,7 @@ from .store.schema import SCHEMA_VERSION, schema_version
 from .store.times import StoredEvent, iter_events, iter_time_expressions
 
 __all__ = [
-    "FORMATS", "SECTIONS", "Reader", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
+    "FORMATS", "SECTIONS", "Reader", "timeline_record", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
     "link_sections", "claim_group_record", "framing_record", "export_document", "write_export",
 ]
 
@@ -131,7 +131,8 @@ def _event_record(e: StoredEvent) -> dict[str, Any]:
             "said": said.value if said else None, "quote_id": e.quote_id}
 
 
-def _timeline_record(g: TimelineGroup) -> dict[str, Any]:
+def timeline_record(g: TimelineGroup) -> dict[str, Any]:
+    """Return the export form of one merged timeline group (see docs/schema.md)."""
     return {"date": g.date, "granularity": g.granularity, "earliest": g.earliest, "latest": g.latest, "summary": g.summary,
             "event_ids": list(g.event_ids), "article_ids": list(g.article_ids), "actor_ids": list(g.actor_ids),
             "appearances": [{"event_id": a.event_id, "article_id": a.article_id, "outlet": a.outlet, "published": a.published,
@@ -157,7 +158,7 @@ def _events(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, A
 def _timeline(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     """The merged timeline is built over every event, then paged (a page costs the whole build)."""
     if schema_version(conn) >= 3:
-        groups = (_timeline_record(g) for g in build_timeline(dated_event(e) for e in iter_events(conn)))
+        groups = (timeline_record(g) for g in build_timeline(dated_event(e) for e in iter_events(conn)))
         yield from (groups if page is None else islice(groups, page[1], page[1] + page[0]))
 
 

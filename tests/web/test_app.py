@@ -145,3 +145,13 @@ def test_api_pages_hold_exactly_the_export_records(client: TestClient, demo_db: 
         assert sorted(served, key=lambda r: r[key]) == sorted(exported, key=lambda r: r[key])
     else:
         assert served == exported
+
+
+def test_the_timeline_can_be_scoped_to_a_story(client: TestClient, demo_db: Path) -> None:
+    story_id = _ids(demo_db, "SELECT story_id FROM story_members GROUP BY story_id ORDER BY COUNT(*) ASC LIMIT 1")[0]
+    members = set(_ids(demo_db, f"SELECT article_id FROM story_members WHERE story_id = '{story_id}'"))
+    whole = client.get("/api/timeline", params={"limit": 1000}).json()["items"]
+    scoped = client.get("/api/timeline", params={"story": story_id, "limit": 1000}).json()["items"]
+    assert 0 < len(scoped) < len(whole)
+    assert all(set(g["article_ids"]) <= members for g in scoped)
+    assert client.get("/api/timeline", params={"story": "story:nope"}).status_code == 404

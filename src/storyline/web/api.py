@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from ..export import SECTIONS, article_record, attribution_record, claim_group_record, framing_record, quote_record
+from ..export import (
+    SECTIONS, article_record, attribution_record, claim_group_record, framing_record, load_timeline, quote_record, timeline_record,
+)
 from ..report.pages import article_page, story_page
 from ..report.render import Links, render
 from ..store import browse
@@ -88,9 +90,7 @@ def story(conn: Conn, story_id: str) -> dict[str, Any]:
                       "first_published": s.first_published, "last_published": s.last_published},
             "articles": [{"id": r.id, "title": r.title, "outlet": r.outlet, "published": r.published} for r in page.articles],
             "claims": [claim_group_record(g) for g in page.claims],
-            "timeline": [{"date": g.date, "granularity": g.granularity, "summary": g.summary, "first_reported": g.first_reported,
-                          "appearances": [{"article_id": a.article_id, "outlet": a.outlet, "published": a.published,
-                                           "lag_days": a.lag_days} for a in g.appearances]} for g in page.timeline],
+            "timeline": [timeline_record(g) for g in page.timeline],
             "framing": framings}
 
 
@@ -117,5 +117,27 @@ def ingest_job(job_id: str, jobs: JobsDep) -> dict[str, object]:
     return job.snapshot()
 
 
+@api_router.get("/timeline", response_model=SectionPage, tags=["export sections"],
+                summary="The timeline section of the export, paged; scope it to a story, an actor or dates")
+def timeline(conn: Conn, story: str | None = None, actor: str | None = None, since: str | None = None, until: str | None = None,
+             limit: Limit = 100, offset: Offset = 0) -> SectionPage:
+    """Merged dated events. Unscoped, the timeline is built over every stored event (slow on a large store);
+    ``story``, ``actor`` (name or id words), ``since`` and ``until`` (YYYY-MM-DD) build it over those events only."""
+    if not any((story, actor, since, until)):
+        items = list(SECTIONS["timeline"](conn, (limit + 1, offset)))
+    else:
+        ids = None
+        if story:
+            found = browse.load_story(conn, story)
+            if found is None:
+                raise HTTPException(404, f"No story with id {story!r} is stored.")
+            ids = found.article_ids
+        groups = load_timeline(conn, article_ids=ids, actor=actor, since=since, until=until)[offset:offset + limit + 1]
+        items = [timeline_record(g) for g in groups]
+    return SectionPage(section="timeline", offset=offset, limit=limit, items=items[:limit],
+                       next_offset=offset + limit if len(items) > limit else None)
+
+
 for _name in SECTIONS:
-    _section_route(_name)
+    if _name != "timeline":
+        _section_route(_name)

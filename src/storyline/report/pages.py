@@ -141,6 +141,8 @@ class ActorPage:
     article_count: int
     quote_count: int
     labels: tuple[tuple[str | None, str, int], ...]
+    labels_sampled: bool
+    """True when the labels were counted over a sample of :data:`storyline.store.browse.LABEL_SAMPLE` uses."""
     quotes: tuple[tuple[StoredQuote, browse.ArticleRow], ...]
     articles: browse.ArticlePage
 
@@ -284,11 +286,12 @@ def actor_page(conn: sqlite3.Connection, actor_id: str) -> ActorPage | None:
     if actor is None:
         return None
     mentions, articles, quotes = browse.actor_counts(conn, actor_id)
-    quote_ids = browse.actor_quote_ids(conn, actor_id, limit=50)
+    quote_ids = browse.actor_quote_ids(conn, actor_id, limit=50, many=quotes > 1000)
     rows = {r.id: r for r in browse.article_rows(conn, sorted({a for a, _ in quote_ids}))}
     wanted = {q for _, q in quote_ids}
     said = [(q, rows[q.article_id]) for a in dict.fromkeys(a for a, _ in quote_ids) for q in iter_quotes(conn, article_id=a) if q.id in wanted]
-    return ActorPage(actor, mentions, articles, quotes, tuple(browse.actor_labels(conn, actor_id)), tuple(said),
+    labels, sampled = browse.actor_labels(conn, actor_id)
+    return ActorPage(actor, mentions, articles, quotes, tuple(labels), sampled, tuple(said),
                      browse.find_articles(conn, browse.ArticleFilter(actor=actor_id), limit=30))
 
 

@@ -16,10 +16,10 @@ from .articles import HIGHLIGHT_END, HIGHLIGHT_START, fts_query
 from .links import id_chunks, in_clause
 
 __all__ = [
-    "ArticleFilter", "ArticleRow", "ArticlePage", "StorySummary", "ThreadSummary",
+    "COUNT_CAP", "ArticleFilter", "ArticleRow", "ArticlePage", "StorySummary", "ThreadSummary",
     "find_articles", "article_rows", "outlet_counts", "activity", "load_story", "load_thread",
     "story_of", "thread_summaries", "thread_summaries_of", "article_texts", "story_summaries", "count_threads", "load_actor", "actor_labels", "actor_counts",
-    "actor_quote_ids", "actor_names", "find_actor",
+    "actor_quote_ids", "actor_names", "find_actor", "LABEL_SAMPLE",
 ]
 
 _ROW = ("a.id, a.title, a.outlet, a.published, a.published_inferred, a.duplicate_of,"
@@ -69,6 +69,8 @@ class ArticlePage:
 
     rows: tuple[ArticleRow, ...]
     total: int
+    more: bool = False
+    """True when more than ``total`` match (counting stopped at :data:`COUNT_CAP`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,15 @@ def _where(f: ArticleFilter) -> tuple[str, list[object]]:
     return sql, params
 
 
+COUNT_CAP = 10_000
+"""A filtered list counts its matches up to this many; past it the page says "10,000+" (counting all costs a scan)."""
+
+
+def _count(conn: sqlite3.Connection, base: str, params: Sequence[object]) -> tuple[int, bool]:
+    n = int(conn.execute(f"SELECT COUNT(*) FROM (SELECT 1{base} LIMIT {COUNT_CAP + 1})", params).fetchone()[0])
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
 def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50, offset: int = 0) -> ArticlePage:
     """Return one page of the articles matching ``f``: best match first for words, else newest first.
 
@@ -129,6 +140,9 @@ def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50
         f: the filter; its words become a safe FTS5 query (every word must match; "quoted phrases" stay phrases).
         limit: rows per page.
         offset: rows to skip.
+
+    Returns:
+        The page and the number of matches, counted up to :data:`COUNT_CAP` (``more`` tells when there are more).
     """
     where, params = _where(f)
     match = fts_query(f.query) if f.query else ""
@@ -138,16 +152,15 @@ def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50
         base = (" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid LEFT JOIN story_members m ON m.article_id = a.id"
                 " WHERE articles_fts MATCH ?" + where)
         args: list[object] = [match, *params]
-        total = int(conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
-                    if not where else conn.execute("SELECT COUNT(*)" + base, args).fetchone()[0])
+        total, more = _count(conn, " FROM articles_fts WHERE articles_fts MATCH ?", [match]) if not where else _count(conn, base, args)
         rows = conn.execute(f"SELECT {_ROW}, snippet(articles_fts, -1, ?, ?, ' … ', 24)" + base + " ORDER BY rank LIMIT ? OFFSET ?",
                             [HIGHLIGHT_START, HIGHLIGHT_END, *args, limit, offset])
-        return ArticlePage(tuple(_row(r, r[8]) for r in rows), total)
+        return ArticlePage(tuple(_row(r, r[8]) for r in rows), total, more)
     base = " FROM articles a LEFT JOIN story_members m ON m.article_id = a.id WHERE 1 = 1" + where
-    total = int(conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0])
+    total, more = _count(conn, base, params)
     rows = conn.execute(f"SELECT {_ROW}" + base + " ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
                         [*params, limit, offset])
-    return ArticlePage(tuple(_row(r) for r in rows), total)
+    return ArticlePage(tuple(_row(r) for r in rows), total, more)
 
 
 def article_rows(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ArticleRow]:
@@ -169,8 +182,8 @@ def outlet_counts(conn: sqlite3.Connection, *, limit: int = 200) -> list[tuple[s
 def activity(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[tuple[str | None, str | None, int]]:
     """Return (outlet, publication day, articles) for these articles, or for every article not a near-duplicate (the overview chart)."""
     if ids is None:
-        rows = conn.execute("SELECT outlet, substr(published, 1, 10) AS day, COUNT(*) FROM articles"
-                            " WHERE duplicate_of IS NULL GROUP BY outlet, day")
+        rows = conn.execute("SELECT outlet, substr(published, 1, 10) AS day, COUNT(*) FROM articles"  # "+": read the covering index
+                            " WHERE +duplicate_of IS NULL GROUP BY outlet, day")
         return [(r[0], r[1], int(r[2])) for r in rows]
     out: list[tuple[str | None, str | None, int]] = []
     for chunk in id_chunks(list(ids)):
@@ -269,12 +282,21 @@ def load_actor(conn: sqlite3.Connection, actor_id: str) -> Actor | None:
     return Actor(r[0], r[1], r[2], variants)
 
 
-def actor_labels(conn: sqlite3.Connection, actor_id: str, *, limit: int = 400) -> list[tuple[str | None, str, int]]:
-    """Return (outlet, label, uses) for the labels outlets gave this actor, most used first."""
-    return [(r[0], r[1], int(r[2])) for r in conn.execute(
-        "SELECT a.outlet, MIN(m.text), COUNT(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.actor_id = ? AND m.kind = 'label' GROUP BY a.outlet, lower(m.text) ORDER BY COUNT(*) DESC, MIN(m.text) LIMIT ?",
-        (actor_id, limit))]
+LABEL_SAMPLE = 20_000
+"""An actor's label table counts at most this many label uses (a busy actor has hundreds of thousands)."""
+
+
+def actor_labels(conn: sqlite3.Connection, actor_id: str, *, limit: int = 400) -> tuple[list[tuple[str | None, str, int]], bool]:
+    """Return (outlet, label, uses) for the labels outlets gave this actor, most used first, and whether uses were sampled.
+
+    At most :data:`LABEL_SAMPLE` label uses are counted (in index order, which is spread over the corpus).
+    """
+    rows = conn.execute(
+        "SELECT a.outlet, MIN(m.text), COUNT(*) FROM (SELECT article_id, text FROM mentions WHERE actor_id = ? AND kind = 'label'"
+        f" LIMIT {LABEL_SAMPLE + 1}) m JOIN articles a ON a.id = m.article_id GROUP BY a.outlet, lower(m.text)"
+        " ORDER BY COUNT(*) DESC, MIN(m.text)", (actor_id,)).fetchall()
+    sampled = sum(int(r[2]) for r in rows) > LABEL_SAMPLE
+    return [(r[0], r[1], int(r[2])) for r in rows[:limit]], sampled
 
 
 def actor_counts(conn: sqlite3.Connection, actor_id: str) -> tuple[int, int, int]:
@@ -284,11 +306,17 @@ def actor_counts(conn: sqlite3.Connection, actor_id: str) -> tuple[int, int, int
     return int(mentions), int(articles), int(quotes)
 
 
-def actor_quote_ids(conn: sqlite3.Connection, actor_id: str, *, limit: int = 100) -> list[tuple[str, str]]:
-    """Return (article id, quote id) of this actor's quotes, newest article first."""
+def actor_quote_ids(conn: sqlite3.Connection, actor_id: str, *, limit: int = 100, many: bool = False) -> list[tuple[str, str]]:
+    """Return (article id, quote id) of this actor's quotes, newest article first.
+
+    Args:
+        many: the actor is quoted often: walk the articles newest first and look for their quotes
+            (else sort the actor's quotes by date, cheaper when they are few).
+    """
+    join = "FROM articles a CROSS JOIN quotes q ON q.article_id = a.id" if many else "FROM quotes q JOIN articles a ON a.id = q.article_id"
     return [(r[0], r[1]) for r in conn.execute(
-        "SELECT q.article_id, q.id FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.speaker_actor_id = ?"
-        " ORDER BY a.published IS NULL, a.published DESC, q.start LIMIT ?", (actor_id, limit))]
+        f"SELECT q.article_id, q.id {join} WHERE q.speaker_actor_id = ? ORDER BY a.published DESC, a.rowid DESC, q.start LIMIT ?",
+        (actor_id, limit))]
 
 
 def actor_names(conn: sqlite3.Connection, actor_ids: Sequence[str]) -> dict[str, str]:

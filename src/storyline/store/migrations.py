@@ -320,7 +320,7 @@ END;
 # and the actor filter read mentions and quotes by actor from the index alone; quotes, attributions
 # and events are read in text order per article without a sort.
 _V5 = """
-CREATE INDEX mentions_actor_kind ON mentions(actor_id, kind, article_id);
+CREATE INDEX mentions_actor_article ON mentions(actor_id, article_id, kind);
 DROP INDEX mentions_actor;
 CREATE INDEX quotes_speaker_article ON quotes(speaker_actor_id, article_id);
 DROP INDEX quotes_speaker;
@@ -331,6 +331,8 @@ CREATE INDEX attributions_article_start ON attributions(article_id, start);
 DROP INDEX attributions_article;
 CREATE INDEX events_article_seq ON events(article_id, seq);
 DROP INDEX events_article;
+CREATE INDEX articles_outlet_published ON articles(outlet, published, duplicate_of);
+DROP INDEX articles_outlet;
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)

@@ -44,6 +44,8 @@ class SearchResult(BaseModel):
     """One page of matching articles; ``snippet`` marks matches with \\u0002 … \\u0003."""
 
     total: int
+    more: bool
+    """True when more than ``total`` match (counting stops at 10,000)."""
     offset: int
     items: list[dict[str, Any]]
 
@@ -73,7 +75,7 @@ def search(conn: Conn, q: str = "", outlet: str | None = None, since: str | None
         raise HTTPException(404, f"no actor called {actor!r}")
     page = browse.find_articles(conn, browse.ArticleFilter(q or None, outlet, since, until, found.id if found else None, story),
                                 limit=limit, offset=offset)
-    return SearchResult(total=page.total, offset=offset, items=[
+    return SearchResult(total=page.total, more=page.more, offset=offset, items=[
         {"id": r.id, "title": r.title, "outlet": r.outlet, "published": r.published, "published_inferred": r.published_inferred,
          "story_id": r.story_id, "words": r.words, "snippet": r.snippet} for r in page.rows])
 

@@ -155,3 +155,13 @@ def test_the_timeline_can_be_scoped_to_a_story(client: TestClient, demo_db: Path
     assert 0 < len(scoped) < len(whole)
     assert all(set(g["article_ids"]) <= members for g in scoped)
     assert client.get("/api/timeline", params={"story": "story:nope"}).status_code == 404
+
+
+def test_the_whole_timeline_is_refused_on_a_large_store_and_says_how_to_scope_it(client: TestClient,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.web.api as api
+
+    assert client.get("/api/timeline").status_code == 200
+    monkeypatch.setattr(api, "UNSCOPED_TIMELINE_EVENTS", 3)
+    r = client.get("/api/timeline")
+    assert r.status_code == 422 and "story=" in r.json()["detail"]

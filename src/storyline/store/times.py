@@ -17,7 +17,7 @@ from .paging import Page, limit_clause
 
 __all__ = [
     "StoredTimeExpression", "StoredEvent", "save_times", "clear_times",
-    "iter_time_expressions", "iter_events", "stories_available",
+    "iter_time_expressions", "iter_events", "count_events", "stories_available",
 ]
 
 _TIME_COLUMNS = 'text, start, "end", type, value, granularity, kind, earliest, latest, modifier, certain, anchor, rule'
@@ -160,6 +160,11 @@ def _stored_event(conn: sqlite3.Connection, r: sqlite3.Row, times: dict[int, Tim
     event = Event(Span(r["sentence"], r["start"], r["end"]), times[r["time_seq"]], tuple(json.loads(r["actors"])), said, quote_index)
     actor_ids = tuple(a for (a,) in conn.execute("SELECT actor_id FROM event_actors WHERE event_id = ? ORDER BY actor_id", (r["id"],)))
     return StoredEvent(r["id"], r["article_id"], r["outlet"], r["published"], event, actor_ids, quote_id)
+
+
+def count_events(conn: sqlite3.Connection) -> int:
+    """Return how many events are stored."""
+    return int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
 
 def stories_available(conn: sqlite3.Connection) -> bool:

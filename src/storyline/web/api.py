@@ -21,11 +21,14 @@ from ..report.pages import article_page, story_page
 from ..report.render import Links, render
 from ..store import browse
 from ..store.framing import iter_framing
+from ..store.times import count_events
 from .deps import Conn, JobsDep
 
 __all__ = ["api_router", "SectionPage"]
 
 api_router = APIRouter(prefix="/api")
+UNSCOPED_TIMELINE_EVENTS = 50_000
+"""Above this many stored events the timeline must be scoped (merging them all takes minutes)."""
 Limit = Annotated[int, Query(ge=1, le=1000, description="Records per page (at most 1000).")]
 Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
 
@@ -123,9 +126,11 @@ def ingest_job(job_id: str, jobs: JobsDep) -> dict[str, object]:
                 summary="The timeline section of the export, paged; scope it to a story, an actor or dates")
 def timeline(conn: Conn, story: str | None = None, actor: str | None = None, since: str | None = None, until: str | None = None,
              limit: Limit = 100, offset: Offset = 0) -> SectionPage:
-    """Merged dated events. Unscoped, the timeline is built over every stored event (slow on a large store);
-    ``story``, ``actor`` (name or id words), ``since`` and ``until`` (YYYY-MM-DD) build it over those events only."""
+    """Merged dated events. Unscoped, the timeline is built over every stored event (refused with 422 above
+    50,000 events); ``story``, ``actor`` (name or id words), ``since`` and ``until`` (YYYY-MM-DD) build it over those only."""
     if not any((story, actor, since, until)):
+        if (events := count_events(conn)) > UNSCOPED_TIMELINE_EVENTS:
+            raise HTTPException(422, f"the whole timeline would merge {events:,} events; scope it with story=, actor=, since= or until=")
         items = list(SECTIONS["timeline"](conn, (limit + 1, offset)))
     else:
         ids = None

@@ -49,3 +49,16 @@ def hostile_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copyfile(demo_db, path)
     ingest([str(DATA / "web" / "hostile-article.html"), str(DATA / "web" / "hostile-wire.json")], Settings(db=str(path), workers=1))
     return path
+
+
+def report_of(db: Path, out: Path) -> Path:
+    """Write the static report of the database ``db`` into ``out`` and return ``out``."""
+    from storyline.report.writer import write_report
+    from storyline.store.schema import connect
+
+    conn = connect(db, readonly=True)
+    try:
+        write_report(conn, out)
+    finally:
+        conn.close()
+    return out

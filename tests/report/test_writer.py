@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.report.writer import write_report
+from tests.conftest import report_of
 from storyline.store.schema import connect
 
 _REF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -15,13 +15,7 @@ _REF = re.compile(r'(?:href|src)="([^"]*)"')
 
 @pytest.fixture(scope="module")
 def report(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report")
-    conn = connect(demo_db, readonly=True)
-    try:
-        write_report(conn, out)
-    finally:
-        conn.close()
-    return out
+    return report_of(demo_db, tmp_path_factory.mktemp("report"))
 
 
 def _count(demo_db: Path, sql: str) -> int:

@@ -21,8 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from storyline.report.render import slug
-from storyline.report.writer import write_report
-from storyline.store.schema import connect
+from tests.conftest import report_of
 
 from .conftest import REPO, SMALL_CAP
 
@@ -397,13 +396,7 @@ def test_hostile_pages_run_nothing_without_csp(csp_bypassed: Page, hostile_serve
 @pytest.fixture(scope="session")
 def hostile_report(hostile_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The static report of the hostile store."""
-    out = tmp_path_factory.mktemp("hostile-report")
-    conn = connect(hostile_db, readonly=True)
-    try:
-        write_report(conn, out)
-    finally:
-        conn.close()
-    return out
+    return report_of(hostile_db, tmp_path_factory.mktemp("hostile-report"))
 
 
 def _report_pages(report: Path, db: Path) -> tuple[list[str], list[str]]:

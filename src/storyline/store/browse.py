@@ -105,23 +105,15 @@ def _row(r: sqlite3.Row, snippet: str | None = None) -> ArticleRow:
 
 
 def _where(f: ArticleFilter) -> tuple[str, list[object]]:
-    sql, params = "", list[object]()
-    if f.outlet:
-        sql += " AND a.outlet = ?"
-        params.append(f.outlet)
-    if f.since:
-        sql += " AND a.published >= ?"
-        params.append(f.since)
-    if f.until:
-        sql += " AND a.published <= ?"
-        params.append(f.until + "\uffff")  # the whole last day, whatever follows the date
-    if f.actor:
-        sql += " AND EXISTS (SELECT 1 FROM mentions mm WHERE mm.actor_id = ? AND mm.article_id = a.id)"
-        params.append(f.actor)
-    if f.story:
-        sql += " AND m.story_id = ?"
-        params.append(f.story)
-    return sql, params
+    clauses = (
+        (f.outlet, " AND a.outlet = ?"),
+        (f.since, " AND a.published >= ?"),
+        (f.until and f.until + "\uffff", " AND a.published <= ?"),  # the whole last day, whatever follows the date
+        (f.actor, " AND EXISTS (SELECT 1 FROM mentions mm WHERE mm.actor_id = ? AND mm.article_id = a.id)"),
+        (f.story, " AND m.story_id = ?"),
+    )
+    given = [(value, clause) for value, clause in clauses if value]
+    return "".join(clause for _, clause in given), [value for value, _ in given]
 
 
 COUNT_CAP = 10_000

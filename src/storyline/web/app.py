@@ -93,7 +93,7 @@ def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def form() -> HTMLResponse:
         return _page("ingest.html", error=None, max_bytes=settings.max_bytes, allow_private=settings.allow_private,
-                     recent=sorted(jobs.jobs.values(), key=lambda j: -j.started)[:10])
+                     recent=jobs.recent(10))
 
     @app.post("/ingest", include_in_schema=False)
     async def submit(request: Request) -> Response:

@@ -84,6 +84,11 @@ class JobQueue:
         self._todo.put(job)
         return job
 
+    def recent(self, n: int = 10) -> list[Job]:
+        """Return the ``n`` most recently started jobs, newest first."""
+        with self._lock:
+            return sorted(self.jobs.values(), key=lambda j: -j.started)[:n]
+
     def get(self, job_id: str) -> Job | None:
         """Return a job by id, or None."""
         with self._lock:

@@ -7,6 +7,7 @@ of rows through scoped queries (one story's articles, one article's annotations)
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -168,19 +169,19 @@ def thread_page(conn: sqlite3.Connection, thread_id: str) -> ThreadPage | None:
 
 
 def _speakers(conn: sqlite3.Connection, rows: Sequence[browse.ArticleRow]) -> tuple[SpeakerQuotes, ...]:
-    groups: dict[str, list[tuple[StoredQuote, browse.ArticleRow]]] = {}
-    actor_of: dict[str, str | None] = {}
-    names = {}
+    """Group the story's quotes by speaker: the corpus actor when resolved, else the words naming them; unknown last."""
     quotes = [(q, row) for row in rows for q in iter_quotes(conn, article_id=row.id)]
-    names = browse.actor_names(conn, sorted({q.speaker_actor_id for q, _ in quotes if q.speaker_actor_id}))
+    actor_names = browse.actor_names(conn, sorted({q.speaker_actor_id for q, _ in quotes if q.speaker_actor_id}))
+    groups: dict[str, list[tuple[StoredQuote, browse.ArticleRow]]] = {}
+    shown: dict[str, tuple[str, str | None]] = {}
     for q, row in quotes:
-        speaker = names.get(q.speaker_actor_id or "") or q.quote.speaker_name or (q.quote.speaker.text if q.quote.speaker else None)
-        key = q.speaker_actor_id or (speaker or "unknown speaker").casefold()
+        speaker = (actor_names.get(q.speaker_actor_id or "") or q.quote.speaker_name
+                   or (q.quote.speaker.text if q.quote.speaker else None) or "unknown speaker")
+        key = q.speaker_actor_id or speaker.casefold()
         groups.setdefault(key, []).append((q, row))
-        actor_of[key] = q.speaker_actor_id
-        names.setdefault(key, speaker or "unknown speaker")
-    order = sorted(groups, key=lambda k: (actor_of[k] is None and names[k] == "unknown speaker", -len(groups[k]), names[k]))
-    return tuple(SpeakerQuotes(names[k], actor_of[k], tuple(groups[k])) for k in order)
+        shown.setdefault(key, (speaker, q.speaker_actor_id))
+    order = sorted(groups, key=lambda k: (shown[k] == ("unknown speaker", None), -len(groups[k]), shown[k][0]))
+    return tuple(SpeakerQuotes(shown[k][0], shown[k][1], tuple(groups[k])) for k in order)
 
 
 def _chain_items(conn: sqlite3.Connection, rows: Sequence[browse.ArticleRow]) -> list[ChainItem]:
@@ -311,6 +312,20 @@ def timeline_points(page: StoryPage, href: Callable[[str], str]) -> list[Timelin
     return points
 
 
-def label_counts(page: StoryPage, actor: str) -> list[LabelCount]:
-    """Return how often each outlet of the story gave ``actor`` each label (for the label chart)."""
-    return [LabelCount(o.outlet, use.label, use.count) for o in page.outlets for use in o.labels if use.actor == actor]
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def label_counts(framing: ActorFraming) -> list[LabelCount]:
+    """Return how often each outlet gave the actor each label, as the side-by-side table shows them (for the label chart).
+
+    Labels count together when they differ only in case or a leading "the"/"a".
+    """
+    counts: dict[tuple[str | None, str], int] = {}
+    shown: dict[str, str] = {}
+    for view in framing.views:
+        for item in view.labels:
+            words = _LEADING_ARTICLE.sub("", item.text.strip())
+            key = words.casefold()
+            shown.setdefault(key, words)
+            counts[(view.outlet, key)] = counts.get((view.outlet, key), 0) + 1
+    return [LabelCount(outlet, shown[key], n) for (outlet, key), n in counts.items()]

@@ -29,7 +29,7 @@ def _story(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
     if page is None:
         return None
     return render("story.html", links, page=page, points=timeline_points(page, lambda a: links.url("article", a)),
-                  labels_for=lambda actor: label_counts(page, actor))
+                  labels_for=label_counts)
 
 
 def _article(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:

@@ -18,7 +18,7 @@ from ..link.timeline import TimelineGroup
 from ..models import Actor, Article, ArticleFraming, ClaimGroup, Story, Thread, TimeExpression
 from ..store import browse
 from ..store.annotations import StoredAttribution, StoredMention, StoredQuote, iter_attributions, iter_mentions, iter_quotes
-from ..store.articles import load_article
+from ..store.articles import count_articles, load_article
 from ..store.claims import ArticleClaim, article_claims, iter_claim_groups, load_claim_group
 from ..store.framing import iter_framing
 from ..store.times import iter_time_expressions
@@ -120,7 +120,6 @@ class ArticlePage:
     claims: tuple[ArticleClaim, ...]
     times: tuple[TimeExpression, ...]
     labels: tuple[StoredMention, ...]
-    framing: ArticleFraming | None
     actor_names: dict[str, str]
 
 
@@ -154,7 +153,7 @@ def overview_page(conn: sqlite3.Connection, *, page: int = 1, per_page: int = 30
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     threads = browse.thread_summaries(conn, limit=per_page, offset=(page - 1) * per_page)
-    articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    articles = count_articles(conn)
     return OverviewPage(tuple(threads), total, page, pages, articles, tuple(browse.activity(conn)), tuple(browse.outlet_counts(conn, limit=30)))
 
 
@@ -164,8 +163,7 @@ def thread_page(conn: sqlite3.Connection, thread_id: str) -> ThreadPage | None:
     if thread is None:
         return None
     stories = browse.story_summaries(conn, thread.story_ids)
-    ids = [a for (a,) in conn.execute("SELECT article_id FROM story_members WHERE thread_id = ?", (thread_id,))]
-    return ThreadPage(thread, tuple(stories), tuple(browse.activity(conn, ids)))
+    return ThreadPage(thread, tuple(stories), tuple(browse.activity(conn, browse.thread_article_ids(conn, thread_id))))
 
 
 def _speakers(conn: sqlite3.Connection, rows: Sequence[browse.ArticleRow]) -> tuple[SpeakerQuotes, ...]:
@@ -196,8 +194,7 @@ def _actor_framing(conn: sqlite3.Connection, framings: Sequence[ArticleFraming],
         for actor, _ in f.labels:
             counts[actor] = counts.get(actor, 0) + 1
     top = sorted(counts, key=lambda a: (-counts[a], a))[:FRAMED_ACTORS]
-    ids = {r[1]: r[0] for r in conn.execute(
-        f"SELECT id, name FROM actors WHERE name IN ({', '.join('?' * len(top))})", top)} if top else {}
+    ids = browse.actor_ids_named(conn, top)
     return tuple(ActorFraming(a, ids.get(a), tuple(compare_actor(a, framings, texts))) for a in top)
 
 
@@ -265,10 +262,9 @@ def article_page(conn: sqlite3.Connection, article_id: str, claim_link: Callable
     row = rows[0] if rows else None
     story = browse.story_summaries(conn, [row.story_id]) if row and row.story_id else []
     marks = article_marks(quotes, claims, times, labels, claim_link)
-    framing = next(iter_framing(conn, [article.id]), None)
     names = browse.actor_names(conn, sorted({m.actor_id for m in mentions if m.actor_id} | {q.speaker_actor_id for q in quotes if q.speaker_actor_id}))
     return ArticlePage(article, row, story[0] if story else None, tuple(article_blocks(article.text, article.raw_text, article.removed, marks)),
-                       quotes, tuple(iter_attributions(conn, article.id)), claims, times, labels, framing, names)
+                       quotes, tuple(iter_attributions(conn, article.id)), claims, times, labels, names)
 
 
 def claim_page(conn: sqlite3.Connection, group_id: str) -> ClaimPage | None:

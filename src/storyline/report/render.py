@@ -54,10 +54,6 @@ class Links:
     static: bool
     depth: int = 0
 
-    def at(self, depth: int) -> Links:
-        """Return the links as seen from a page ``depth`` folders down."""
-        return Links(self.static, depth)
-
     @property
     def root(self) -> str:
         """The report's root relative to the page, or the app's root."""

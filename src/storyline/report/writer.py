@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..store.browse import page_ids
 from .render import PAGE_DIRS, Links, slug
 from .views import render_overview, render_page
 
@@ -33,17 +34,6 @@ class ReportSummary:
     def index(self) -> Path:
         """The page to open first."""
         return self.out / "index.html"
-
-
-def _ids(conn: sqlite3.Connection, kind: str) -> Iterator[str]:
-    queries = {
-        "thread": "SELECT id FROM threads ORDER BY id",
-        "story": "SELECT id FROM stories ORDER BY id",
-        "article": "SELECT id FROM articles ORDER BY rowid",
-        "claim": "SELECT DISTINCT group_id FROM claim_groups ORDER BY group_id",
-        "actor": "SELECT DISTINCT actor_id FROM mentions WHERE actor_id IS NOT NULL ORDER BY actor_id",
-    }
-    yield from (r[0] for r in conn.execute(queries[kind]).fetchall())
 
 
 def _copy_assets(out: Path) -> None:
@@ -74,7 +64,7 @@ def write_report(conn: sqlite3.Connection, out: Path, *, progress: Callable[[str
     for kind, folder in PAGE_DIRS.items():
         (out / folder).mkdir(exist_ok=True)
         counts[kind] = 0
-        for item_id in _ids(conn, kind):
+        for item_id in page_ids(conn, kind):
             html = render_page(conn, kind, item_id, links)
             if html is not None:
                 (out / folder / f"{slug(item_id)}.html").write_text(html, encoding="utf-8")

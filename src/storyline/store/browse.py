@@ -19,7 +19,7 @@ __all__ = [
     "COUNT_CAP", "ArticleFilter", "ArticleRow", "ArticlePage", "StorySummary", "ThreadSummary",
     "find_articles", "article_rows", "outlet_counts", "activity", "load_story", "load_thread",
     "story_of", "thread_summaries", "thread_summaries_of", "article_texts", "story_summaries", "count_threads", "load_actor", "actor_labels", "actor_counts",
-    "actor_quote_ids", "actor_names", "find_actor", "LABEL_SAMPLE",
+    "actor_quote_ids", "actor_names", "actor_ids_named", "thread_article_ids", "page_ids", "find_actor", "LABEL_SAMPLE",
 ]
 
 _ROW = ("a.id, a.title, a.outlet, a.published, a.published_inferred, a.duplicate_of,"
@@ -317,6 +317,33 @@ def actor_names(conn: sqlite3.Connection, actor_ids: Sequence[str]) -> dict[str,
     for chunk in id_chunks(list(actor_ids)):
         out.update((r[0], r[1]) for r in conn.execute(in_clause("SELECT id, name FROM actors WHERE id IN ({})", chunk), chunk))
     return out
+
+
+def actor_ids_named(conn: sqlite3.Connection, names: Sequence[str]) -> dict[str, str]:
+    """Return actor name -> id for the actors stored under exactly these names."""
+    out: dict[str, str] = {}
+    for chunk in id_chunks(list(names)):
+        out.update((r[1], r[0]) for r in conn.execute(in_clause("SELECT id, name FROM actors WHERE name IN ({})", chunk), chunk))
+    return out
+
+
+def thread_article_ids(conn: sqlite3.Connection, thread_id: str) -> list[str]:
+    """Return the ids of every article in a thread's stories."""
+    return [r[0] for r in conn.execute("SELECT article_id FROM story_members WHERE thread_id = ?", (thread_id,))]
+
+
+_PAGE_IDS = {
+    "thread": "SELECT id FROM threads ORDER BY id",
+    "story": "SELECT id FROM stories ORDER BY id",
+    "article": "SELECT id FROM articles ORDER BY rowid",
+    "claim": "SELECT DISTINCT group_id FROM claim_groups ORDER BY group_id",
+    "actor": "SELECT DISTINCT actor_id FROM mentions WHERE actor_id IS NOT NULL ORDER BY actor_id",
+}
+
+
+def page_ids(conn: sqlite3.Connection, kind: str) -> list[str]:
+    """Return the id of every record that has a page of ``kind`` (thread, story, article, claim group, mentioned actor)."""
+    return [r[0] for r in conn.execute(_PAGE_IDS[kind])]
 
 
 def find_actor(conn: sqlite3.Connection, words: str) -> Actor | None:

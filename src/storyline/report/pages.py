@@ -89,6 +89,8 @@ class StoryPage:
     trees: tuple[TreeNode, ...]
     outlets: tuple[OutletFraming, ...]
     framing: tuple[ActorFraming, ...]
+    framings: tuple[ArticleFraming, ...]
+    """Each article's own framing record, by outlet then date."""
 
     @property
     def shared_claims(self) -> list[ClaimGroup]:
@@ -212,7 +214,7 @@ def story_page(conn: sqlite3.Connection, story_id: str) -> StoryPage | None:
         timeline=tuple(load_timeline(conn, article_ids=story.article_ids)),
         claims=tuple(iter_claim_groups(conn, story_id=story_id)),
         speakers=_speakers(conn, rows), trees=tuple(attribution_tree(_chain_items(conn, rows))),
-        outlets=tuple(outlet_framing(framings)), framing=_actor_framing(conn, framings, texts))
+        outlets=tuple(outlet_framing(framings)), framing=_actor_framing(conn, framings, texts), framings=tuple(framings))
 
 
 def _time_note(t: TimeExpression) -> str:

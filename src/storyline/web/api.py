@@ -20,7 +20,6 @@ from ..export import (
 from ..report.pages import article_page, story_page
 from ..report.render import Links, render
 from ..store import browse
-from ..store.framing import iter_framing
 from ..store.times import count_events
 from .deps import Conn, JobsDep
 
@@ -90,13 +89,12 @@ def story(conn: Conn, story_id: str) -> dict[str, Any]:
     if page is None:
         raise HTTPException(404, f"No story with id {story_id!r} is stored.")
     s = page.story
-    framings = [framing_record(f) for f in iter_framing(conn, s.article_ids)]
     return {"story": {"id": s.id, "title": s.title, "thread_id": s.thread_id, "article_ids": list(s.article_ids),
                       "first_published": s.first_published, "last_published": s.last_published},
             "articles": [{"id": r.id, "title": r.title, "outlet": r.outlet, "published": r.published} for r in page.articles],
             "claims": [claim_group_record(g) for g in page.claims],
             "timeline": [timeline_record(g) for g in page.timeline],
-            "framing": framings}
+            "framing": [framing_record(f) for f in page.framings]}
 
 
 @api_router.get("/articles/{article_id}", tags=["articles"], summary="One article with everything found in it")

@@ -90,10 +90,14 @@ def _item_route(app: FastAPI, kind: str) -> None:
 def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
     uploads = Path(settings.db).with_name(Path(settings.db).name + ".uploads")
 
+    def form_page(status: int = 200, error: str | None = None) -> HTMLResponse:
+        """The form, with why the last submission was refused (and no job list) when it was."""
+        return _page("ingest.html", status, error=error, max_bytes=settings.max_bytes, allow_private=settings.allow_private,
+                     recent=[] if error else jobs.recent(10))
+
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def form() -> HTMLResponse:
-        return _page("ingest.html", error=None, max_bytes=settings.max_bytes, allow_private=settings.allow_private,
-                     recent=jobs.recent(10))
+        return form_page()
 
     @app.post("/ingest", include_in_schema=False)
     async def submit(request: Request) -> Response:
@@ -105,8 +109,8 @@ def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
             if isinstance(upload, UploadFile) and upload.filename:
                 data = await upload.read(settings.max_bytes + 1)
                 if len(data) > settings.max_bytes:
-                    return _page("ingest.html", 413, error=f"{upload.filename}: over the limit of {settings.max_bytes:,} bytes (the max_bytes"
-                                 " setting); nothing was stored", max_bytes=settings.max_bytes, allow_private=settings.allow_private, recent=[])
+                    return form_page(413, f"{upload.filename}: over the limit of {settings.max_bytes:,} bytes (the max_bytes setting);"
+                                          " nothing was stored")
                 sources.append(str(save_upload(uploads, upload.filename, data)))
                 label = upload.filename
             if url:
@@ -117,8 +121,7 @@ def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
             if not sources:
                 raise StorylineError("give a URL or feed, or choose a file to upload")
         except StorylineError as exc:
-            return _page("ingest.html", 400, error=str(exc), max_bytes=settings.max_bytes, allow_private=settings.allow_private,
-                         recent=[])
+            return form_page(400, str(exc))
         job = jobs.submit(sources, label)
         return RedirectResponse(f"/ingest/{job.id}", status_code=303)
 

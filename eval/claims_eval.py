@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from storyline.link import claimlink as claims
+from storyline.link import claimtext as claims
 from evalkit import read_jsonl, write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -49,6 +49,25 @@ def test_sources_tree_shows_the_chain(seeded: str) -> None:
     assert out.index("four sources in Russia (anonymous, 4)") > reuters
 
 
+def test_quotes_and_sources_give_one_speaker(seeded: str) -> None:
+    """The speaker a quote is given and the source its attribution is given come from one resolution."""
+    with sqlite3.connect(seeded) as conn:
+        rows = conn.execute(
+            "SELECT q.speaker, q.speaker_name, t.source_kind, t.source_name FROM quotes q JOIN attributions t"
+            " ON t.article_id = q.article_id AND t.start = q.start AND t.\"end\" = q.\"end\"").fetchall()
+        (kind, name, speaker) = conn.execute(
+            "SELECT t.source_kind, t.source_name, q.speaker_name FROM attributions t JOIN quotes q ON q.article_id = t.article_id"
+            " AND q.start = t.start WHERE t.content LIKE '%popularity has fallen%'").fetchone()
+    assert rows
+    for words, quoted, source_kind, resolved in rows:
+        if resolved is not None:
+            assert resolved == quoted, (words, quoted, resolved)
+        if source_kind == "anonymous":
+            assert resolved is None, words
+    # "one source familiar with the dictator" is an unnamed source, not the dictator, in both views
+    assert (kind, name) == ("anonymous", None) and speaker != "Vladimir Putin"
+
+
 def test_text_change_clears_annotations(seeded: str, tmp_path: Path) -> None:
     with sqlite3.connect(seeded) as conn:
         annotated = conn.execute("SELECT COUNT(*) FROM annotated").fetchone()[0]

@@ -151,9 +151,16 @@ def test_link_sections_in_json_and_jsonl(tmp_path: Path) -> None:
     assert doc["threads"] == [{"id": "thread:aaaa000000000001", "title": None,
                                "story_ids": ["story:aaaa000000000003", "story:aaaa000000000001"]}]
     (claim,) = doc["claims"]
-    assert (claim["first_seen"], claim["independent_origins"], claim["origins"]) == (
-        "2024-05-24", 2, ["The [New] York Times", "article cccc000000000002"])
+    assert (claim["first_seen"], claim["independent_origins"], claim["independent_origins_range"], claim["origins"]) == (
+        "2024-05-24", 1, [1, 2], ["unnamed officials of [New] York Times", "unnamed engineers of an unknown outlet (article cccc0000…)"])
     assert claim["appearances"][0]["chain"] == ["Harbour Ledger", "The [New] York Times", "two former officials"]
+    resolved = claim["appearances"][0]["resolved_origin"]
+    assert (resolved["kind"], resolved["outlet"], resolved["flagged"], resolved["actor_id"]) == ("anonymous", "[New] York Times", False, None)
+    assert claim["appearances"][1]["resolved_origin"]["flagged"] is True
+    explained = [(e["origin"]["name"], e["claim_ids"], e["why"]) for e in claim["origin_explanations"]]
+    assert explained[0] == ("unnamed officials of [New] York Times", ["cccc000000000001:c0"], "its own unnamed sources")
+    assert explained[1][2].startswith("outlet or speaker unknown")
+    assert claim["appearances"][1]["joined_by"] is None and claim["related"] == []  # placed by the backend directly, no linker verdict
     assert claim["appearances"][0]["hedges"] == ["reportedly"] and claim["appearances"][0]["attribution_id"] == "cccc000000000001:a0"
     ledger = next(f for f in doc["framing"] if f["article_id"] == "aaaa000000000001")
     assert ledger["labels"] == [{"actor": "Elena Varga", "text": "Flood", "start": 0, "end": 5}]

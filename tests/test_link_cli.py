@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from storyline.cli import app
 from storyline.link.claimlink import ClaimRecord
+from storyline.link.origins import resolve_origin
 from storyline.link.similarity import LinkedDoc
 from storyline.models import Article, ArticleFraming, Attribution, Claim, LoadedTerm, Span, TextAnnotations
 from storyline.store.annotations import save_annotations
@@ -47,8 +48,10 @@ def _claim(conn: sqlite3.Connection, article_id: str, outlet: str | None, publis
     att = Attribution(Span(CLAIM, 0, len(CLAIM)), Span(source, at, at + len(source)), "anonymous", via=tuple(Span(v, 0, len(v)) for v in via))
     save_annotations(conn, article_id, TextAnnotations(attributions=(att,)), {}, "test", "now")
     hedges = (Span(hedge, 0, len(hedge)),) if hedge else ()
-    save_claims(conn, article_id, [Claim(CLAIM, 0, len(CLAIM), Span(sentence, 0, len(sentence)), hedges, attribution_index=0)])
-    record = ClaimRecord(f"{article_id}:c0", article_id, _vector(1), CLAIM, False, frozenset(), frozenset(), frozenset())
+    origin = resolve_origin(att, article_id=article_id, outlet=outlet, actor_ids={})
+    save_claims(conn, article_id, [Claim(CLAIM, 0, len(CLAIM), Span(sentence, 0, len(sentence)), hedges, attribution_index=0)],
+                origins=[origin])
+    record = ClaimRecord(f"{article_id}:c0", article_id, _vector(1), CLAIM, False)
     SqliteClaimBackend(conn).add(record, f"claim:{CLAIMS[0]}:c0")
     _link(conn, article_id, "story:" + DAM[0], "thread:" + DAM[0], 20 + CLAIMS.index(article_id))
 
@@ -91,9 +94,12 @@ def test_claims_show_the_canonical_wording_origins_and_every_chain(tmp_path: Pat
     code, out, err = _run("claims", "--db", linked_db(tmp_path / "l.db"), "--min-articles", "2")
     assert code == 0, err
     assert out.splitlines()[0].startswith(CLAIM)  # escaped, not taken as markup
-    assert "first seen 2024-05-24; 2 independent origin(s): The [New] York Times; article cccc000000000002" in out
-    assert "Harbour Ledger 2024-05-24 · hedged: reportedly · Harbour Ledger <- The [New] York Times <- two former officials" in out
-    assert "unknown outlet 2024-05-25 · engineers" in out  # its own anonymous sources: the article itself is the origin
+    assert "first seen 2024-05-24 · 2 article(s), 1 known outlet(s) · 1–2 independent origin(s)" in out
+    assert "1. unnamed officials of [New] York Times (anonymous) — its own unnamed sources · 1 appearance(s) · 2024-05-24" in out
+    assert "? unnamed engineers of an unknown outlet (article cccc0000…) (anonymous) — outlet or speaker unknown" in out  # flagged
+    assert (f"Harbour Ledger 2024-05-24 · “{CLAIM}, two former officials said.” · hedged: reportedly · origin: unnamed officials of "
+            "[New] York Times · chain: Harbour Ledger <- The [New] York Times <- two former officials") in out
+    assert "unknown outlet 2024-05-25" in out and "(flagged)" in out
     assert "1 claim(s)" in err
     code, out, err = _run("claims", "--db", str(tmp_path / "l.db"), "--min-articles", "3")
     assert code == 0 and out.strip() == "" and "0 claim(s)" in err

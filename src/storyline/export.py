@@ -17,7 +17,7 @@ from itertools import islice
 from typing import Any, TextIO
 
 from .link.timeline import DatedEvent, TimelineGroup, build_timeline
-from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, LoadedTerm
+from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, ClaimOrigin, LoadedTerm
 from .store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
 from .store.claims import iter_claim_groups
@@ -167,16 +167,29 @@ def time_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     return {name: list(SECTIONS[name](conn, None)) for name in ("time_expressions", "events", "timeline")}
 
 
+def _origin_record(o: ClaimOrigin | None) -> dict[str, Any] | None:
+    if o is None:
+        return None
+    return {"key": o.key, "kind": o.kind, "name": o.name, "actor_id": o.actor, "outlet": o.outlet, "count": o.count,
+            "flagged": o.flagged, "evidence": o.evidence}
+
+
 def _appearance_record(a: ClaimAppearance) -> dict[str, Any]:
-    return {"claim_id": a.claim_id, "article_id": a.article_id, "outlet": a.outlet, "published": a.published, "sentence": a.sentence,
-            "start": a.start, "end": a.end, "hedges": list(a.hedges), "conditions": list(a.conditions), "negated": a.negated,
-            "attribution_id": a.attribution_id, "origin": a.origin, "chain": list(a.chain)}
+    return {"claim_id": a.claim_id, "article_id": a.article_id, "outlet": a.outlet, "published": a.published, "text": a.text,
+            "sentence": a.sentence, "start": a.start, "end": a.end, "hedges": list(a.hedges), "conditions": list(a.conditions),
+            "negated": a.negated, "attribution_id": a.attribution_id, "origin": a.origin, "resolved_origin": _origin_record(a.resolved),
+            "chain": list(a.chain), "joined_by": a.join or None}
 
 
 def claim_group_record(g: ClaimGroup) -> dict[str, Any]:
     """Return the export form of one claim group (see docs/schema.md)."""
     return {"id": g.id, "text": g.text, "first_seen": g.first_seen, "independent_origins": g.independent_origins,
-            "origins": list(g.origins), "appearances": [_appearance_record(a) for a in g.appearances]}
+            "independent_origins_range": list(g.origin_range), "origins": list(g.origins),
+            "origin_explanations": [{"origin": _origin_record(c.origin), "claim_ids": list(c.claim_ids), "dates": list(c.dates),
+                                     "why": c.why, "maybe_same_as": list(c.maybe_same_as)} for c in g.origin_counts],
+            "related": [{"group_id": r.group_id, "text": r.text, "similarity": round(r.similarity, 4), "kind": r.kind, "reason": r.reason}
+                        for r in g.related],
+            "appearances": [_appearance_record(a) for a in g.appearances]}
 
 
 def _term_record(t: LoadedTerm) -> dict[str, Any]:
@@ -228,7 +241,7 @@ SECTIONS: dict[str, Reader] = {
     "timeline": _timeline,
     "stories": _linked(_stories),
     "threads": _linked(_threads),
-    "claims": _linked(lambda conn, page: (claim_group_record(g) for g in iter_claim_groups(conn, page=page))),
+    "claims": _linked(lambda conn, page: (claim_group_record(g) for g in iter_claim_groups(conn, page=page, related=True))),
     "framing": _linked(lambda conn, page: (framing_record(f) for f in iter_framing(conn, page=page))),
 }
 """Every export section, in document order: name -> reader yielding its records one at a time.

@@ -13,6 +13,7 @@ import sqlite3
 from .link.claimlink import ClaimLinker, claim_record
 from .link.embed import embed
 from .link.framing import article_framing
+from .link.origins import cited_outlets, resolve_origin
 from .link.similarity import LinkedDoc
 from .link.stories import StoryAssignment, StoryLinker, linked_docs
 from .link.storydoc import story_doc
@@ -34,11 +35,16 @@ def _linked(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -
 def link_article(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> StoryAssignment:
     """Store the article's framing and claims, place it in a story and thread and its claims in groups (no commit)."""
     framing.save_framing(conn, article_framing(article.id, article.outlet, article.text, ann))
-    claims.save_claims(conn, article.id, ann.claims)
+    cited = cited_outlets(ann, article.outlet)
+    origins = [resolve_origin(ann.attributions[c.attribution_index] if c.attribution_index is not None else None,
+                              article_id=article.id, outlet=article.outlet, actor_ids=actor_ids, cited=cited, claim=c)
+               for c in ann.claims]
+    claims.save_claims(conn, article.id, ann.claims, origins=origins)
     assignment = StoryLinker(links.SqliteLinkBackend(conn)).add(_linked(article, ann, actor_ids))
     links.save_assignment(conn, assignment)
     claim_linker = ClaimLinker(claims.SqliteClaimBackend(conn))
-    vectors = embed([c.text for c in ann.claims])
-    for i, (claim, vector) in enumerate(zip(ann.claims, vectors)):
-        claim_linker.add(claim_record(f"{article.id}:c{i}", article.id, claim.text, vector))
+    n = len(ann.claims)
+    vectors = embed([c.text for c in ann.claims] + [c.predicate or c.text for c in ann.claims])
+    for i, claim in enumerate(ann.claims):
+        claim_linker.add(claim_record(f"{article.id}:c{i}", article.id, claim, vectors[i], actor_ids, vectors[n + i]))
     return assignment

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
     "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "Claim", "TextAnnotations",
-    "Story", "Thread", "ClaimAppearance", "ClaimGroup", "LoadedTerm", "ArticleFraming",
+    "Story", "Thread", "ClaimRole", "ClaimAppearance", "ClaimOrigin", "OriginCount", "RelatedClaim", "ClaimGroup", "LoadedTerm", "ArticleFraming",
 ]
 
 
@@ -197,6 +197,9 @@ class Attribution:
     """How many sources, when the text says ("four sources" -> 4)."""
     cue: Span | None = None
     via: tuple[Span, ...] = ()
+    source_name: str | None = None
+    """The source resolved to a name (as in :attr:`Mention.name`) when its words are a name, a label
+    or a pronoun of one ("the dictator" -> "Vladimir Putin"); the same resolution quotes use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +289,33 @@ class Claim:
     """Index into :attr:`TextAnnotations.attributions` of the attribution it is reported through."""
     actors: tuple[str, ...] = ()
     """Names of the actors it is about (as in :attr:`Mention.name`)."""
+    roles: tuple[ClaimRole, ...] = ()
+    """Who does what to whom: the actors filling the agent and patient roles of its main clause."""
+    polarity_cues: tuple[Span, ...] = ()
+    """The words that set its polarity ("not", "rejected", "remote"); ``negated`` is their parity."""
+    figures: tuple[str, ...] = ()
+    """The numbers it states, outside its time expressions ("28", "seven")."""
+    dates: tuple[tuple[str, str], ...] = ()
+    """(earliest, latest) of each calendar date it names, from the article's resolved time expressions."""
+    predicate: str = ""
+    """Its words without the subject phrase ("is ready to start negotiations"): what is said of the agent."""
+    verb: str = ""
+    """The lemma of its main clause's root ("decide", "call", "be")."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRole:
+    """One actor in one role of a claim's main clause: ``agent`` (who acts) or ``patient`` (acted on)."""
+
+    role: str
+    name: str
+    """The actor's name (as in :attr:`Mention.name`)."""
+    text: str
+    """The words in the claim that name it ("he", "the dictator", "Putin")."""
+    start: int
+    end: int
+    evidence: str = ""
+    """How the words were tied to the name (a mention, or a pronoun resolved to the nearest earlier person)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +331,8 @@ class TextAnnotations:
     """For an undated article: the publication-date bounds its text supports (see annotate/pubdate.py)."""
     published_evidence: tuple[Evidence, ...] = ()
     claims: tuple[Claim, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
+    """(start, end) of every sentence of the parse, in text order: the one sentence split every later step reads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,9 +374,67 @@ class ClaimAppearance:
     negated: bool = False
     attribution_id: str | None = None
     origin: str = ""
-    """Where its attribution chain ends (the report, the sources, or the article's own outlet)."""
+    """The ultimate origin in words (:attr:`ClaimOrigin.name`)."""
     chain: tuple[str, ...] = ()
     """The chain in words, outlet first: ("Kyiv Post", "The New York Times", "two former officials")."""
+    resolved: ClaimOrigin | None = None
+    """The ultimate origin as decided when the claim was linked (None in databases linked before it was kept)."""
+    join: str = ""
+    """Why it is in its group: the rule, the similarity and the matched actors of its join ("" for the first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimOrigin:
+    """Where one appearance of a claim ultimately comes from, after following its chain.
+
+    ``kind`` is ``person`` or ``organisation`` (an actor's own statement: ``actor`` holds its
+    name), ``outlet`` (an outlet's own reporting or a report it published), ``anonymous``
+    (unnamed sources, one origin per outlet that obtained them and description), ``document``
+    (a document with no publisher named) or ``unknown`` (an unattributed assertion of an article
+    whose outlet is unknown, or a source the text does not let us name). ``flagged`` origins
+    are shown but never counted as certain.
+    """
+
+    key: str
+    """What two appearances must share to have the same origin ("actor:vladimir putin", "outlet:reuters",
+    "anonymous:reuters:source")."""
+    kind: str
+    name: str
+    """How it reads: "Vladimir Putin", "Reuters", "sources of Reuters (4)", "unknown outlet of article 31cd…"."""
+    actor: str | None = None
+    outlet: str | None = None
+    """The outlet that published or obtained it."""
+    count: int | None = None
+    """How many unnamed sources, when the text says."""
+    flagged: bool = False
+    evidence: str = ""
+    """The rule that resolved it and the words it came from."""
+
+
+@dataclass(frozen=True, slots=True)
+class OriginCount:
+    """One origin of a claim group, the appearances behind it, and why it counts apart from the others."""
+
+    origin: ClaimOrigin
+    claim_ids: tuple[str, ...]
+    dates: tuple[str, ...]
+    why: str
+    """Why it is independent of the others ("its own public statement", "its own sources", ...)."""
+    maybe_same_as: tuple[str, ...] = ()
+    """Keys of other origins it may be the same as (then the group's count is a range)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedClaim:
+    """A claim group kept apart from another although its wording is close, and why."""
+
+    group_id: str
+    text: str
+    similarity: float
+    reason: str
+    """"opposite polarity (rejected)", "different actors (agent: Ostrel / Tarvosia)", "different figures (28 / 31)"."""
+    kind: str = "related"
+    """``related``, or ``variant`` when only a figure or date differs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,9 +446,13 @@ class ClaimGroup:
     """Canonical wording: the earliest published appearance's."""
     first_seen: str | None
     independent_origins: int
-    """Distinct origins among the appearances: retellings of one report count once."""
+    """Distinct origins we are sure of among the appearances: retellings of one report count once."""
     origins: tuple[str, ...]
     appearances: tuple[ClaimAppearance, ...]
+    origin_range: tuple[int, int] = (0, 0)
+    """(fewest, most) independent origins: they differ where origins may be the same or are unknown."""
+    origin_counts: tuple[OriginCount, ...] = ()
+    related: tuple[RelatedClaim, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +483,8 @@ class ArticleFraming:
     named_sources: int = 0
     anonymous_sources: int = 0
     hedges: tuple[Span, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
+    """(start, end) of the article's sentences, as the annotation pass's parse split them."""
 
     @property
     def anonymous_share(self) -> float | None:

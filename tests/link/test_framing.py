@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from storyline.link.framing import (
-    OTHER_VERB, actor_matches, article_framing, compare_actor, load_framing_lexicon, outlet_framing, sentence_spans,
+    OTHER_VERB, actor_matches, article_framing, compare_actor, load_framing_lexicon, outlet_framing,
 )
+from storyline.annotate.nlp import load_nlp, sentence_spans
 from storyline.models import ArticleFraming, Attribution, LoadedTerm, Mention, Quote, Span, TextAnnotations
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "framing.md"
@@ -34,7 +36,8 @@ def _mention(text: str, words: str, name: str, kind: str = "name", nth: int = 0)
 
 def _framing(text: str, *mentions: Mention, quotes: tuple[Quote, ...] = (),
              attributions: tuple[Attribution, ...] = ()) -> ArticleFraming:
-    ann = TextAnnotations(mentions=mentions, quotes=quotes, attributions=attributions)
+    sentences = tuple((s.start, s.end) for s in sentence_spans(load_nlp()(text)))
+    ann = TextAnnotations(mentions=mentions, quotes=quotes, attributions=attributions, sentences=sentences)
     return article_framing("art", "Outlet", text, ann)
 
 
@@ -72,18 +75,6 @@ def test_docs_state_that_no_bias_score_is_computed() -> None:
 
 
 # --- Sentences -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Gen. Volkov spoke. He left.", ["Gen. Volkov spoke.", "He left."]),
-    ("J. Berg arrived at noon. Talks began.", ["J. Berg arrived at noon.", "Talks began."]),
-    ('"We stay," he said. Nobody moved!', ['"We stay," he said.', "Nobody moved!"]),
-    ("First line\n\nSecond line", ["First line", "Second line"]),
-    ("  Padded sentence.  ", ["Padded sentence."]),
-    ("No full stop at all", ["No full stop at all"]),
-])
-def test_sentence_spans(text: str, expected: list[str]) -> None:
-    assert [text[s:e] for s, e in sentence_spans(text)] == expected
 
 
 # --- Loaded terms and who they are said of ---------------------------------------------------
@@ -282,7 +273,10 @@ def test_outlet_framing_counts_per_outlet() -> None:
 
 def test_compare_actor_side_by_side() -> None:
     texts = {"s1": "Then President Volkov left. Then he said no."}
-    north, south, unknown = compare_actor("Volkov", [NORTH_1, SOUTH, NORTH_2, WEST], texts)
+    south_parsed = replace(SOUTH, sentences=((0, 27), (28, 44)))  # the parse's sentences, stored with the framing
+    (_, unparsed, _) = compare_actor("Volkov", [NORTH_1, SOUTH, NORTH_2, WEST], texts)
+    assert [i.sentence for i in unparsed.labels] == ["Then President Volkov left. Then he said no."]  # no parse: the paragraph
+    north, south, unknown = compare_actor("Volkov", [NORTH_1, south_parsed, NORTH_2, WEST], texts)
     assert (north.outlet, north.articles) == ("North Post", ("n1", "n2"))
     assert [(i.text, i.article_id, i.start, i.end) for i in north.labels] == [
         ("the strongman of Lisk", "n1", 14, 35), ("The strongman of Lisk", "n2", 0, 21)]

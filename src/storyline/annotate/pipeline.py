@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from ..models import Attribution, Mention, Quote, TextAnnotations, TimeExpression
+from ..models import Attribution, Mention, Quote, Span, TextAnnotations, TimeExpression
 from .actors import canonical_names, name_mentions
 from .labels import find_labels
 from .lexicon import load_lexicon
-from .nlp import DEFAULT_MODEL, parse, text_of
+from .nlp import DEFAULT_MODEL, parse, sentence_spans, text_of
 from .attribution import find_attributions
 from .claims import find_claims
 from .events import find_events
@@ -39,15 +39,39 @@ def _pronoun_mentions(quotes: tuple[Quote, ...]) -> Iterator[Mention]:
                           "speaker pronoun resolved to the nearest earlier person")
 
 
-def _named_by_label(quote: Quote, labels: list[Mention]) -> Quote:
-    """A speaker given as an epithet ("the president said") takes the name the label resolved to."""
+def _head_label(doc: Doc, words: Span | None, labels: list[Mention]) -> Mention | None:
+    """The label that names the phrase itself: it covers the phrase's head word ("the Russian leader"),
+    not merely a modifier of it ("one source familiar with the dictator" is a source, not the dictator)."""
+    if words is None:
+        return None
+    phrase = doc.char_span(words.start, words.end, alignment_mode="expand")
+    if phrase is None or len(phrase) == 0:
+        return None
+    head = phrase.root
+    return next((m for m in labels if m.start <= head.idx < m.end), None)
+
+
+def _speaker_name(doc: Doc, words: Span | None, current: str | None, labels: list[Mention], names: list[Mention]) -> str | None:
+    """The one resolution of a speaker's or source's words to a name, for quotes and attributions alike:
+
+    1. a label naming the phrase itself ("the president said") is the person it resolved to;
+    2. a name the quote finder resolved that is an actor's mention name (pronouns resolved there) stays;
+    3. a name mention at the phrase's head ("Donald" in "Donald Trump fuming, who said") is that actor.
+    """
+    label = _head_label(doc, words, labels)
+    if label is not None:
+        return label.name
+    if current is not None and any(m.name == current for m in (*names, *labels)):
+        return current
+    named = _head_label(doc, words, names)
+    return named.name if named is not None else current
+
+
+def _named(doc: Doc, quote: Quote, labels: list[Mention], names: list[Mention]) -> Quote:
     if quote.speaker is None:
         return quote
-    for label in labels:
-        if label.start <= quote.speaker.start < label.end or quote.speaker.start <= label.start < quote.speaker.end:
-            if quote.speaker_name in (None, quote.speaker.text):
-                return replace(quote, speaker_name=label.name)
-    return quote
+    name = _speaker_name(doc, quote.speaker, quote.speaker_name, labels, names)
+    return quote if name == quote.speaker_name else replace(quote, speaker_name=name)
 
 
 def _times(text: str, article: ArticleText, anchors: Mapping[str, str] | None) -> tuple[tuple[TimeExpression, ...], TextAnnotations]:
@@ -73,10 +97,13 @@ def annotate_doc(doc: Doc, article: ArticleText | None = None, *, anchors: Mappi
     """
     canonical = canonical_names(doc)
     labels = list(find_labels(doc, canonical))
-    quotes = tuple(_named_by_label(q, labels) for q in find_quotes(doc))
-    mentions = tuple(sorted([*name_mentions(doc), *labels, *_pronoun_mentions(quotes)], key=lambda m: (m.start, m.end)))
+    names = list(name_mentions(doc))
+    quotes = tuple(_named(doc, q, labels, names) for q in find_quotes(doc))
+    mentions = tuple(sorted([*names, *labels, *_pronoun_mentions(quotes)], key=lambda m: (m.start, m.end)))
     times, dating = _times(text_of(doc), article or ArticleText(text_of(doc)), anchors)
-    attributions = tuple(_person_by_label(a, labels) for a in find_attributions(doc, quotes))
+    known = {m.name for m in mentions}
+    speakers = {(q.start, q.end): q.speaker_name for q in quotes if q.speaker_name in known}
+    attributions = tuple(_resolved_source(doc, a, labels, names, speakers) for a in find_attributions(doc, quotes))
     return replace(
         dating,
         mentions=mentions,
@@ -84,16 +111,25 @@ def annotate_doc(doc: Doc, article: ArticleText | None = None, *, anchors: Mappi
         attributions=attributions,
         times=times,
         events=find_events(doc, times, mentions, quotes),
-        claims=find_claims(text_of(doc), mentions, attributions),
+        claims=find_claims(doc, mentions, attributions, times),
+        sentences=tuple((s.start, s.end) for s in sentence_spans(doc)),
     )
 
 
-def _person_by_label(att: Attribution, labels: list[Mention]) -> Attribution:
-    """A source given as an epithet the labels resolved ("the president") is a named person."""
-    if att.source is None or att.source_kind not in {"unknown", "anonymous"}:
+def _resolved_source(doc: Doc, att: Attribution, labels: list[Mention], names: list[Mention],
+                     speakers: dict[tuple[int, int], str]) -> Attribution:
+    """Give the source the name its quote's speaker has (the attribution of a quote), or the name
+    :func:`_speaker_name` resolves its words to, so quotes, sources and claims agree. A label naming the
+    source makes it a person; unnamed sources, outlets and documents keep no name."""
+    if att.source is None or att.source_kind in {"document", "outlet"}:
         return att
-    hit = any(label.start <= att.source.start < label.end or att.source.start <= label.start < att.source.end for label in labels)
-    return replace(att, source_kind="person", count=None) if hit else att
+    if _head_label(doc, att.source, labels) is not None:
+        name = speakers.get((att.content.start, att.content.end)) or _speaker_name(doc, att.source, None, labels, names)
+        return replace(att, source_name=name, source_kind="person", count=None)
+    if att.source_kind == "anonymous":
+        return att
+    name = speakers.get((att.content.start, att.content.end)) or _speaker_name(doc, att.source, None, labels, names)
+    return replace(att, source_name=name) if name else att
 
 
 def annotate_texts(texts: Iterable[str], *, model: str = DEFAULT_MODEL, batch_size: int = 32) -> Iterator[TextAnnotations]:

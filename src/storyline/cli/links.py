@@ -12,7 +12,7 @@ from rich.table import Table
 from ..export import load_timeline
 from ..link.framing import OutletView, ViewItem, compare_actor
 from ..link.timeline import TimelineGroup, period_bounds
-from ..models import ClaimAppearance, Story
+from ..models import ClaimAppearance, ClaimGroup, Story
 from ..settings import Settings
 from ..store.articles import load_article
 from ..store.claims import iter_claim_groups
@@ -120,16 +120,52 @@ def stories(db: DbOption = None) -> None:
     err.print(f"{len(by_id)} story(ies) in {len(threads)} thread(s)")
 
 
+def _trimmed(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _appearance_line(a: ClaimAppearance) -> str:
-    parts = [f"[bold]{escape(a.outlet or 'unknown outlet')}[/] {escape(a.published or 'unknown date')}"]
+    parts = [f"[bold]{escape(a.outlet or 'unknown outlet')}[/] {escape(a.published or 'unknown date')}",
+             f"“{escape(_trimmed(a.sentence or a.text))}”"]
     if a.negated:
         parts.append("[red]negated[/]")
     if a.hedges:
         parts.append("hedged: " + escape(", ".join(a.hedges)))
     if a.conditions:
         parts.append("if: " + escape("; ".join(a.conditions)))
-    parts.append(escape(" <- ".join(a.chain) or a.origin))
-    return "  - " + " · ".join(parts)
+    parts.append("origin: " + escape(a.origin) + (" [yellow](flagged)[/]" if a.resolved and a.resolved.flagged else ""))
+    if len(a.chain) > 1:
+        parts.append("chain: " + escape(" <- ".join(a.chain)))
+    line = "  - " + " · ".join(parts)
+    return line + (f"\n    [dim]joined: {escape(a.join)}[/]" if a.join else "")
+
+
+def _origin_lines(g: ClaimGroup) -> list[str]:
+    lines = []
+    for n, c in enumerate(g.origin_counts, 1):
+        mark = "?" if c.origin.flagged else f"{n}."
+        count = f", {c.origin.count} named as many" if c.origin.count and c.origin.count > 1 else ""
+        maybe = f"; may be the same as {escape(', '.join(c.maybe_same_as))}" if c.maybe_same_as else ""
+        lines.append(f"    {mark} [bold]{escape(c.origin.name)}[/] ({escape(c.origin.kind)}{count}) — {escape(c.why)}{maybe}"
+                     f" · {len(c.claim_ids)} appearance(s) · {escape(', '.join(c.dates) or 'undated')}")
+        if c.origin.evidence:
+            lines.append(f"       [dim]{escape(c.origin.evidence)}[/]")
+    return lines
+
+
+def _group_lines(g: ClaimGroup) -> list[str]:
+    low, high = g.origin_range
+    counted = f"{low}" if low == high else f"{low}–{high}"
+    outlets = {a.outlet for a in g.appearances if a.outlet}
+    lines = [f"[bold]{escape(g.text)}[/] [dim]{escape(g.id)}[/]",
+             f"  first seen {escape(g.first_seen or 'unknown')} · {len({a.article_id for a in g.appearances})} article(s),"
+             f" {len(outlets)} known outlet(s) · [bold]{counted}[/] independent origin(s)", "  origins:", *_origin_lines(g),
+             "  appearances:", *(_appearance_line(a) for a in g.appearances)]
+    if g.related:
+        lines.append("  related claims kept apart:")
+        lines += [f"  - [dim]{escape(r.group_id)}[/] “{escape(_trimmed(r.text, 100))}” — {escape(r.reason)}" for r in g.related[:5]]
+    return lines
 
 
 @app.command()
@@ -138,19 +174,17 @@ def claims(
     story: Annotated[Optional[str], typer.Option(help="Only claims told in this story (see `storyline stories`).")] = None,
     min_articles: Annotated[int, typer.Option("--min-articles", help="Only claims told by at least this many articles.")] = 1,
 ) -> None:
-    """List claims told across articles: canonical wording, first seen, independent origins, every telling and its chain.
+    """List claims told across articles: wording, first seen, independent origins explained, every telling, related claims.
 
     Example: storyline claims --story story:0e10b920 --min-articles 2
     """
     conn = _linked(settings_or_exit(db=db))
     n = 0
-    for g in iter_claim_groups(conn, story_id=story, min_articles=min_articles):
+    for g in iter_claim_groups(conn, story_id=story, min_articles=min_articles, related=True):
         n += 1
-        out.print(f"[bold]{escape(g.text)}[/] [dim]{escape(g.id)}[/]")
-        out.print(f"  first seen {escape(g.first_seen or 'unknown')}; {g.independent_origins} independent origin(s): {escape('; '.join(g.origins))}")
-        for a in g.appearances:
-            out.print(_appearance_line(a))
-    err.print(f"{n} claim(s); chains read outlet <- the outlet it cites <- the source")
+        for line in _group_lines(g):
+            out.print(line)
+    err.print(f"{n} claim(s); chains read outlet <- the outlet it cites <- the source; ? marks an origin not counted as certain")
 
 
 def _items(items: tuple[ViewItem, ...]) -> str:

@@ -1,52 +1,63 @@
-"""Claim groups: the same claim told by different outlets or at different times.
+"""Claim groups: one proposition told by different outlets or at different times.
 
-Two claims are the same when their words mean the same (sentence-embedding cosine at least
-:data:`CLAIM_THRESHOLD`) and nothing that changes the meaning differs: negation ("ready" vs
-"not ready"), conditions ("ready for talks" vs "ready for talks only if ..."), the numbers
-they give ("seven killed" vs "seventeen") or the times they name ("in March" vs "in June").
-Hedges and sourcing do not make a claim different; they are kept with each appearance.
+Two claims join one group only when they assert the same proposition (:func:`judge`):
 
-Grouping is incremental: a new claim is compared with its :data:`CANDIDATES` nearest stored
-claims and joins every group whose members among them it matches on average (at least
-:data:`GROUP_THRESHOLD`, compatible with every one of them), merging them, else it starts a
-group. Average matching keeps a group from chaining through loosely related claims; the price
-is that the grouping can depend on the order claims arrive in.
+1. their wording is close (:func:`similarity` at least :data:`RELATED_FLOOR`);
+2. the same polarity ("ready" vs "not ready", "rejected", "seems remote");
+3. no role filled by two different actors of one type: "Ostrel will pay" is not "Tarvosia
+   will pay" (a person and a state may fill one role: a leader speaks for the state);
+4. overlapping dates where both name one ("in March" vs "in June"; "last fall" as resolved);
+5. the same figures: "28 dead" and "31 dead" are *variants* of one claim, kept apart and
+   linked as such;
+6. close enough: :func:`similarity` at least :data:`SAME_THRESHOLD` (the embeddings' cosine
+   weighed with the content words they share).
+
+Hedges, conditions ("ready for talks only if ...") and attribution are attributes of each
+appearance, shown with it, not reasons to split. Every join keeps its evidence (the rule, the cosine, the matched actors); a pair
+that is close but not allowed is kept as a related-claim link with the reason.
+
+Grouping is incremental: a new claim is judged against its :data:`CANDIDATES` nearest stored
+claims and joins the group whose nearby members it matches best, provided none of them is a
+different proposition or a variant and it is the same proposition as at least
+:data:`GROUP_SHARE` of them; other groups it fits as well are merged into it. Requiring a
+share, not one close member, keeps a group from chaining through loosely related claims; the
+price is that grouping can depend on the order claims arrive in.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from ..annotate.claims import claim_features
-from ..annotate.timex import find_time_expressions
+from ..models import Claim
 from .embed import embed
 from .exact import ExactIndex
 from .lexical import content_words
 
 __all__ = [
-    "ClaimRecord", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record", "claim_records",
-    "compatible", "same_claim", "claim_similarity", "CLAIM_THRESHOLD", "GROUP_THRESHOLD", "CANDIDATES",
+    "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record",
+    "judge", "similarity", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_SHARE", "CANDIDATES",
 ]
 
-CLAIM_THRESHOLD = 0.45
-"""Cosine of the two claims' sentence embeddings at or above which they say the same thing (chosen
-on the odd-numbered pairs of eval/data/claim_pairs.jsonl; the even ones are the held-out half)."""
-GROUP_THRESHOLD = 0.55
-"""Mean cosine to a group's nearby members at or above which a new claim joins the group. Higher
-than :data:`CLAIM_THRESHOLD`: a group must hold together as a whole, not chain pair by pair."""
-STRONG_MATCH = 0.7
-"""A claim this close to one member joins its group even when the group's mean is up to
-:data:`STRONG_SLACK` below :data:`GROUP_THRESHOLD` (the many wordings of one claim)."""
-STRONG_SLACK = 0.1
+W_WORDS = 0.3
+"""Weight of the shared content words in :func:`similarity` (the embedding's cosine has the rest)."""
+RELATED_FLOOR = 0.45
+"""Similarity below which two claims are not compared at all (not even kept as related)."""
+SAME_THRESHOLD = 0.55
+"""Similarity (:func:`similarity`) at or above which two claims no rule keeps apart are one proposition
+(chosen on the PolNeAR claim-group set for precision: eval/claim_groups_eval.py)."""
+GROUP_SHARE = 0.34
+"""Share of a group's nearby members a claim must be the same proposition as to join it: one close
+member is not enough, or groups would chain through loosely related claims."""
 CANDIDATES = 30
-"""Nearest stored claims each new claim is compared with."""
-_CONDITION_OVERLAP = 0.5
-_CALENDAR_WORD = re.compile(r"\b[A-Z][a-z]+")
+"""Nearest stored claims each new claim is judged against."""
+RELATED_KEPT = 3
+"""Related-claim links kept per claim (the closest)."""
+TOO_FAR = "too far"
+"""The rule of a related verdict that only says the wording is not close enough (it blocks nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +69,141 @@ class ClaimRecord:
     vector: np.ndarray
     text: str
     negated: bool
-    conditions: frozenset[str]
+    conditions: frozenset[str] = frozenset()
     """Content words of its conditions."""
-    numbers: frozenset[str]
-    times: frozenset[str]
+    numbers: frozenset[str] = frozenset()
+    dates: tuple[tuple[str, str], ...] = ()
+    """(earliest, latest) of each date it names."""
+    agents: frozenset[str] = frozenset()
+    """Actor ids in its agent role."""
+    patients: frozenset[str] = frozenset()
+    polarity: tuple[str, ...] = ()
+    """The words that set its polarity."""
+    predicate: np.ndarray | None = None
+    """Embedding of its words without the subject phrase (None: the same as ``vector``)."""
+    words: frozenset[str] = frozenset()
+    """Its content words (:func:`storyline.link.lexical.content_words`)."""
+
+    def __post_init__(self) -> None:
+        if not self.words:
+            object.__setattr__(self, "words", frozenset(content_words(self.text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the linker decided about two claims, and why."""
+
+    kind: str
+    """``same`` (one proposition), ``variant`` (only a figure differs) or ``related`` (close, kept apart)."""
+    similarity: float
+    rule: str
+    reason: str
+    actors: tuple[str, ...] = ()
+    """Actor ids both claims name in the same role."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLink:
+    """A verdict between a new claim and a stored one, as the backend keeps it."""
+
+    claim_id: str
+    other_id: str
+    verdict: Verdict
+
+
+def _kind(actor_id: str) -> str:
+    return actor_id.split(":", 1)[0]
+
+
+def _role_clash(a: frozenset[str], b: frozenset[str]) -> tuple[str, str] | None:
+    """Two different actors of one type in one role ("gpe:ostrel" vs "gpe:tarvosia"), if any."""
+    if not a or not b or a & b:
+        return None
+    for x in sorted(a):
+        for y in sorted(b):
+            if _kind(x) == _kind(y):
+                return x, y
+    return None
+
+
+def _dates_clash(a: tuple[tuple[str, str], ...], b: tuple[tuple[str, str], ...]) -> bool:
+    """No date of one overlaps a date of the other. Unresolved calendar words ("~march") are compared
+    with each other only: "March" of an undated article may be any March."""
+    for words in (True, False):
+        da = [d for d in a if d[0].startswith("~") == words]
+        db = [d for d in b if d[0].startswith("~") == words]
+        if da and db and not any(ea <= lb and eb <= la for ea, la in da for eb, lb in db):
+            return True
+    return False
+
+
+def _names(ids: Sequence[str]) -> str:
+    return ", ".join(i.split(":", 1)[-1].replace("-", " ") for i in ids)
+
+
+def _blocker(a: ClaimRecord, b: ClaimRecord) -> tuple[str, str] | None:
+    """Rules 2 to 4: (rule, reason) when the two claims cannot be one proposition."""
+    if a.negated != b.negated:
+        cues = ", ".join(dict.fromkeys(a.polarity + b.polarity))
+        return "polarity", f"opposite polarity ({cues})"
+    for role, x, y in (("agent", a.agents, b.agents), ("patient", a.patients, b.patients)):
+        clash = _role_clash(x, y)
+        if clash:
+            return "actors", f"different actors as {role} ({_names(clash[:1])} / {_names(clash[1:])})"
+    if _dates_clash(a.dates, b.dates):
+        return "dates", "different dates (" + " / ".join(f"{x[0][0][:10]}…{x[0][1][:10]}" for x in (a.dates, b.dates)) + ")"
+    return None
+
+
+def _figures_differ(a: ClaimRecord, b: ClaimRecord) -> str | None:
+    """Rule 5: "48 hours" and "two days" are not compared; "seven" and "nine" are."""
+    for digits in (True, False):
+        na, nb = {n for n in a.numbers if n[:1].isdigit() == digits}, {n for n in b.numbers if n[:1].isdigit() == digits}
+        if na and nb and not na & nb:
+            return f"different figures ({', '.join(sorted(na))} / {', '.join(sorted(nb))})"
+    return None
+
+
+def similarity(a: ClaimRecord, b: ClaimRecord) -> float:
+    """The similarity that decides: the embeddings' cosine, weighed with the share of content words the
+    two have in common (:data:`W_WORDS`). When the same actor acts in both, the cosine is the mean of the
+    whole words' and of what they say of it (their words without the subject): the shared name alone
+    makes any two claims about one actor look alike."""
+    cosine = float(a.vector @ b.vector)
+    if a.agents & b.agents and a.predicate is not None and b.predicate is not None:
+        cosine = (cosine + float(a.predicate @ b.predicate)) / 2
+    if not a.words or not b.words:  # nothing to share: the embeddings alone
+        return cosine
+    shared = len(a.words & b.words) / min(len(a.words), len(b.words))
+    return (1 - W_WORDS) * cosine + W_WORDS * shared
+
+
+def judge(a: ClaimRecord, b: ClaimRecord) -> Verdict | None:
+    """Return whether ``a`` and ``b`` assert one proposition, a variant of it, or a related one (None: not close)."""
+    sim = similarity(a, b)
+    if sim < RELATED_FLOOR:
+        return None
+    blocked = _blocker(a, b)
+    if blocked is not None:
+        return Verdict("related", sim, *blocked)
+    figures = _figures_differ(a, b)
+    if figures is not None:
+        return Verdict("variant", sim, "figures", figures)
+    agents = tuple(sorted(a.agents & b.agents))
+    shared = tuple(sorted((a.agents | a.patients) & (b.agents | b.patients)))
+    rule, actors = ("same agent", agents) if agents else (("same actors", shared) if shared else ("close wording", ()))
+    who = f" ({_names(actors)})" if actors else ""
+    if sim >= SAME_THRESHOLD:
+        return Verdict("same", sim, rule, f"{rule}{who}, similarity {sim:.3f} ≥ {SAME_THRESHOLD}", actors)
+    return Verdict("related", sim, TOO_FAR, f"{rule}{who}, but similarity {sim:.3f} < {SAME_THRESHOLD}", actors)
 
 
 class ClaimBackend(Protocol):
-    """Where the claim linker keeps claims, their nearest-neighbour index and their groups."""
+    """Where the claim linker keeps claims, their nearest-neighbour index, groups and links."""
 
     def candidates(self, vector: np.ndarray, limit: int) -> list[str]: ...
     def load(self, ids: Sequence[str]) -> list[ClaimRecord]: ...
-    def add(self, record: ClaimRecord, group: str) -> None: ...
+    def add(self, record: ClaimRecord, group: str, links: Sequence[ClaimLink]) -> None: ...
     def group_of(self, claim_id: str) -> str: ...
     def merge(self, groups: set[str], into: str) -> None: ...
 
@@ -80,6 +214,7 @@ class MemoryClaimBackend:
 
     records: dict[str, ClaimRecord] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+    links: list[ClaimLink] = field(default_factory=list)
     index: ExactIndex = field(default_factory=ExactIndex)
 
     def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
@@ -88,9 +223,10 @@ class MemoryClaimBackend:
     def load(self, ids: Sequence[str]) -> list[ClaimRecord]:
         return [self.records[i] for i in ids]
 
-    def add(self, record: ClaimRecord, group: str) -> None:
+    def add(self, record: ClaimRecord, group: str, links: Sequence[ClaimLink]) -> None:
         self.records[record.id] = record
         self.groups[record.id] = group
+        self.links.extend(links)
         self.index.add(record.id, record.vector)
 
     def group_of(self, claim_id: str) -> str:
@@ -102,60 +238,29 @@ class MemoryClaimBackend:
                 self.groups[claim_id] = into
 
 
-def _times(text: str) -> frozenset[str]:
-    """The dates a claim names by the calendar ("in March 2024", "in March", "on Tuesday"). Deictic
-    ones ("last fall", "yesterday") mean different days in different articles, so they do not tell
-    claims apart."""
-    out = set()
-    for t in find_time_expressions(text):
-        word = _CALENDAR_WORD.search(t.text)
-        if t.type in {"DATE", "TIME"} and (t.kind in {"absolute", "partial"} or word):
-            out.add(t.value.split("T")[0] if t.value else word.group().lower() if word else t.text.lower())
-    return frozenset(out)
+def claim_record(claim_id: str, article_id: str, claim: Claim, vector: np.ndarray, actor_ids: dict[str, str],
+                 predicate: np.ndarray | None = None) -> ClaimRecord:
+    """Return the linker's record of one annotated claim (role names mapped to actor ids; ``predicate`` the
+    embedding of :attr:`Claim.predicate`)."""
+    conditions = frozenset(w for c in claim.conditions for w in content_words(c.text))
+
+    def ids(role: str) -> frozenset[str]:
+        return frozenset(actor_ids[r.name] for r in claim.roles if r.role == role and r.name in actor_ids)
+
+    return ClaimRecord(claim_id, article_id, vector, claim.text, claim.negated, conditions, frozenset(claim.figures),
+                       claim.dates, ids("agent"), ids("patient"), tuple(c.text.lower() for c in claim.polarity_cues), predicate)
 
 
-def claim_record(claim_id: str, article_id: str, text: str, vector: np.ndarray) -> ClaimRecord:
-    """Return the linker's record of one claim's words and vector."""
-    f = claim_features(text)
-    conditions = frozenset(w for c in f.conditions for w in content_words(c.text))
-    return ClaimRecord(claim_id, article_id, vector, text, f.negated, conditions, f.numbers, _times(text))
-
-
-def claim_records(items: Sequence[tuple[str, str, str]]) -> list[ClaimRecord]:
-    """Embed (claim id, article id, text) items in one batch and return their records."""
-    vectors = embed([text for _, _, text in items])
-    return [claim_record(cid, aid, text, v) for (cid, aid, text), v in zip(items, vectors)]
-
-
-def compatible(a: ClaimRecord, b: ClaimRecord) -> bool:
-    """Return False when negation, conditions, numbers or times tell the two claims apart."""
-    if a.negated != b.negated:
-        return False
-    if bool(a.conditions) != bool(b.conditions):
-        return False
-    if a.conditions and len(a.conditions & b.conditions) / min(len(a.conditions), len(b.conditions)) < _CONDITION_OVERLAP:
-        return False
-    for digits in (True, False):  # "48 hours" and "two days" are not compared; "seven" and "nine" are
-        na, nb = {n for n in a.numbers if n[:1].isdigit() == digits}, {n for n in b.numbers if n[:1].isdigit() == digits}
-        if na and nb and not na & nb:
-            return False
-    return not (a.times and b.times and not a.times & b.times)
-
-
-def claim_similarity(a: str, b: str) -> float:
-    """Return the cosine of the two sentences' embeddings."""
-    va, vb = embed([a, b])
-    return float(va @ vb)
-
-
-def same_claim(a: str, b: str) -> bool:
-    """Return True when sentences ``a`` and ``b`` make the same claim.
-
-    Hedges ("reportedly") and sourcing do not change the claim (they are recorded per
-    appearance); negation, conditions ("only if ..."), numbers and times do.
-    """
-    ra, rb = claim_records([("a", "a", a), ("b", "b", b)])
-    return float(ra.vector @ rb.vector) >= CLAIM_THRESHOLD and compatible(ra, rb)
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    group: str
+    mean: float
+    share: float
+    """The share of the group's nearby members that are the same proposition."""
+    best: ClaimLink | None
+    kept_apart: tuple[ClaimLink, ...]
+    blocked: bool
+    """A nearby member is a different proposition or a variant."""
 
 
 @dataclass
@@ -163,27 +268,32 @@ class ClaimLinker:
     """Place claims one at a time into claim groups (see the module docstring)."""
 
     backend: ClaimBackend = field(default_factory=MemoryClaimBackend)
-    threshold: float = GROUP_THRESHOLD
 
-    def _fits(self, record: ClaimRecord, members: list[ClaimRecord]) -> bool:
-        """True when the claim is compatible with every nearby member and close to them on average
-        (or very close to one of them and nearly close enough on average)."""
-        if not all(compatible(record, o) for o in members):
-            return False
-        sims = [float(o.vector @ record.vector) for o in members]
-        mean = float(np.mean(sims))
-        return mean >= self.threshold or (max(sims) >= STRONG_MATCH and mean >= self.threshold - STRONG_SLACK)
+    def _fit(self, record: ClaimRecord, group: str, members: list[ClaimRecord]) -> _Fit:
+        links = [(o, judge(record, o)) for o in members]
+        sims = [similarity(record, o) for o in members]
+        apart = tuple(ClaimLink(record.id, o.id, v) for o, v in links if v is not None and v.kind != "same")
+        same = [ClaimLink(record.id, o.id, v) for o, v in links if v is not None and v.kind == "same"]
+        best = max(same, key=lambda link: link.verdict.similarity) if same else None
+        blocked = any(link.verdict.rule != TOO_FAR for link in apart)
+        return _Fit(group, float(np.mean(sims)), len(same) / len(members), best, apart, blocked)
 
     def add(self, record: ClaimRecord) -> str:
-        """Place ``record`` in every group it fits (merging them), or a new group; return its group id."""
+        """Place ``record`` in the group it fits best (merging groups it fits as well), or a new group; return its group id."""
         ids = [i for i in self.backend.candidates(record.vector, CANDIDATES) if i != record.id]
-        near = [o for o in self.backend.load(ids) if o.article_id != record.article_id]
         by_group: dict[str, list[ClaimRecord]] = {}
-        for o in near:
+        for o in self.backend.load(ids):
+            if o.article_id == record.article_id:  # one article's claims about one actor are mostly different claims
+                continue
             by_group.setdefault(self.backend.group_of(o.id), []).append(o)
-        joined = sorted(g for g, members in by_group.items() if self._fits(record, members))
-        group = joined[0] if joined else f"claim:{record.id}"
-        if len(joined) > 1:
-            self.backend.merge(set(joined), group)
-        self.backend.add(record, group)
+        fits = [self._fit(record, g, members) for g, members in sorted(by_group.items())]
+        joinable = sorted((f for f in fits if f.best is not None and not f.blocked and f.share >= GROUP_SHARE),
+                          key=lambda f: (-f.mean, f.group))
+        group = joinable[0].group if joinable else f"claim:{record.id}"
+        if len(joinable) > 1:
+            self.backend.merge({f.group for f in joinable}, group)
+        apart = sorted((link for f in fits if f not in joinable for link in f.kept_apart),
+                       key=lambda link: -link.verdict.similarity)[:RELATED_KEPT]
+        joins = [joinable[0].best] if joinable and joinable[0].best is not None else []
+        self.backend.add(record, group, [*joins, *apart])
         return group

@@ -26,7 +26,7 @@ from importlib import resources
 from ..models import ArticleFraming, Attribution, LoadedTerm, Mention, Quote, Span, TextAnnotations
 
 __all__ = [
-    "FramingCategory", "FramingLexicon", "load_framing_lexicon", "sentence_spans", "article_framing",
+    "FramingCategory", "FramingLexicon", "load_framing_lexicon", "article_framing",
     "LabelUse", "OutletFraming", "outlet_framing", "ViewItem", "OutletView", "compare_actor", "actor_matches",
 ]
 
@@ -61,8 +61,6 @@ class FramingLexicon:
     """Verbs that disown the quoted words after them ("what it calls ...")."""
     lower_case_only: frozenset[str]
     """Hedges that count only in lower case ("may", not the month "May")."""
-    abbreviations: frozenset[str]
-    """Words whose full stop does not end a sentence ("Gen.")."""
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +73,6 @@ def load_framing_lexicon() -> FramingLexicon:
         max_quoted_words=int(scare["max_words"]),
         distancing_verbs=tuple(scare["distancing_verbs"]),
         lower_case_only=frozenset(hedge["lower_case_only"]),
-        abbreviations=frozenset(raw["sentences"]["abbreviations"]),
     )
 
 
@@ -98,51 +95,26 @@ def _key(words: str) -> str:
 
 # --- Sentences ---------------------------------------------------------------------------
 
-# A sentence ends at . ! or ? (and any closing marks) before a space and a capital or digit,
-# or at a line break.
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|\n+")
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
 
-
-def _is_abbreviation(text: str, stop: int) -> bool:
-    """True when the full stop at ``stop`` closes an abbreviation or an initial, not a sentence."""
-    found = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
-    word = found.group(1).lower() if found else ""
-    return len(word) == 1 and word.isalpha() or word in load_framing_lexicon().abbreviations
-
-
-def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Return the (start, end) offsets of the sentences of ``text``, without surrounding space."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        if m.group()[0] == "." and _is_abbreviation(text, m.start()):
-            continue
-        end = m.start() if m.group()[0] == "\n" else m.end()
-        spans.extend(_stripped(text, start, end))
-        start = m.end()
-    spans.extend(_stripped(text, start, len(text)))
-    return tuple(spans)
-
-
-@lru_cache(maxsize=64)
-def _sentence_index(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
-    spans = sentence_spans(text) or ((0, len(text)),)
-    return spans, tuple(s for s, _ in spans)
-
-
-def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    piece = text[start:end]
-    lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
-    return [(start + lead, end - trail)] if piece.strip() else []
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """The lines of ``text`` (without surrounding space): the sentences to fall back on when no parse split it."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        body = line.strip()
+        if body:
+            lead = start + len(line) - len(line.lstrip())
+            spans.append((lead, lead + len(body)))
+        start += len(line) + 1
+    return tuple(spans) or ((0, len(text)),)
 
 
 class _Article:
     """One text with its annotations, its sentences looked up by offset, and its speakers by cue."""
 
-    def __init__(self, text: str, ann: TextAnnotations = TextAnnotations()) -> None:
+    def __init__(self, text: str, ann: TextAnnotations = TextAnnotations(), sentences: Sequence[tuple[int, int]] = ()) -> None:
         self.text, self.ann, self.speakers = text, ann, _speakers(ann)
-        self.spans, self._starts = _sentence_index(text)
+        self.spans = tuple(sentences or ann.sentences) or _paragraphs(text)
+        self._starts = tuple(s for s, _ in self.spans)
 
     def around(self, offset: int) -> tuple[int, int]:
         """Return the sentence holding ``offset`` (the one before it when it falls between two)."""
@@ -317,6 +289,7 @@ def article_framing(article_id: str, outlet: str | None, text: str, ann: TextAnn
         named_sources=named,
         anonymous_sources=anonymous,
         hedges=_hedges(text),
+        sentences=art.spans,
     )
 
 
@@ -435,7 +408,7 @@ def actor_matches(query: str, name: str | None) -> bool:
 
 def _label_item(f: ArticleFraming, span: Span, texts: Mapping[str, str]) -> ViewItem:
     text = texts.get(f.article_id)
-    sentence = _Article(text).sentence(span.start) if text else span.text
+    sentence = _Article(text, sentences=f.sentences).sentence(span.start) if text else span.text
     return ViewItem(span.text, "label", sentence, f.article_id, span.start, span.end)
 
 

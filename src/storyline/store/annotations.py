@@ -144,10 +144,10 @@ def save_annotations(
           actor_ids.get(q.speaker_name or ""), *_span(q.cue)) for i, q in enumerate(ann.quotes)),
     )
     conn.executemany(
-        'INSERT INTO attributions VALUES (' + ','.join('?' * 14) + ')',
+        'INSERT INTO attributions VALUES (' + ','.join('?' * 15) + ')',
         ((f"{article_id}:a{i}", article_id, a.content.text, a.content.start, a.content.end, *_span(a.source), a.source_kind,
-          a.count, *_span(a.cue), json.dumps([{"text": v.text, "start": v.start, "end": v.end} for v in a.via], ensure_ascii=False))
-         for i, a in enumerate(ann.attributions)),
+          a.count, *_span(a.cue), json.dumps([{"text": v.text, "start": v.start, "end": v.end} for v in a.via], ensure_ascii=False),
+          a.source_name) for i, a in enumerate(ann.attributions)),
     )
     save_times(conn, article_id, ann, actor_ids)
     conn.execute("INSERT INTO annotated VALUES (?, ?, ?)", (article_id, model, when))
@@ -191,5 +191,5 @@ def iter_attributions(conn: sqlite3.Connection, article_id: str | None = None, p
     for r in conn.execute("SELECT * FROM attributions" + where + " ORDER BY article_id, start" + limit, params + bounds):
         via = tuple(Span(v["text"], v["start"], v["end"]) for v in json.loads(r["via"]))
         att = Attribution(Span(r["content"], r["start"], r["end"]), _opt_span(r["source"], r["source_start"], r["source_end"]),
-                          r["source_kind"], r["count"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]), via)
+                          r["source_kind"], r["count"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]), via, r["source_name"])
         yield StoredAttribution(r["id"], r["article_id"], att)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..link.claimlink import ClaimRecord
-from ..models import Claim, ClaimAppearance, ClaimGroup, Span
+from ..link.claimlink import ClaimLink, ClaimRecord
+from ..link.origins import count_origins
+from ..models import Claim, ClaimAppearance, ClaimGroup, ClaimOrigin, RelatedClaim, Span
 from .links import VectorIndex, id_chunks, in_clause
 from .paging import Page, limit_clause
 
-__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "iter_claim_groups", "load_claim_group", "article_claims", "spans_json"]
+__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "iter_claim_groups", "load_claim_group", "article_claims", "load_appearances", "spans_json"]
 
 
 class SqliteClaimBackend:
@@ -36,18 +37,32 @@ class SqliteClaimBackend:
                                            " ON c.id = v.claim_id WHERE v.claim_id IN ({})", chunk), chunk):
                 found[r["claim_id"]] = ClaimRecord(
                     r["claim_id"], r["article_id"], np.frombuffer(r["vector"], dtype=np.float32).copy(), r["text"], bool(r["negated"]),
-                    frozenset(json.loads(r["conditions"])), frozenset(json.loads(r["numbers"])), frozenset(json.loads(r["times"])))
+                    frozenset(json.loads(r["conditions"])), frozenset(json.loads(r["numbers"])),
+                    tuple((e, l) for e, l in json.loads(r["dates"])), frozenset(json.loads(r["agents"])),
+                    frozenset(json.loads(r["patients"])), tuple(json.loads(r["polarity"])),
+                    np.frombuffer(r["predicate"], dtype=np.float32).copy() if r["predicate"] is not None else None)
         return [found[i] for i in ids if i in found]
 
-    def add(self, record: ClaimRecord, group: str) -> None:
-        """Store a claim's vector and features and put it in ``group`` (its row in ``claims`` must exist); no commit."""
+    def add(self, record: ClaimRecord, group: str, links: Sequence[ClaimLink] = ()) -> None:
+        """Store a claim's vector and features, put it in ``group`` and keep the links that explain it
+        (its row in ``claims`` must exist); no commit."""
+        def js(value: object) -> str:
+            return json.dumps(value, ensure_ascii=False)
+
         self.conn.execute("DELETE FROM claim_vectors WHERE claim_id = ?", (record.id,))  # its trigger empties its buckets
-        self.conn.execute("INSERT INTO claim_vectors VALUES (?, ?, ?, ?, ?)", (
-            record.id, np.asarray(record.vector, dtype=np.float32).tobytes(), json.dumps(sorted(record.conditions), ensure_ascii=False),
-            json.dumps(sorted(record.numbers), ensure_ascii=False), json.dumps(sorted(record.times), ensure_ascii=False)))
+        self.conn.execute(
+            "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate)"
+            " VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)",
+            (record.id, np.asarray(record.vector, dtype=np.float32).tobytes(), js(sorted(record.conditions)), js(sorted(record.numbers)),
+             js(sorted(record.agents)), js(sorted(record.patients)), js([list(d) for d in record.dates]), js(list(record.polarity)),
+             np.asarray(record.predicate, dtype=np.float32).tobytes() if record.predicate is not None else None))
         self.index.add([record.id], np.asarray(record.vector)[None, :])
         self.conn.execute("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
                           (record.id, group))
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO claim_links VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((link.claim_id, link.other_id, link.verdict.kind, link.verdict.similarity, link.verdict.rule, link.verdict.reason,
+              js(list(link.verdict.actors))) for link in links))
 
     def group_of(self, claim_id: str) -> str:
         """Return the group of a grouped claim.
@@ -71,12 +86,25 @@ def spans_json(spans: Iterable[Span]) -> str:
     return json.dumps([{"text": s.text, "start": s.start, "end": s.end} for s in spans], ensure_ascii=False)
 
 
-def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Claim], attribution_ids: Sequence[str] | None = None) -> None:
-    """Replace an article's claims (ids ``ARTICLE:cN``), no commit; their vectors and groups go with the old ones.
+def _roles_json(claim: Claim) -> str:
+    return json.dumps([{"role": r.role, "name": r.name, "text": r.text, "start": r.start, "end": r.end, "evidence": r.evidence}
+                       for r in claim.roles], ensure_ascii=False)
+
+
+def _origin_row(o: ClaimOrigin | None) -> tuple[object, ...]:
+    if o is None:
+        return (None, None, None, None, None, None, 0, None)
+    return (o.key, o.kind, o.name, o.actor, o.outlet, o.count, int(o.flagged), o.evidence)
+
+
+def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Claim], attribution_ids: Sequence[str] | None = None,
+                origins: Sequence[ClaimOrigin | None] | None = None) -> None:
+    """Replace an article's claims (ids ``ARTICLE:cN``), no commit; their vectors, groups and links go with the old ones.
 
     Args:
         attribution_ids: the stored id of each of the article's attributions, by index
             (default ``ARTICLE:aN``, as :func:`storyline.store.annotations.save_annotations` writes them).
+        origins: each claim's resolved ultimate origin (:func:`storyline.link.origins.resolve_origin`), by index.
     """
     conn.execute("DELETE FROM claims WHERE article_id = ?", (article_id,))
 
@@ -85,75 +113,99 @@ def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Clai
             return None
         return attribution_ids[index] if attribution_ids is not None else f"{article_id}:a{index}"
 
-    conn.executemany(f"INSERT INTO claims VALUES ({', '.join('?' * 14)})", (
-        (f"{article_id}:c{i}", article_id, i, c.text, c.start, c.end, c.sentence.text, c.sentence.start, c.sentence.end,
-         spans_json(c.hedges), int(c.negated), spans_json(c.conditions), attribution(c.attribution_index),
-         json.dumps(list(c.actors), ensure_ascii=False)) for i, c in enumerate(claims)))
+    conn.executemany(
+        "INSERT INTO claims (id, article_id, seq, text, start, \"end\", sentence, sentence_start, sentence_end, hedges, negated,"
+        " conditions, attribution_id, actors, roles, polarity_cues, figures, dates, origin_key, origin_kind, origin_name,"
+        f" origin_actor, origin_outlet, origin_count, origin_flagged, origin_evidence) VALUES ({', '.join('?' * 26)})", (
+            (f"{article_id}:c{i}", article_id, i, c.text, c.start, c.end, c.sentence.text, c.sentence.start, c.sentence.end,
+             spans_json(c.hedges), int(c.negated), spans_json(c.conditions), attribution(c.attribution_index),
+             json.dumps(list(c.actors), ensure_ascii=False), _roles_json(c), spans_json(c.polarity_cues),
+             json.dumps(list(c.figures), ensure_ascii=False), json.dumps([list(d) for d in c.dates]),
+             *_origin_row(origins[i] if origins is not None and i < len(origins) else None)) for i, c in enumerate(claims)))
 
 
 _APPEARANCES = (
     'SELECT g.group_id, c.id, c.article_id, c.text, c.sentence, c.start, c."end", c.hedges, c.conditions, c.negated,'
-    " c.attribution_id, a.outlet, a.published, t.source, t.source_kind, t.via FROM claim_groups g"
-    " JOIN claims c ON c.id = g.claim_id JOIN articles a ON a.id = c.article_id LEFT JOIN attributions t ON t.id = c.attribution_id")
+    " c.attribution_id, a.outlet, a.published, t.source, t.source_kind, t.via, c.origin_key, c.origin_kind,"
+    " COALESCE(o.name, c.origin_name) AS origin_name, c.origin_actor, c.origin_outlet, c.origin_count, c.origin_flagged,"
+    " c.origin_evidence, j.reason AS join_reason FROM claim_groups g"
+    " JOIN claims c ON c.id = g.claim_id JOIN articles a ON a.id = c.article_id LEFT JOIN attributions t ON t.id = c.attribution_id"
+    " LEFT JOIN actors o ON o.id = c.origin_actor LEFT JOIN claim_links j ON j.claim_id = c.id AND j.kind = 'same'")
 _IN_STORY = (" WHERE g.group_id IN (SELECT g2.group_id FROM claim_groups g2 JOIN claims c2 ON c2.id = g2.claim_id"
              " JOIN story_members m ON m.article_id = c2.article_id WHERE m.story_id = ?)")
 
 
-def _chain(r: sqlite3.Row) -> tuple[tuple[str, ...], str]:
-    """(the chain in words, the article's outlet first; where it ends) for one appearance."""
+def _chain(r: sqlite3.Row) -> tuple[str, ...]:
+    """The chain in words for one appearance, the article's outlet first."""
     via = tuple(v["text"] for v in json.loads(r["via"] or "[]"))
     source = (r["source"],) if r["source"] else ()
-    chain = ((r["outlet"],) if r["outlet"] else ()) + via + source
-    if via:  # 1. the farthest outlet it was retold through: that outlet's report
-        return chain, via[-1]
-    if r["source"] and r["source_kind"] not in ("anonymous", "unknown"):  # 2. a named source: the source itself
-        return chain, str(r["source"])
-    return chain, r["outlet"] or f"article {r['article_id']}"  # 3. the article's own reporting
+    return ((r["outlet"],) if r["outlet"] else ()) + via + source
+
+
+def _origin(r: sqlite3.Row) -> ClaimOrigin | None:
+    if r["origin_key"] is None:
+        return None
+    return ClaimOrigin(r["origin_key"], r["origin_kind"], r["origin_name"], r["origin_actor"], r["origin_outlet"], r["origin_count"],
+                       bool(r["origin_flagged"]), r["origin_evidence"] or "")
 
 
 def _appearance(r: sqlite3.Row) -> ClaimAppearance:
-    chain, origin = _chain(r)
+    origin = _origin(r)
     return ClaimAppearance(
         r["id"], r["article_id"], r["outlet"], r["published"], r["text"], r["sentence"], r["start"], r["end"],
         tuple(h["text"] for h in json.loads(r["hedges"])), tuple(c["text"] for c in json.loads(r["conditions"])),
-        bool(r["negated"]), r["attribution_id"], origin, chain)
+        bool(r["negated"]), r["attribution_id"], origin.name if origin else (r["source"] or r["outlet"] or "unknown"),
+        _chain(r), origin, r["join_reason"] or "")
 
 
-def _origin_key(origin: str) -> str:
-    words = origin.lower().split()
-    return " ".join(words[1:] if words[:1] == ["the"] else words)
+def _related(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[str]) -> tuple[RelatedClaim, ...]:
+    """The groups kept apart from this one although a claim of one was close to a claim of the other, closest first."""
+    best: dict[str, RelatedClaim] = {}
+    for chunk in id_chunks(list(claim_ids)):
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT g.group_id, c.text, l.similarity, l.reason, l.kind FROM claim_links l"
+            " JOIN claim_groups g ON g.claim_id = CASE WHEN l.claim_id IN (" + marks + ") THEN l.other_id ELSE l.claim_id END"
+            " JOIN claims c ON c.id = g.claim_id"
+            " WHERE l.kind != 'same' AND (l.claim_id IN (" + marks + ") OR l.other_id IN (" + marks + "))",
+            (*chunk, *chunk, *chunk))
+        for r in rows:
+            if r[0] != group_id and (r[0] not in best or r[2] > best[r[0]].similarity):
+                best[r[0]] = RelatedClaim(r[0], r[1], float(r[2]), r[3], r[4])
+    return tuple(sorted(best.values(), key=lambda x: -x.similarity))
 
 
-def _group(group_id: str, appearances: list[ClaimAppearance]) -> ClaimGroup:
-    origins: dict[str, str] = {}
-    for a in appearances:
-        origins.setdefault(_origin_key(a.origin), a.origin)
+def _group(group_id: str, appearances: list[ClaimAppearance], related: tuple[RelatedClaim, ...] = ()) -> ClaimGroup:
+    counts, (low, high) = count_origins(appearances)
     first = appearances[0]
-    return ClaimGroup(group_id, first.text, first.published, len(origins), tuple(origins.values()), tuple(appearances))
+    return ClaimGroup(group_id, first.text, first.published, low, tuple(c.origin.name for c in counts), tuple(appearances),
+                      (low, high), counts, related)
 
 
 def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
-                      page: Page | None = None) -> Iterator[ClaimGroup]:
+                      page: Page | None = None, related: bool = False) -> Iterator[ClaimGroup]:
     """Yield claim groups, earliest first seen first, each with every appearance (earliest published first).
 
     Args:
         story_id: only groups with an appearance in this story (all their appearances are kept).
         min_articles: only groups told by at least this many distinct articles.
-        page: only one page of all groups, then in group id order (the other filters do not apply).
+        page: only one page of all groups, then in group id order (the story and article filters do not apply).
+        related: also read each group's related claims (one more query per group).
     """
     if page is not None:
-        yield from _group_page(conn, page)
+        yield from _group_page(conn, page, related)
         return
     rows = conn.execute(_APPEARANCES + (_IN_STORY if story_id else "") + " ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
                         (story_id,) if story_id else ())
     by_group: dict[str, list[ClaimAppearance]] = {}
     for r in rows:
         by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    groups = [_group(g, apps) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
+    groups = [_group(g, apps, _related(conn, g, [a.claim_id for a in apps]) if related else ())
+              for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
     yield from sorted(groups, key=lambda g: (g.first_seen is None, g.first_seen or "", g.id))
 
 
-def _group_page(conn: sqlite3.Connection, page: Page) -> Iterator[ClaimGroup]:
+def _group_page(conn: sqlite3.Connection, page: Page, related: bool) -> Iterator[ClaimGroup]:
     limit, bounds = limit_clause(page)
     ids = [r[0] for r in conn.execute("SELECT DISTINCT group_id FROM claim_groups ORDER BY group_id" + limit, bounds)]
     by_group: dict[str, list[ClaimAppearance]] = {}
@@ -161,13 +213,26 @@ def _group_page(conn: sqlite3.Connection, page: Page) -> Iterator[ClaimGroup]:
         for r in conn.execute(in_clause(_APPEARANCES + " WHERE g.group_id IN ({}) ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
                                         chunk), chunk):
             by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    yield from (_group(g, by_group[g]) for g in ids if g in by_group)
+    yield from (_group(g, by_group[g], _related(conn, g, [a.claim_id for a in by_group[g]]) if related else ())
+                for g in ids if g in by_group)
 
 
 def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | None:
-    """Return one claim group with every appearance (earliest published first), or None."""
+    """Return one claim group with every appearance (earliest published first), its origins and related groups, or None."""
     rows = conn.execute(_APPEARANCES + " WHERE g.group_id = ? ORDER BY a.published IS NULL, a.published, c.id", (group_id,)).fetchall()
-    return _group(group_id, [_appearance(r) for r in rows]) if rows else None
+    if not rows:
+        return None
+    appearances = [_appearance(r) for r in rows]
+    return _group(group_id, appearances, _related(conn, group_id, [a.claim_id for a in appearances]))
+
+
+def load_appearances(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> list[ClaimAppearance]:
+    """Return the appearances of these grouped claims (in the order asked; unknown or ungrouped ids are skipped)."""
+    found: dict[str, ClaimAppearance] = {}
+    for chunk in id_chunks(list(dict.fromkeys(claim_ids))):
+        for r in conn.execute(in_clause(_APPEARANCES + " WHERE c.id IN ({})", chunk), chunk):
+            found[r["id"]] = _appearance(r)
+    return [found[i] for i in claim_ids if i in found]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ def save_framing(conn: sqlite3.Connection, framing: ArticleFraming) -> None:
         "attribution_verbs": [_term_json(t) for t in framing.attribution_verbs],
         "named_sources": framing.named_sources, "anonymous_sources": framing.anonymous_sources,
         "hedges": json.loads(spans_json(framing.hedges)),
+        "sentences": [list(x) for x in framing.sentences],
     }
     conn.execute("INSERT INTO framing VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET data = excluded.data",
                  (framing.article_id, json.dumps(data, ensure_ascii=False)))
@@ -57,4 +58,5 @@ def iter_framing(conn: sqlite3.Connection, article_ids: Sequence[str] | None = N
         yield ArticleFraming(
             article_id, d["outlet"], tuple((x["actor"], Span(x["text"], x["start"], x["end"])) for x in d["labels"]),
             tuple(_term(t) for t in d["loaded_terms"]), tuple(_term(t) for t in d["attribution_verbs"]),
-            d["named_sources"], d["anonymous_sources"], tuple(Span(h["text"], h["start"], h["end"]) for h in d["hedges"]))
+            d["named_sources"], d["anonymous_sources"], tuple(Span(h["text"], h["start"], h["end"]) for h in d["hedges"]),
+            tuple((int(a), int(b)) for a, b in d.get("sentences", ())))

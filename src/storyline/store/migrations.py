@@ -335,4 +335,42 @@ CREATE INDEX articles_outlet_published ON articles(outlet, published, duplicate_
 DROP INDEX articles_outlet;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: one proposition per claim group, origins resolved once (link/claimlink.py, link/origins.py).
+# Each claim keeps its main clause's roles, polarity cues, figures and dates, and the ultimate origin
+# decided when it was linked; claim_links keeps the evidence of every join and every close pair kept
+# apart. Claims linked before this version keep origin_key NULL and are shown as "linked before
+# origins were resolved" until their article is annotated again.
+_V6 = """
+ALTER TABLE claims ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';          -- JSON [{role, name, text, start, end, evidence}]
+ALTER TABLE claims ADD COLUMN polarity_cues TEXT NOT NULL DEFAULT '[]';  -- JSON spans: the words that set its polarity
+ALTER TABLE claims ADD COLUMN figures TEXT NOT NULL DEFAULT '[]';        -- JSON list of the numbers it states
+ALTER TABLE claims ADD COLUMN dates TEXT NOT NULL DEFAULT '[]';          -- JSON [[earliest, latest], ...] of the dates it names
+ALTER TABLE claims ADD COLUMN origin_key TEXT;       -- what appearances of one origin share ("actor:person:vladimir-putin")
+ALTER TABLE claims ADD COLUMN origin_kind TEXT;      -- person, organisation, outlet, anonymous, document, unknown
+ALTER TABLE claims ADD COLUMN origin_name TEXT;      -- how the origin reads
+ALTER TABLE claims ADD COLUMN origin_actor TEXT;     -- the actor id, for a person's or organisation's own statement
+ALTER TABLE claims ADD COLUMN origin_outlet TEXT;    -- the outlet that published or obtained it
+ALTER TABLE claims ADD COLUMN origin_count INTEGER;  -- how many unnamed sources, when the text says
+ALTER TABLE claims ADD COLUMN origin_flagged INTEGER NOT NULL DEFAULT 0;  -- 1: unknown outlet or speaker, never counted as certain
+ALTER TABLE claims ADD COLUMN origin_evidence TEXT;  -- the rule and the words that resolved it
+ALTER TABLE claim_vectors ADD COLUMN agents TEXT NOT NULL DEFAULT '[]';    -- JSON actor ids in the agent role
+ALTER TABLE claim_vectors ADD COLUMN patients TEXT NOT NULL DEFAULT '[]';  -- JSON actor ids in the patient role
+ALTER TABLE claim_vectors ADD COLUMN dates TEXT NOT NULL DEFAULT '[]';     -- JSON [[earliest, latest], ...]
+ALTER TABLE claim_vectors ADD COLUMN polarity TEXT NOT NULL DEFAULT '[]';  -- JSON list of its polarity words
+ALTER TABLE claim_vectors ADD COLUMN predicate BLOB;  -- float32 x 384: embedding of its words without the subject phrase
+ALTER TABLE attributions ADD COLUMN source_name TEXT;  -- the source resolved to a name (labels, pronouns), as quotes resolve speakers
+
+CREATE TABLE claim_links (
+    claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,   -- the claim being linked
+    other_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,   -- the stored claim it was judged against
+    kind TEXT NOT NULL,          -- 'same' (the join that placed it), 'variant' (only a figure differs) or 'related' (kept apart)
+    similarity REAL NOT NULL,    -- cosine of the two claims' embeddings
+    rule TEXT NOT NULL,          -- same agent, same actors, close wording, polarity, actors, conditions, dates, figures, too far
+    reason TEXT NOT NULL,        -- the rule in words, with the matched or clashing actors
+    actors TEXT NOT NULL DEFAULT '[]',  -- JSON actor ids both claims name in one role
+    PRIMARY KEY (claim_id, other_id)
+);
+CREATE INDEX claim_links_other ON claim_links(other_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)

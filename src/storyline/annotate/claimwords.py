@@ -1,0 +1,46 @@
+"""The word lists claims are read with (``data/claims.toml``), compiled once per process."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .timelex import alternation
+
+__all__ = ["ClaimWords", "claim_words"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimWords:
+    """Hedges, negations, condition openers, count words and words of refusal or doubt."""
+
+    hedges: re.Pattern[str]
+    negations: re.Pattern[str]
+    conditions: re.Pattern[str]
+    not_conditions: re.Pattern[str]
+    numbers: frozenset[str]
+    negation_words: frozenset[str]
+    """Single words that negate the clause they stand in ("not", "never", "no")."""
+    negative_predicates: frozenset[str]
+    """Lemmas that turn a claim into its opposite ("reject", "deny", "remote", "unlikely")."""
+    public_acts: frozenset[str]
+    """Verbs whose subject's own statement or act the claim tells ("decide", "call", "vow")."""
+
+
+@lru_cache(maxsize=1)
+def claim_words() -> ClaimWords:
+    """Return the compiled word lists (cached)."""
+    raw = tomllib.loads(resources.files("storyline.annotate").joinpath("data/claims.toml").read_text("utf-8"))
+    return ClaimWords(
+        hedges=re.compile(r"\b" + alternation(raw["hedges"]["words"]) + r"\b", re.I),
+        negations=re.compile(r"\b" + alternation(raw["negations"]["words"]) + r"\b|n't\b", re.I),
+        conditions=re.compile(r"\b(?:" + alternation(raw["conditions"]["openers"]) + r")\b[^.;!?]*", re.I),
+        not_conditions=re.compile(r"\b" + alternation(raw["conditions"]["not_conditions"]) + r"\b", re.I),
+        numbers=frozenset(raw["numbers"]["words"]),
+        negation_words=frozenset(raw["polarity"]["negation_words"]),
+        negative_predicates=frozenset(raw["polarity"]["negative_predicates"]),
+        public_acts=frozenset(raw["public_acts"]["verbs"]),
+    )

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evalkit import prf_text, read_jsonl, rounded, write_results  # noqa: E402
+from evalkit import prf_text, read_jsonl, rounded, write_results, best_span, folded, ingest_fresh, overlap, predicted_same  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SET = REPO_ROOT / "eval" / "data" / "polnear_claims.jsonl"
@@ -201,16 +201,6 @@ def article_ids(conn: sqlite3.Connection, sources: Mapping[str, str]) -> dict[st
 # --- Locating gold sentences in the stored text --------------------------------------------
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
-    """Lower-cased letters and digits of ``text`` and, for each, its offset in ``text``."""
-    chars, offsets = [], []
-    for n, ch in enumerate(text):
-        if ch.isalnum():
-            chars.append(ch.lower())
-            offsets.append(n)
-    return "".join(chars), offsets
-
-
 _TOKEN = re.compile(r"\w+")
 _EDGE = ".!?\"'“”‘’()…"
 _PIECE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|$)")
@@ -230,9 +220,9 @@ def locate(sentence: str, text: str) -> tuple[tuple[int, int] | None, str]:
     at = text.find(sentence)
     if at >= 0:
         return (at, at + len(sentence)), "exact"
-    key = _folded(sentence)[0]
-    folded, offsets = _folded(text)
-    at = folded.find(key) if key else -1
+    key = folded(sentence)[0]
+    letters, offsets = folded(text)
+    at = letters.find(key) if key else -1
     if at >= 0:
         start, end = offsets[at], offsets[at + len(key) - 1] + 1
         lead = len(sentence) - len(sentence.lstrip(_EDGE))  # quotation marks and end punctuation the folding dropped
@@ -258,24 +248,6 @@ def locate(sentence: str, text: str) -> tuple[tuple[int, int] | None, str]:
             start += 1
         return (start, end), "fuzzy"
     return None, "missing"
-
-
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def best_claim(span: tuple[int, int], claims: Sequence[Any], min_share: float = MIN_OVERLAP) -> tuple[Any, bool]:
-    """The claim (anything with ``start``/``end``) overlapping ``span`` most (first on ties), and whether it
-    overlaps enough: at least ``min_share`` of the shorter of the two. (None, False) when none overlaps."""
-    best, most = None, 0
-    for c in claims:
-        n = overlap(span, (c.start, c.end))
-        if n > most:
-            best, most = c, n
-    if best is None:
-        return None, False
-    shorter = min(span[1] - span[0], best.end - best.start)
-    return best, shorter > 0 and most / shorter >= min_share
 
 
 @dataclass(slots=True)
@@ -336,7 +308,7 @@ def map_items(conn: sqlite3.Connection, items: Sequence[Item], ids: Mapping[str,
             m.stored_sentence = span
             m.claims_overlapping = sum(overlap(span, (c.start, c.end)) > 0 for c in claims)
             m.stored_sentences = sum(overlap(span, sent) >= 3 for sent in sentences)
-            claim, enough = best_claim(span, claims)
+            claim, enough = best_span(span, claims, MIN_OVERLAP)
             if claim is None:
                 m.outcome = "no claim overlaps"
                 continue
@@ -365,11 +337,6 @@ def stored_groups(conn: sqlite3.Connection) -> dict[str, StoredGroup]:
 
 
 # --- Metrics (pure) ------------------------------------------------------------------------
-
-
-def predicted_same(ga: str | None, gb: str | None) -> bool:
-    """Both items sit in claims of one claim group (an unmatched item or ungrouped claim: never)."""
-    return ga is not None and ga == gb
 
 
 def pairwise(items: Sequence[Item], groups: Sequence[str | None]) -> dict[str, float | int]:
@@ -532,7 +499,7 @@ def print_errors(rows: Sequence[Mapping[str, Any]], claims: Mapping[str, GoldCla
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    from storyline import Settings, ingest, open_store
+    from storyline import open_store
 
     t0 = time.perf_counter()
     events, claims = load_set(args.set)
@@ -551,14 +518,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         folder.mkdir()
         sources = write_inputs(names, articles, folder)
         db = Path(args.db) if args.db else Path(tmp) / "claims.db"
-        db.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        t1 = time.perf_counter()
-        summary = ingest([str(folder)], Settings(db=str(db)))
-        ingest_s = time.perf_counter() - t1
-        print(f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, skipped {len(summary.skipped)}, "
-              f"failed {len(summary.failed)} in {ingest_s:.1f} s", file=sys.stderr)
+        summary, ingest_s = ingest_fresh(folder, db)
         conn = open_store(str(db))
         try:
             ids = article_ids(conn, sources)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clustering_data import ECBPLUS, detokenise  # noqa: E402
-from evalkit import prf_text, rounded, write_results  # noqa: E402
+from evalkit import prf_text, rounded, write_results, best_span, folded, ingest_fresh, overlap, predicted_same  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO_ROOT / "eval" / "results" / "ecb_claims.json"
@@ -162,11 +162,6 @@ def candidate_pairs(items: Sequence[GoldItem], half: str = "all") -> Iterable[tu
                     yield i, j
 
 
-def predicted_same(ga: str | None, gb: str | None) -> bool:
-    """Both items sit in claims of one claim group (an unmatched item or ungrouped claim: never)."""
-    return ga is not None and ga == gb
-
-
 def pair_counts(items: Sequence[GoldItem], groups: Sequence[str | None], same: Callable[[GoldItem, GoldItem], bool],
                 half: str = "all") -> PairCounts:
     """Count gold, predicted and true pairs; ``groups[i]`` is item i's claim group (None: unmatched or ungrouped)."""
@@ -197,26 +192,16 @@ def cross_topic_joins(items: Sequence[GoldItem], groups: Sequence[str | None]) -
 # --- Mapping gold sentences onto stored claims ---------------------------------------------
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
-    """Lower-cased letters and digits of ``text`` and, for each, its offset in ``text``."""
-    chars, offsets = [], []
-    for n, ch in enumerate(text):
-        if ch.isalnum():
-            chars.append(ch.lower())
-            offsets.append(n)
-    return "".join(chars), offsets
-
-
 class Locator:
     """Find sentences in a stored text, ignoring spacing, punctuation, quotation marks and case."""
 
     def __init__(self, text: str) -> None:
-        self.folded, self.offsets = _folded(text)
+        self.folded, self.offsets = folded(text)
         self.cursor = 0
 
     def find(self, sentence: str) -> tuple[int, int] | None:
         """(start, end) of ``sentence`` in the text, searching on from the last hit first; None when absent."""
-        key, _ = _folded(sentence)
+        key, _ = folded(sentence)
         if not key:
             return None
         at = self.folded.find(key, self.cursor)
@@ -226,24 +211,6 @@ class Locator:
             return None
         self.cursor = at + len(key)
         return self.offsets[at], self.offsets[at + len(key) - 1] + 1
-
-
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def best_claim(span: tuple[int, int], claims: Sequence, min_share: float = MIN_OVERLAP):
-    """The claim (with ``start``/``end``) overlapping ``span`` most (first on ties), and whether it overlaps
-    enough: at least ``min_share`` of the shorter of the two. (None, False) when none overlaps."""
-    best, most = None, 0
-    for c in claims:
-        n = overlap(span, (c.start, c.end))
-        if n > most:
-            best, most = c, n
-    if best is None:
-        return None, False
-    shorter = min(span[1] - span[0], best.end - best.start)
-    return best, shorter > 0 and most / shorter >= min_share
 
 
 # --- Running -------------------------------------------------------------------------------
@@ -335,18 +302,18 @@ def map_items(conn: sqlite3.Connection, items: Sequence[GoldItem], ids: Mapping[
                 out[n].outcome = "document not stored"
             continue
         text = conn.execute("SELECT text FROM articles WHERE id = ?", (article,)).fetchone()[0]
-        removals = [(r[0], _folded(r[1])[0]) for r in conn.execute("SELECT reason, text FROM removals WHERE article_id = ?",
+        removals = [(r[0], folded(r[1])[0]) for r in conn.execute("SELECT reason, text FROM removals WHERE article_id = ?",
                                                                     (article,))]
         claims = article_claims(conn, article)
         where = Locator(text)
         for n in sorted(idx, key=lambda n: items[n].line):
             span = where.find(items[n].text)
             if span is None:
-                key = _folded(items[n].text)[0]
+                key = folded(items[n].text)[0]
                 reason = next((r for r, t in removals if key and key in t), None)
                 out[n].outcome = f"removed: {reason}" if reason else "sentence not found in stored text"
                 continue
-            claim, enough = best_claim(span, claims)
+            claim, enough = best_span(span, claims, MIN_OVERLAP)
             if claim is None:
                 kind = "sentence" if _FINAL_STOP.search(items[n].text.rstrip()) else "headline-like line (no final . ! ?)"
                 out[n].outcome = f"no claim overlaps: {kind}"
@@ -426,7 +393,7 @@ def load_records(path: Path) -> list[dict]:
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    from storyline import Settings, ingest, open_store
+    from storyline import open_store
 
     t0 = time.perf_counter()
     code = code_version()
@@ -449,13 +416,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         folder.mkdir()
         sources = write_inputs(recs, folder, args.title)
         db = Path(args.db) if args.db else Path(tmp) / "ecb.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        t1 = time.perf_counter()
-        summary = ingest([str(folder)], Settings(db=str(db)))
-        ingest_s = time.perf_counter() - t1
-        print(f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, skipped {len(summary.skipped)}, "
-              f"failed {len(summary.failed)} in {ingest_s:.1f} s", file=sys.stderr)
+        summary, ingest_s = ingest_fresh(folder, db)
         conn = open_store(str(db))
         try:
             ids = article_ids(conn, sources)

@@ -247,13 +247,13 @@ class _Claim:
     end: int
 
 
-def test_best_claim_needs_half_of_the_shorter_span() -> None:
+def test_best_span_needs_half_of_the_shorter_span() -> None:
     claims = [_Claim("a", 0, 10), _Claim("b", 10, 100)]
-    best, enough = cge.best_claim((5, 60), claims)
+    best, enough = cge.best_span((5, 60), claims, cge.MIN_OVERLAP)
     assert best.id == "b" and enough  # 50 of the sentence's 55 characters
-    best, enough = cge.best_claim((0, 40), [_Claim("c", 30, 100)])
+    best, enough = cge.best_span((0, 40), [_Claim("c", 30, 100)], cge.MIN_OVERLAP)
     assert best.id == "c" and not enough  # 10 of the shorter 40
-    assert cge.best_claim((0, 5), [_Claim("d", 10, 20)]) == (None, False)
+    assert cge.best_span((0, 5), [_Claim("d", 10, 20)], cge.MIN_OVERLAP) == (None, False)
 
 
 def test_locate_exact_folded_fuzzy_and_missing() -> None:

@@ -112,15 +112,15 @@ def test_locator_ignores_spacing_quotes_and_case():
     assert where.find("Not there.") is None
 
 
-def test_best_claim_needs_half_of_the_shorter():
+def test_best_span_needs_half_of_the_shorter():
     claim = lambda s, e: SimpleNamespace(start=s, end=e)  # noqa: E731
     inner, outer = claim(10, 20), claim(0, 100)
-    assert ev.best_claim((0, 30), [inner]) == (inner, True)  # all of the claim is in the sentence
-    assert ev.best_claim((10, 30), [outer]) == (outer, True)  # all of the sentence is in the claim
+    assert ev.best_span((0, 30), [inner], ev.MIN_OVERLAP) == (inner, True)  # all of the claim is in the sentence
+    assert ev.best_span((10, 30), [outer], ev.MIN_OVERLAP) == (outer, True)  # all of the sentence is in the claim
     edge = claim(25, 60)
-    assert ev.best_claim((0, 30), [edge]) == (edge, False)  # 5 of the shorter 30
-    assert ev.best_claim((0, 30), [claim(40, 50)]) == (None, False)
-    assert ev.best_claim((0, 30), [edge, inner])[0] is inner  # the most overlap wins
+    assert ev.best_span((0, 30), [edge], ev.MIN_OVERLAP) == (edge, False)  # 5 of the shorter 30
+    assert ev.best_span((0, 30), [claim(40, 50)], ev.MIN_OVERLAP) == (None, False)
+    assert ev.best_span((0, 30), [edge, inner], ev.MIN_OVERLAP)[0] is inner  # the most overlap wins
 
 
 def test_parse_topics():

@@ -64,8 +64,19 @@ def test_a_story_page_shows_every_section(report: Path) -> None:
     largest = max((report / "stories").glob("*.html"), key=lambda p: p.stat().st_size)
     html = largest.read_text(encoding="utf-8")
     for needle in ('class="chart chart-timeline"', 'id="claims"', 'id="quotes"', 'class="tree"', 'class="framing"',
-                   "chart-labels", "independent origin"):
+                   "chart-labels", "independent origin", 'class="origins"'):
         assert needle in html, needle
+
+
+def test_claim_pages_explain_origins_show_wording_and_what_was_kept_apart(report: Path) -> None:
+    pages = [p.read_text(encoding="utf-8") for p in (report / "claims").glob("*.html")]
+    told = [h for h in pages if "joined: " in h]  # a group told more than once: its joins carry their evidence
+    assert told
+    for html in told:
+        assert 'id="origins"' in html and '<ol class="origins">' in html and 'id="related"' in html
+        assert "its own " in html or "outlet or speaker unknown" in html  # why each origin counts apart, or why it is not certain
+        assert "similarity 0." in html or "similarity 1." in html
+    assert any('<ul class="related">' in h and ("opposite polarity" in h or "similarity" in h) for h in pages)
 
 
 def test_article_pages_strike_through_the_cut_boilerplate(report: Path) -> None:

@@ -39,7 +39,7 @@ from .lexical import content_words
 
 __all__ = [
     "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record",
-    "judge", "similarity", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_SHARE", "CANDIDATES",
+    "judge", "similarity", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_MEAN", "GROUP_SHARE", "CANDIDATES",
 ]
 
 W_WORDS = 0.3
@@ -49,7 +49,9 @@ RELATED_FLOOR = 0.45
 SAME_THRESHOLD = 0.55
 """Similarity (:func:`similarity`) at or above which two claims no rule keeps apart are one proposition
 (chosen on the PolNeAR claim-group set for precision: eval/claim_groups_eval.py)."""
-GROUP_SHARE = 0.34
+GROUP_MEAN = 0.45
+"""Mean similarity to a group's nearby members below which a claim does not join it."""
+GROUP_SHARE = 0.5
 """Share of a group's nearby members a claim must be the same proposition as to join it: one close
 member is not enough, or groups would chain through loosely related claims."""
 CANDIDATES = 30
@@ -174,7 +176,7 @@ def similarity(a: ClaimRecord, b: ClaimRecord) -> float:
         cosine = (cosine + float(a.predicate @ b.predicate)) / 2
     if not a.words or not b.words:  # nothing to share: the embeddings alone
         return cosine
-    shared = len(a.words & b.words) / min(len(a.words), len(b.words))
+    shared = 2 * len(a.words & b.words) / (len(a.words) + len(b.words))  # Dice: a short claim is not "all shared"
     return (1 - W_WORDS) * cosine + W_WORDS * shared
 
 
@@ -287,7 +289,7 @@ class ClaimLinker:
                 continue
             by_group.setdefault(self.backend.group_of(o.id), []).append(o)
         fits = [self._fit(record, g, members) for g, members in sorted(by_group.items())]
-        joinable = sorted((f for f in fits if f.best is not None and not f.blocked and f.share >= GROUP_SHARE),
+        joinable = sorted((f for f in fits if f.best is not None and not f.blocked and f.share >= GROUP_SHARE and f.mean >= GROUP_MEAN),
                           key=lambda f: (-f.mean, f.group))
         group = joinable[0].group if joinable else f"claim:{record.id}"
         if len(joinable) > 1:

@@ -47,6 +47,8 @@ def test_sources_tree_shows_the_chain(seeded: str) -> None:
     out = CliRunner().invoke(app, ["sources", article_id, "--db", seeded], env={"COLUMNS": "200"}).stdout
     reuters = out.index("Reuters (outlet)")
     assert out.index("four sources in Russia (anonymous, 4)") > reuters
+    assert "the dictator → Vladimir Putin (person)" in out  # the label resolved, as quotes resolve it
+    assert "one source familiar with the dictator (anonymous" in out
 
 
 def test_quotes_and_sources_give_one_speaker(seeded: str) -> None:

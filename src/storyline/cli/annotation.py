@@ -89,7 +89,8 @@ def _source_tree(article: Article, atts: list[StoredAttribution]) -> Tree:
             node = branches[path]
         count = f", {att.count}" if att.count else ""
         source = att.source.text if att.source else "unknown source"
-        leaf = node if att.source_kind == "outlet" else node.add(f"[bold]{escape(source)}[/] [dim]({att.source_kind}{count})[/]")
+        resolved = f" → {escape(att.source_name)}" if att.source_name and att.source_name != source else ""
+        leaf = node if att.source_kind == "outlet" else node.add(f"[bold]{escape(source)}[/]{resolved} [dim]({att.source_kind}{count})[/]")
         content = att.content.text if len(att.content.text) < 160 else att.content.text[:157] + "…"
         leaf.add(f"[dim]{escape(att.cue.text if att.cue else '')}[/] {escape(content)}")
     return root

@@ -57,7 +57,7 @@ member is not enough, or groups would chain through loosely related claims."""
 CANDIDATES = 30
 """Nearest stored claims each new claim is judged against."""
 RELATED_KEPT = 3
-"""Related-claim links kept per claim (the closest)."""
+"""Related-claim links kept per claim: the closest this many kept apart by a rule, and as many that were only too far."""
 TOO_FAR = "too far"
 """The rule of a related verdict that only says the wording is not close enough (it blocks nothing)."""
 
@@ -294,8 +294,10 @@ class ClaimLinker:
         group = joinable[0].group if joinable else f"claim:{record.id}"
         if len(joinable) > 1:
             self.backend.merge({f.group for f in joinable}, group)
-        apart = sorted((link for f in fits if f not in joinable for link in f.kept_apart),
-                       key=lambda link: -link.verdict.similarity)[:RELATED_KEPT]
+        # the closest pairs a rule kept apart, then the closest that were only too far
+        apart_links = [link for f in fits if f not in joinable for link in f.kept_apart]
+        apart = [*sorted((x for x in apart_links if x.verdict.rule != TOO_FAR), key=lambda x: -x.verdict.similarity)[:RELATED_KEPT],
+                 *sorted((x for x in apart_links if x.verdict.rule == TOO_FAR), key=lambda x: -x.verdict.similarity)[:RELATED_KEPT]]
         joins = [joinable[0].best] if joinable and joinable[0].best is not None else []
         self.backend.add(record, group, [*joins, *apart])
         return group

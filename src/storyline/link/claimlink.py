@@ -10,7 +10,8 @@ Two claims join one group only when they assert the same proposition (:func:`jud
 5. the same figures: "28 dead" and "31 dead" are *variants* of one claim, kept apart and
    linked as such;
 6. close enough: :func:`similarity` at least :data:`SAME_THRESHOLD` (the embeddings' cosine
-   weighed with the content words they share).
+   weighed with the content words they share, compared by a light stem: "negotiations" and
+   "negotiate" agree).
 
 Hedges, conditions ("ready for talks only if ...") and attribution are attributes of each
 appearance, shown with it, not reasons to split. Every join keeps its evidence (the rule, the cosine, the matched actors); a pair
@@ -39,7 +40,7 @@ from .lexical import content_words
 
 __all__ = [
     "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record",
-    "judge", "similarity", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_MEAN", "GROUP_SHARE", "CANDIDATES",
+    "judge", "similarity", "stem", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_SHARE", "CANDIDATES",
 ]
 
 W_WORDS = 0.3
@@ -49,11 +50,9 @@ RELATED_FLOOR = 0.45
 SAME_THRESHOLD = 0.55
 """Similarity (:func:`similarity`) at or above which two claims no rule keeps apart are one proposition
 (chosen on the PolNeAR claim-group set for precision: eval/claim_groups_eval.py)."""
-GROUP_MEAN = 0.45
-"""Mean similarity to a group's nearby members below which a claim does not join it."""
-GROUP_SHARE = 0.5
-"""Share of a group's nearby members a claim must be the same proposition as to join it: one close
-member is not enough, or groups would chain through loosely related claims."""
+GROUP_SHARE = 0.67
+"""Share of a group's nearby members a claim must be the same proposition as to join it (two thirds): one
+close member is not enough, or groups would chain through loosely related claims."""
 CANDIDATES = 30
 """Nearest stored claims each new claim is judged against."""
 RELATED_KEPT = 3
@@ -88,7 +87,7 @@ class ClaimRecord:
 
     def __post_init__(self) -> None:
         if not self.words:
-            object.__setattr__(self, "words", frozenset(content_words(self.text)))
+            object.__setattr__(self, "words", frozenset(stem(w) for w in content_words(self.text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +110,20 @@ class ClaimLink:
     claim_id: str
     other_id: str
     verdict: Verdict
+
+
+_SUFFIXES = ("ions", "ion", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A light stem for comparing words across wordings ("negotiations", "negotiate" -> "negotiat";
+    "cease-fire" -> "ceasefire"): hyphens dropped, one common suffix cut from a word long enough to keep
+    four letters."""
+    word = word.replace("-", "")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)].rstrip("e")
+    return word.rstrip("e") if len(word) > 4 else word
 
 
 def _kind(actor_id: str) -> str:
@@ -289,7 +302,7 @@ class ClaimLinker:
                 continue
             by_group.setdefault(self.backend.group_of(o.id), []).append(o)
         fits = [self._fit(record, g, members) for g, members in sorted(by_group.items())]
-        joinable = sorted((f for f in fits if f.best is not None and not f.blocked and f.share >= GROUP_SHARE and f.mean >= GROUP_MEAN),
+        joinable = sorted((f for f in fits if f.best is not None and not f.blocked and f.share >= GROUP_SHARE),
                           key=lambda f: (-f.mean, f.group))
         group = joinable[0].group if joinable else f"claim:{record.id}"
         if len(joinable) > 1:

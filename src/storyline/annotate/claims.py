@@ -39,16 +39,15 @@ _CALENDAR_WORD = re.compile(r"\b(?:(?:Jan|Febr)uary|March|April|May|June|July|Au
 
 @dataclass(frozen=True, slots=True)
 class ClaimFeatures:
-    """What a claim's words say besides their meaning: negation words, conditions, hedges, numbers."""
+    """What a claim's words say besides their meaning: conditions, hedges, numbers (polarity comes from the parse)."""
 
-    negated: bool
     conditions: tuple[Span, ...]
     hedges: tuple[Span, ...]
     numbers: frozenset[str]
 
 
 def claim_features(text: str, offset: int = 0, skip: Sequence[tuple[int, int]] = ()) -> ClaimFeatures:
-    """Return the negation, conditions, hedges and numbers of a claim's words (spans shifted by ``offset``).
+    """Return the conditions, hedges and numbers of a claim's words (spans shifted by ``offset``).
 
     Args:
         skip: (start, end) ranges, in the same coordinates as the spans, whose numbers are
@@ -58,9 +57,6 @@ def claim_features(text: str, offset: int = 0, skip: Sequence[tuple[int, int]] =
     masked = w.not_conditions.sub(lambda m: "_" * len(m.group()), text)  # same length: offsets hold
     conditions = tuple(Span(text[m.start():m.start() + len(m.group().strip())], offset + m.start(), offset + m.start() + len(m.group().strip()))
                        for m in w.conditions.finditer(masked))
-    main = text
-    for c in conditions:
-        main = main.replace(c.text, " ")
     hedges = tuple(Span(m.group(), offset + m.start(), offset + m.end()) for m in w.hedges.finditer(text))
 
     def free(m: re.Match[str]) -> bool:
@@ -68,7 +64,7 @@ def claim_features(text: str, offset: int = 0, skip: Sequence[tuple[int, int]] =
 
     numbers = frozenset(m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(text) if free(m)) | frozenset(
         m.group().lower() for m in re.finditer(r"[A-Za-z]+", text) if m.group().lower() in w.numbers and free(m))
-    return ClaimFeatures(bool(w.negations.search(main)), conditions, hedges, numbers)
+    return ClaimFeatures(conditions, hedges, numbers)
 
 
 def claim_dates(times: Sequence[TimeExpression], start: int, end: int) -> tuple[tuple[str, str], ...]:

@@ -15,10 +15,9 @@ __all__ = ["ClaimWords", "claim_words"]
 
 @dataclass(frozen=True, slots=True)
 class ClaimWords:
-    """Hedges, negations, condition openers, count words and words of refusal or doubt."""
+    """Hedges, condition openers, count words, negations and words of refusal or doubt."""
 
     hedges: re.Pattern[str]
-    negations: re.Pattern[str]
     conditions: re.Pattern[str]
     not_conditions: re.Pattern[str]
     numbers: frozenset[str]
@@ -36,7 +35,6 @@ def claim_words() -> ClaimWords:
     raw = tomllib.loads(resources.files("storyline.annotate").joinpath("data/claims.toml").read_text("utf-8"))
     return ClaimWords(
         hedges=re.compile(r"\b" + alternation(raw["hedges"]["words"]) + r"\b", re.I),
-        negations=re.compile(r"\b" + alternation(raw["negations"]["words"]) + r"\b|n't\b", re.I),
         conditions=re.compile(r"\b(?:" + alternation(raw["conditions"]["openers"]) + r")\b[^.;!?]*", re.I),
         not_conditions=re.compile(r"\b" + alternation(raw["conditions"]["not_conditions"]) + r"\b", re.I),
         numbers=frozenset(raw["numbers"]["words"]),

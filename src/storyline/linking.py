@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .link.claimlink import ClaimLinker, claim_record
-from .link.embed import embed
+from .link.claimlink import ClaimLinker, claim_records
 from .link.framing import article_framing
 from .link.origins import cited_outlets, resolve_origin
 from .link.similarity import LinkedDoc
@@ -43,8 +42,6 @@ def link_article(conn: sqlite3.Connection, article: Article, ann: TextAnnotation
     assignment = StoryLinker(links.SqliteLinkBackend(conn)).add(_linked(article, ann, actor_ids))
     links.save_assignment(conn, assignment)
     claim_linker = ClaimLinker(claims.SqliteClaimBackend(conn))
-    n = len(ann.claims)
-    vectors = embed([c.text for c in ann.claims] + [c.predicate or c.text for c in ann.claims])
-    for i, claim in enumerate(ann.claims):
-        claim_linker.add(claim_record(f"{article.id}:c{i}", article.id, claim, vectors[i], actor_ids, vectors[n + i]))
+    for record in claim_records([(f"{article.id}:c{i}", article.id, c) for i, c in enumerate(ann.claims)], actor_ids):
+        claim_linker.add(record)
     return assignment

@@ -28,7 +28,7 @@ price is that grouping can depend on the order claims arrive in.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -39,7 +39,7 @@ from .exact import ExactIndex
 from .lexical import content_words
 
 __all__ = [
-    "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record",
+    "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record", "claim_records",
     "judge", "similarity", "stem", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_SHARE", "CANDIDATES",
 ]
 
@@ -195,7 +195,11 @@ def similarity(a: ClaimRecord, b: ClaimRecord) -> float:
 
 def judge(a: ClaimRecord, b: ClaimRecord) -> Verdict | None:
     """Return whether ``a`` and ``b`` assert one proposition, a variant of it, or a related one (None: not close)."""
-    sim = similarity(a, b)
+    return _verdict(a, b, similarity(a, b))
+
+
+def _verdict(a: ClaimRecord, b: ClaimRecord, sim: float) -> Verdict | None:
+    """:func:`judge`, given the two claims' :func:`similarity`."""
     if sim < RELATED_FLOOR:
         return None
     blocked = _blocker(a, b)
@@ -266,6 +270,20 @@ def claim_record(claim_id: str, article_id: str, claim: Claim, vector: np.ndarra
                        claim.dates, ids("agent"), ids("patient"), tuple(c.text.lower() for c in claim.polarity_cues), predicate)
 
 
+def claim_records(items: Sequence[tuple[str, str, Claim]], actor_ids: dict[str, str]) -> list[ClaimRecord]:
+    """Embed (claim id, article id, claim) items in one batch and return their records.
+
+    Each distinct text is embedded once. A predicate is embedded only for a claim with an agent the
+    actors resolve: :func:`similarity` compares predicates of claims that share an agent, never others.
+    """
+    records = [claim_record(cid, aid, claim, np.zeros(0, dtype=np.float32), actor_ids) for cid, aid, claim in items]
+    predicates = [claim.predicate or claim.text if record.agents else None for (_, _, claim), record in zip(items, records)]
+    texts = list(dict.fromkeys([claim.text for _, _, claim in items] + [p for p in predicates if p is not None]))
+    vectors = dict(zip(texts, embed(texts))) if texts else {}
+    return [replace(record, vector=vectors[claim.text], predicate=vectors[p] if p is not None else None)
+            for (_, _, claim), record, p in zip(items, records, predicates)]
+
+
 @dataclass(frozen=True, slots=True)
 class _Fit:
     group: str
@@ -285,8 +303,8 @@ class ClaimLinker:
     backend: ClaimBackend = field(default_factory=MemoryClaimBackend)
 
     def _fit(self, record: ClaimRecord, group: str, members: list[ClaimRecord]) -> _Fit:
-        links = [(o, judge(record, o)) for o in members]
         sims = [similarity(record, o) for o in members]
+        links = [(o, _verdict(record, o, sim)) for o, sim in zip(members, sims)]
         apart = tuple(ClaimLink(record.id, o.id, v) for o, v in links if v is not None and v.kind != "same")
         same = [ClaimLink(record.id, o.id, v) for o, v in links if v is not None and v.kind == "same"]
         best = max(same, key=lambda link: link.verdict.similarity) if same else None

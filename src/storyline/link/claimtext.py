@@ -16,8 +16,7 @@ from ..annotate.nlp import parse, text_of
 from ..annotate.pipeline import annotate_doc
 from ..annotate.registry import ActorRegistry
 from ..models import Claim
-from .claimlink import ClaimRecord, claim_record, judge, similarity
-from .embed import embed
+from .claimlink import ClaimRecord, claim_records, judge, similarity
 
 __all__ = ["text_records", "same_claim", "claim_similarity"]
 
@@ -38,9 +37,7 @@ def text_records(texts: Sequence[str]) -> list[ClaimRecord]:
         claim = _main_claim(ann.claims, claim_at(doc, lead, len(text.rstrip()), ann.mentions, ann.times))
         ids.update({m.name: registry.resolve(m.name, m.entity_type).id for m in ann.mentions})
         claims.append(claim)
-    vectors = embed([c.text for c in claims] + [c.predicate or c.text for c in claims])
-    n = len(claims)
-    return [claim_record(f"t{i}:c0", f"t{i}", c, vectors[i], ids, vectors[n + i]) for i, c in enumerate(claims)]
+    return claim_records([(f"t{i}:c0", f"t{i}", c) for i, c in enumerate(claims)], ids)
 
 
 def same_claim(a: str, b: str) -> bool:

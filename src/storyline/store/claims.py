@@ -162,24 +162,24 @@ def _related(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[str]) 
     """The groups kept apart from this one although a claim of one was close to a claim of the other, closest first."""
     best: dict[str, RelatedClaim] = {}
     for chunk in id_chunks(list(claim_ids)):
-        marks = ", ".join("?" * len(chunk))
-        rows = conn.execute(
+        rows = conn.execute(in_clause(
             "SELECT g.group_id, c.text, l.similarity, l.reason, l.kind FROM claim_links l"
-            " JOIN claim_groups g ON g.claim_id = CASE WHEN l.claim_id IN (" + marks + ") THEN l.other_id ELSE l.claim_id END"
+            " JOIN claim_groups g ON g.claim_id = CASE WHEN l.claim_id IN ({0}) THEN l.other_id ELSE l.claim_id END"
             " JOIN claims c ON c.id = g.claim_id"
-            " WHERE l.kind != 'same' AND (l.claim_id IN (" + marks + ") OR l.other_id IN (" + marks + "))",
-            (*chunk, *chunk, *chunk))
+            " WHERE l.kind != 'same' AND (l.claim_id IN ({0}) OR l.other_id IN ({0}))", chunk), (*chunk, *chunk, *chunk))
         for r in rows:
             if r[0] != group_id and (r[0] not in best or r[2] > best[r[0]].similarity):
                 best[r[0]] = RelatedClaim(r[0], r[1], float(r[2]), r[3], r[4])
     return tuple(sorted(best.values(), key=lambda x: -x.similarity))
 
 
-def _group(group_id: str, appearances: list[ClaimAppearance], related: tuple[RelatedClaim, ...] = ()) -> ClaimGroup:
+def _group(conn: sqlite3.Connection, group_id: str, appearances: list[ClaimAppearance], related: bool) -> ClaimGroup:
+    """The group of these appearances, its origins counted and, when asked, the related groups read."""
     counts, (low, high) = count_origins(appearances)
     first = appearances[0]
+    near = _related(conn, group_id, [a.claim_id for a in appearances]) if related else ()
     return ClaimGroup(group_id, first.text, first.published, low, tuple(c.origin.name for c in counts), tuple(appearances),
-                      (low, high), counts, related)
+                      (low, high), counts, near)
 
 
 def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
@@ -200,8 +200,7 @@ def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, 
     by_group: dict[str, list[ClaimAppearance]] = {}
     for r in rows:
         by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    groups = [_group(g, apps, _related(conn, g, [a.claim_id for a in apps]) if related else ())
-              for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
+    groups = [_group(conn, g, apps, related) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
     yield from sorted(groups, key=lambda g: (g.first_seen is None, g.first_seen or "", g.id))
 
 
@@ -213,8 +212,7 @@ def _group_page(conn: sqlite3.Connection, page: Page, related: bool) -> Iterator
         for r in conn.execute(in_clause(_APPEARANCES + " WHERE g.group_id IN ({}) ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
                                         chunk), chunk):
             by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    yield from (_group(g, by_group[g], _related(conn, g, [a.claim_id for a in by_group[g]]) if related else ())
-                for g in ids if g in by_group)
+    yield from (_group(conn, g, by_group[g], related) for g in ids if g in by_group)
 
 
 def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | None:
@@ -222,8 +220,7 @@ def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | No
     rows = conn.execute(_APPEARANCES + " WHERE g.group_id = ? ORDER BY a.published IS NULL, a.published, c.id", (group_id,)).fetchall()
     if not rows:
         return None
-    appearances = [_appearance(r) for r in rows]
-    return _group(group_id, appearances, _related(conn, group_id, [a.claim_id for a in appearances]))
+    return _group(conn, group_id, [_appearance(r) for r in rows], related=True)
 
 
 def load_appearances(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> list[ClaimAppearance]:

@@ -123,12 +123,12 @@ def _resolved_source(doc: Doc, att: Attribution, labels: list[Mention], names: l
     source makes it a person; unnamed sources, outlets and documents keep no name."""
     if att.source is None or att.source_kind in {"document", "outlet"}:
         return att
-    if _head_label(doc, att.source, labels) is not None:
-        name = speakers.get((att.content.start, att.content.end)) or _speaker_name(doc, att.source, None, labels, names)
-        return replace(att, source_name=name, source_kind="person", count=None)
-    if att.source_kind == "anonymous":
+    labelled = _head_label(doc, att.source, labels) is not None
+    if att.source_kind == "anonymous" and not labelled:
         return att
     name = speakers.get((att.content.start, att.content.end)) or _speaker_name(doc, att.source, None, labels, names)
+    if labelled:
+        return replace(att, source_name=name, source_kind="person", count=None)
     return replace(att, source_name=name) if name else att
 
 

@@ -34,6 +34,7 @@ from datetime import date
 
 from ..annotate.claimwords import claim_words
 from ..models import Attribution, Claim, ClaimAppearance, ClaimOrigin, OriginCount, Span, TextAnnotations
+from .storydoc import origin_key
 
 __all__ = ["resolve_origin", "cited_outlets", "count_origins", "outlet_key", "SAME_SOURCES_DAYS"]
 
@@ -46,9 +47,14 @@ _HEAD_ALIASES = {"people": "person", "persons": "person"}
 
 
 def outlet_key(name: str) -> str:
-    """Return the comparison form of an outlet's name ("The New York Times" -> "new york times")."""
-    words = re.findall(r"[\w&]+", name.lower())
-    return " ".join(words[1:] if words[:1] == ["the"] else words)
+    """Return the comparison form of an outlet's name ("The New York Times" -> "new york times"): story
+    linking's :func:`storyline.link.storydoc.origin_key`, in words only (a key part holds no ":")."""
+    return " ".join(re.findall(r"[\w&]+", origin_key(name)))
+
+
+def _outlet_name(words: str) -> str:
+    """An outlet's name as the text gives it, without a leading "the" ("the New York Times" -> "New York Times")."""
+    return words.removeprefix("the ").removeprefix("The ").strip()
 
 
 def _named(text: str) -> bool:
@@ -72,7 +78,7 @@ def cited_outlets(ann: TextAnnotations, own: str | None) -> tuple[str, ...]:
             continue
         for span in spans:
             if _named(span.text) and (own is None or outlet_key(span.text) != outlet_key(own)):
-                found.setdefault(outlet_key(span.text), span.text.removeprefix("the ").removeprefix("The ").strip())
+                found.setdefault(outlet_key(span.text), _outlet_name(span.text))
     return tuple(found.values())
 
 
@@ -165,14 +171,14 @@ def resolve_origin(att: Attribution | None, *, article_id: str, outlet: str | No
         if retold:
             return _outlet_origin(retold, f"unattributed in an article of unknown outlet that retells only {retold}")
         return _unknown_outlet(article_id, "unattributed assertion of an article whose outlet is unknown")
-    farthest = att.via[-1].text.removeprefix("the ").removeprefix("The ") if att.via else None
+    farthest = _outlet_name(att.via[-1].text) if att.via else None
     if att.source_kind in {"anonymous", "document"}:
         if att.source_kind == "document" and farthest:  # step 2: a report an outlet published
             return _outlet_origin(farthest, f"“{att.source.text}”, published by {farthest}")
         return _unnamed(att, farthest or outlet or retold, article_id)
     if att.source_kind == "outlet":
         name = att.source.text if _named(att.source.text) else (farthest or retold or att.source.text)
-        return _outlet_origin(name.removeprefix("the ").removeprefix("The "), f"reported by “{att.source.text}”")
+        return _outlet_origin(_outlet_name(name), f"reported by “{att.source.text}”")
     if att.source.text.lower() in _PRONOUNS and att.source_name is None:  # step 5
         return ClaimOrigin(f"unresolved:{article_id}:{att.source.start}", "unknown", f"unresolved speaker “{att.source.text}”",
                            None, farthest or outlet, None, True, "a pronoun with no person before it")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
     "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "Claim", "TextAnnotations",
-    "Story", "Thread", "ClaimRole", "ClaimAppearance", "ClaimOrigin", "OriginCount", "RelatedClaim", "ClaimGroup", "LoadedTerm", "ArticleFraming",
+    "Story", "Thread", "ClaimRole", "ClaimStance", "ClaimAppearance", "ClaimOrigin", "OriginCount", "RelatedClaim", "ClaimGroup", "LoadedTerm", "ArticleFraming",
 ]
 
 
@@ -301,11 +301,28 @@ class Claim:
     """Its words without the subject phrase ("is ready to start negotiations"): what is said of the agent."""
     verb: str = ""
     """The lemma of its main clause's root ("decide", "call", "be")."""
+    stance: ClaimStance | None = None
+    """The stance it says an actor holds ("ready for a ceasefire"), whose holders are its ``holder`` roles."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStance:
+    """A stance a claim says an actor holds towards something: "Putin is ready for a ceasefire"."""
+
+    kind: str
+    """The kind of stance (``ready``: ready, willing, open, prepared), from ``annotate/data/claims.toml``."""
+    topic: str
+    """What it is towards, by topic (``peace``: a ceasefire, talks, negotiations), or "" when no topic's word names it."""
+    word: Span
+    """The stance word ("willingness")."""
+    object: Span
+    """The head words of what it is towards ("to hold one-on-one talks")."""
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimRole:
-    """One actor in one role of a claim's main clause: ``agent`` (who acts) or ``patient`` (acted on)."""
+    """One actor in one role of a claim's main clause: ``agent`` (who acts), ``patient`` (acted on) or
+    ``holder`` (whose stance it states: "Putin's openness to a ceasefire")."""
 
     role: str
     name: str

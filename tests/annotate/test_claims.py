@@ -94,3 +94,31 @@ def test_claim_dates_come_from_resolved_times() -> None:
     )
     assert claim_dates(times, 0, 100) == (("2023-09-01", "2023-11-30"), ("2023-09-01", "9999-12-31"), ("~march", "~march"))
     assert claim_dates(times, 0, 25) == (("2023-09-01", "2023-11-30"),)
+
+
+@pytest.mark.parametrize(("text", "topic", "word", "obj", "holder"), [
+    ("Mayor Ines Hald is ready for a truce with the union.", "peace", "ready", "for a truce", "Ines Hald"),
+    ("Mayor Ines Hald is open to a cease-fire in the port.", "peace", "open", "to a cease-fire", "Ines Hald"),
+    ("Mayor Ines Hald announced her willingness to hold talks with the union.", "peace", "willingness", "to hold talks", "Ines Hald"),
+    ("Mayor Ines Hald has signaled openness to negotiations, aides said.", "peace", "openness", "to negotiations", "Ines Hald"),
+    ("Ines Hald's readiness for talks surprised the union.", "peace", "readiness", "for talks", "Ines Hald"),
+    ("Mayor Ines Hald is ready to walk away from the talks.", "", "ready", "to walk away from the talks", "Ines Hald"),  # turned around
+    ("Mayor Ines Hald is ready to raise the port fees.", "", "ready", "to raise the port fees", "Ines Hald"),  # no topic
+])
+def test_stance_kind_topic_object_and_holder(text: str, topic: str, word: str, obj: str, holder: str) -> None:
+    claim, _ = _claim(text)
+    assert claim.stance is not None
+    assert (claim.stance.kind, claim.stance.topic, claim.stance.word.text, claim.stance.object.text) == ("ready", topic, word, obj)
+    assert text[claim.stance.object.start:claim.stance.object.end] == obj
+    assert [r.name for r in claim.roles if r.role == "holder"] == [holder]
+
+
+def test_no_stance_without_a_stance_word_or_in_a_subordinate_clause() -> None:
+    assert _claim("The union will open the port to ships on Monday, Mayor Ines Hald said.")[0].stance is None  # "open" the verb
+    assert _claim("While Ines Hald's readiness for talks is known, the strike goes on.")[0].stance is None
+
+
+def test_a_stance_with_no_one_to_hold_it_has_no_holder() -> None:
+    claim, _ = _claim("Readiness for talks with Mayor Ines Hald grew in the port city of Lisk.")
+    assert claim.stance is not None and claim.stance.topic == "peace"
+    assert not [r for r in claim.roles if r.role == "holder"]

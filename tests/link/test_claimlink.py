@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -81,3 +83,18 @@ def test_a_group_does_not_take_a_claim_that_contradicts_one_of_its_members() -> 
 ])
 def test_same_claim_on_bare_sentences(a: str, b: str, same: bool) -> None:
     assert same_claim(a, b) is same
+
+
+def test_one_actors_one_stance_towards_one_topic_is_one_proposition_however_worded() -> None:
+    hald = frozenset({"person:ines-hald"})
+    ready = _record("x:c0", "Ines Hald is ready for a truce", _vector(1), stance="ready:peace", holders=hald)
+    willing = _record("y:c0", "Her willingness to hold talks", _vector(2), stance="ready:peace", holders=hald)
+    assert similarity(ready, willing) < 0.2
+    verdict = judge(ready, willing)
+    assert verdict is not None and (verdict.kind, verdict.rule, verdict.actors) == ("same", "same stance", ("person:ines-hald",))
+    assert verdict.reason.startswith("same stance: ines hald ready (peace)")
+    # another holder, another topic, or the opposite polarity: no join on the stance
+    assert judge(ready, replace(willing, holders=frozenset({"person:ola-berg"}))) is None
+    assert judge(ready, replace(willing, stance="ready:")) is None
+    refused = judge(ready, replace(willing, negated=True, polarity=("not",)))
+    assert refused is not None and (refused.kind, refused.rule) == ("related", "polarity")

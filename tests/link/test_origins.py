@@ -104,3 +104,20 @@ def test_count_of_claims_linked_before_origins_were_kept() -> None:
     legacy = ClaimAppearance("a1:c0", "a1", None, None, "t", "t", 0, 1, origin="Reuters")
     rows, counted = count_origins([legacy])
     assert rows[0].origin.flagged and counted == (1, 1)
+
+
+def test_an_articles_own_telling_of_a_claim_it_also_attributes_elsewhere_retells_that_origin() -> None:
+    toi = "Times of India"
+    retold = _origin(_att("the report", "document", via=("the New York Times",)), toi, ("New York Times",))
+    own = _origin(None, toi, ("New York Times",))
+    unknown = _origin(None, None, ("Reuters", "CNN"), "a3")
+    apps = [_app("a1:c0", retold), _app("a1:c1", own), _app("a2:c0", _origin(None, toi, (), "a2")), _app("a3:c0", unknown)]
+    apps[0] = ClaimAppearance("a1:c0", "a1", toi, "2024-05-23", "t", "t", 0, 1, origin=retold.name, resolved=retold)
+    rows, counted = count_origins(apps)
+    assert [(r.origin.name, r.claim_ids) for r in rows] == [
+        ("New York Times", ("a1:c0", "a1:c1")),          # Times of India's own words beside "the report said"
+        (toi, ("a2:c0",)),                               # another Times of India article on its own: its own reporting
+        ("unknown outlet of article a3…", ("a3:c0",)),   # flagged, listed last
+    ]
+    assert "a1:c1 (Times of India's own words) retells it" in rows[0].origin.evidence, rows[0].origin.evidence
+    assert counted == (2, 3)

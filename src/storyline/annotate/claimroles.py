@@ -29,10 +29,10 @@ from ..models import ClaimRole, Mention
 from ..models import Span as TextSpan
 from .claimwords import claim_words
 
-__all__ = ["MainClause", "main_clause"]
+__all__ = ["MainClause", "main_clause", "clause_root", "clause_tokens", "actor_of", "SUBORDINATE"]
 
 _ASIDES = frozenset({"parataxis", "appos", "meta", "discourse"})
-_SUBORDINATE = _ASIDES | {"advcl", "relcl", "dep", "npadvmod"}
+SUBORDINATE = _ASIDES | {"advcl", "relcl", "dep", "npadvmod"}
 """Dependents whose words set no polarity for the claim (a negation in "a conflict that has not ended" is not the claim's)."""
 _CONCESSIVE = frozenset({"despite", "although", "though", "while", "unlike", "whereas", "notwithstanding"})
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
@@ -59,7 +59,8 @@ class MainClause:
         return bool(self.polarity_cues)
 
 
-def _root(span: Span) -> Token | None:
+def clause_root(span: Span) -> Token | None:
+    """The root of the claim's main clause: its first verb, auxiliary or adjective without a head inside it."""
     roots = [t for t in span if t.head == t or not (span.start <= t.head.i < span.end)]
     return next((t for t in roots if t.pos_ in {"VERB", "AUX", "ADJ"}), roots[0] if roots else None)
 
@@ -71,7 +72,7 @@ def _concessive(token: Token) -> bool:
     return token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in token.children)
 
 
-def _clause(root: Token, span: Span, leave_out: frozenset[str]) -> Iterator[Token]:
+def clause_tokens(root: Token, span: Span, leave_out: frozenset[str]) -> Iterator[Token]:
     """Step 1: the root and its dependents, leaving out the ``leave_out`` dependents and concessive phrases."""
     stack = [root]
     while stack:
@@ -94,10 +95,10 @@ def _role_words(root: Token) -> Iterator[tuple[str, Token]]:
     """Step 2."""
     for token in _complements(root):
         for child in token.children:
-            if child.dep_ in _SUBJECTS and token is root:
+            if child.dep_ in _SUBJECTS and token.i == root.i:
                 yield "agent", child
                 yield from (("agent", c) for c in child.children if c.dep_ == "conj")
-            elif child.dep_ == "nsubjpass" and token is root:
+            elif child.dep_ == "nsubjpass" and token.i == root.i:
                 yield "patient", child
             elif child.dep_ == "agent":
                 yield from (("agent", g) for g in child.children if g.dep_ == "pobj")
@@ -113,7 +114,7 @@ def _previous_person(mentions: Sequence[Mention], before: int) -> Mention | None
     return people[-1] if people else None
 
 
-def _actor_of(token: Token, mentions: Sequence[Mention], speaker: str | None) -> ClaimRole | None:
+def actor_of(token: Token, mentions: Sequence[Mention], speaker: str | None) -> ClaimRole | None:
     """Step 3: the role of ``token`` is filled by the actor a mention covering it names."""
     hit = next((m for m in mentions if m.start <= token.idx < m.end), None)
     if hit is not None:
@@ -157,16 +158,16 @@ def main_clause(doc: Doc, start: int, end: int, mentions: Sequence[Mention], ski
         speaker: the resolved name of whoever the claim quotes ("I" in a quote is the speaker).
     """
     span = doc.char_span(start, end, alignment_mode="expand")
-    root = _root(span) if span is not None and len(span) else None
+    root = clause_root(span) if span is not None and len(span) else None
     if span is None or root is None:
         return MainClause((), ())
     roles: dict[tuple[str, str], ClaimRole] = {}
     for role, token in _role_words(root):
-        found = _actor_of(token, mentions, speaker)
+        found = actor_of(token, mentions, speaker)
         if found is not None:
             roles.setdefault((role, found.name), ClaimRole(role, found.name, found.text, found.start, found.end, found.evidence))
-    polar = list(_clause(root, span, _SUBORDINATE))
-    return MainClause(tuple(roles.values()), _polarity_cues(polar, skip, root), _predicate(list(_clause(root, span, _ASIDES)), root),
+    polar = list(clause_tokens(root, span, SUBORDINATE))
+    return MainClause(tuple(roles.values()), _polarity_cues(polar, skip, root), _predicate(list(clause_tokens(root, span, _ASIDES)), root),
                       root.lemma_.lower())
 
 

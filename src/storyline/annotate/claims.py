@@ -8,7 +8,8 @@ article asserts itself that names an actor (a pronoun resolved to one counts) or
 number or date, is long enough to assert something, and is not a question.
 
 Sentences are the parse's own (:func:`storyline.annotate.nlp.sentence_spans`); the main
-clause's roles and polarity come from the parse (``claimroles.py``); the dates a claim names
+clause's roles and polarity come from the parse (``claimroles.py``), and so does the stance it
+states, with its holder as a ``holder`` role (``claimstance.py``); the dates a claim names
 are the article's resolved time expressions inside it, so "last fall" compares as the season
 it resolved to. Word lists live in ``data/claims.toml``.
 """
@@ -23,6 +24,7 @@ from spacy.tokens import Doc
 
 from ..models import Attribution, Claim, Mention, Span, TimeExpression
 from .claimroles import main_clause
+from .claimstance import find_stance
 from .claimwords import claim_words
 from .nlp import sentence_spans, text_of
 
@@ -113,10 +115,12 @@ def _claim(doc: Doc, span: Span, sentence: Span, mentions: Sequence[Mention], ti
     sent_hedges = claim_features(sentence.text, sentence.start).hedges
     hedges = tuple({(h.start, h.end): h for h in (*f.hedges, *sent_hedges, *extra_hedges)}.values())
     clause = main_clause(doc, span.start, span.end, mentions, f.conditions, speaker)
+    stance, holder = find_stance(doc, span.start, span.end, mentions, speaker)
+    roles = clause.roles if holder is None else (*clause.roles, holder)
     return Claim(span.text, span.start, span.end, sentence, tuple(sorted(hedges, key=lambda h: h.start)), clause.negated,
-                 f.conditions, attribution, _actors_in(mentions, sentence.start, sentence.end), clause.roles,
+                 f.conditions, attribution, _actors_in(mentions, sentence.start, sentence.end), roles,
                  clause.polarity_cues, tuple(sorted(f.numbers)), claim_dates(times, span.start, span.end), clause.predicate,
-                 clause.verb)
+                 clause.verb, stance)
 
 
 def claim_at(doc: Doc, start: int, end: int, mentions: Sequence[Mention], times: Sequence[TimeExpression] = ()) -> Claim:

@@ -27,6 +27,12 @@ class ClaimWords:
     """Lemmas that turn a claim into its opposite ("reject", "deny", "remote", "unlikely")."""
     public_acts: frozenset[str]
     """Verbs whose subject's own statement or act the claim tells ("decide", "call", "vow")."""
+    stances: dict[str, str]
+    """Stance words by kind ("willingness" -> "ready")."""
+    stance_topics: dict[str, str]
+    """Lemmas of what a stance is towards, by topic ("truce" -> "peace")."""
+    stance_endings: frozenset[str]
+    """Verbs that turn a stance's object around ("end", "walk")."""
 
 
 @lru_cache(maxsize=1)
@@ -41,4 +47,7 @@ def claim_words() -> ClaimWords:
         negation_words=frozenset(raw["polarity"]["negation_words"]),
         negative_predicates=frozenset(raw["polarity"]["negative_predicates"]),
         public_acts=frozenset(raw["public_acts"]["verbs"]),
+        stances={w: kind for kind, words in raw["stances"].items() for w in words},
+        stance_topics={w: topic for topic, words in raw["stance_topics"].items() for w in words},
+        stance_endings=frozenset(raw["stance_endings"]["verbs"]),
     )

@@ -144,7 +144,7 @@ def _appearance_line(a: ClaimAppearance) -> str:
 def _origin_lines(g: ClaimGroup) -> list[str]:
     lines = []
     for n, c in enumerate(g.origin_counts, 1):
-        mark = "?" if c.origin.flagged else f"{n}."
+        mark = "?" if c.origin.flagged else f"{n}."  # the certain origins come first
         count = f", {c.origin.count} named as many" if c.origin.count and c.origin.count > 1 else ""
         maybe = f"; may be the same as {escape(', '.join(c.maybe_same_as))}" if c.maybe_same_as else ""
         lines.append(f"    {mark} [bold]{escape(c.origin.name)}[/] ({escape(c.origin.kind)}{count}) — {escape(c.why)}{maybe}"

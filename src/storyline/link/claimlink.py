@@ -11,7 +11,10 @@ Two claims join one group only when they assert the same proposition (:func:`jud
    linked as such;
 6. close enough: :func:`similarity` at least :data:`SAME_THRESHOLD` (the embeddings' cosine
    weighed with the content words they share, compared by a light stem: "negotiations" and
-   "negotiate" agree).
+   "negotiate" agree);
+7. or, however far apart their wording, the same actor holds the same stance towards the same
+   topic in both (annotate/claimstance.py): "Putin is ready for a ceasefire", "he is open to a
+   cease-fire", "his willingness to hold talks" (rules 2 to 5 still apply).
 
 Hedges, conditions ("ready for talks only if ...") and attribution are attributes of each
 appearance, shown with it, not reasons to split. Every join keeps its evidence (the rule, the cosine, the matched actors); a pair
@@ -84,6 +87,10 @@ class ClaimRecord:
     """Embedding of its words without the subject phrase (None: the same as ``vector``)."""
     words: frozenset[str] = frozenset()
     """Its content words (:func:`storyline.link.lexical.content_words`)."""
+    stance: str = ""
+    """The stance it states, as kind and topic ("ready:peace"); "" when it states none with a topic."""
+    holders: frozenset[str] = frozenset()
+    """Actor ids holding that stance."""
 
     def __post_init__(self) -> None:
         if not self.words:
@@ -193,6 +200,12 @@ def similarity(a: ClaimRecord, b: ClaimRecord) -> float:
     return (1 - W_WORDS) * cosine + W_WORDS * shared
 
 
+def _same_stance(a: ClaimRecord, b: ClaimRecord) -> tuple[str, ...]:
+    """Rule 7: the actors both claims say hold one stance towards one topic ("ready for a ceasefire",
+    "willing to negotiate"), if any."""
+    return tuple(sorted(a.holders & b.holders)) if a.stance and a.stance == b.stance else ()
+
+
 def judge(a: ClaimRecord, b: ClaimRecord) -> Verdict | None:
     """Return whether ``a`` and ``b`` assert one proposition, a variant of it, or a related one (None: not close)."""
     return _verdict(a, b, similarity(a, b))
@@ -200,7 +213,8 @@ def judge(a: ClaimRecord, b: ClaimRecord) -> Verdict | None:
 
 def _verdict(a: ClaimRecord, b: ClaimRecord, sim: float) -> Verdict | None:
     """:func:`judge`, given the two claims' :func:`similarity`."""
-    if sim < RELATED_FLOOR:
+    holders = _same_stance(a, b)
+    if sim < RELATED_FLOOR and not holders:
         return None
     blocked = _blocker(a, b)
     if blocked is not None:
@@ -212,6 +226,9 @@ def _verdict(a: ClaimRecord, b: ClaimRecord, sim: float) -> Verdict | None:
     shared = tuple(sorted((a.agents | a.patients) & (b.agents | b.patients)))
     rule, actors = ("same agent", agents) if agents else (("same actors", shared) if shared else ("close wording", ()))
     who = f" ({_names(actors)})" if actors else ""
+    if holders:
+        kind, topic = a.stance.split(":", 1)
+        return Verdict("same", sim, "same stance", f"same stance: {_names(holders)} {kind} ({topic}), similarity {sim:.3f}", holders)
     if sim >= SAME_THRESHOLD:
         return Verdict("same", sim, rule, f"{rule}{who}, similarity {sim:.3f} ≥ {SAME_THRESHOLD}", actors)
     return Verdict("related", sim, TOO_FAR, f"{rule}{who}, but similarity {sim:.3f} < {SAME_THRESHOLD}", actors)
@@ -266,8 +283,10 @@ def claim_record(claim_id: str, article_id: str, claim: Claim, vector: np.ndarra
     def ids(role: str) -> frozenset[str]:
         return frozenset(actor_ids[r.name] for r in claim.roles if r.role == role and r.name in actor_ids)
 
+    stance = f"{claim.stance.kind}:{claim.stance.topic}" if claim.stance is not None and claim.stance.topic else ""
     return ClaimRecord(claim_id, article_id, vector, claim.text, claim.negated, conditions, frozenset(claim.figures),
-                       claim.dates, ids("agent"), ids("patient"), tuple(c.text.lower() for c in claim.polarity_cues), predicate)
+                       claim.dates, ids("agent"), ids("patient"), tuple(c.text.lower() for c in claim.polarity_cues), predicate,
+                       stance=stance, holders=ids("holder") if stance else frozenset())
 
 
 def claim_records(items: Sequence[tuple[str, str, Claim]], actor_ids: dict[str, str]) -> list[ClaimRecord]:

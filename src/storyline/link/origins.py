@@ -22,7 +22,9 @@ appearance by following its attribution chain down:
 outlet whose descriptions agree ("four sources in Russia", "another senior Russian source")
 are one pool; an outlet's own report folds into its unnamed sources; unnamed groups of the
 same description reported by different outlets within :data:`SAME_SOURCES_DAYS` days may be
-the same people, and flagged origins may retell any other: both widen the count to a range.
+the same people, and flagged origins may retell any other: both widen the count to a range. An
+article's own unattributed telling of a claim it also attributes to another origin is that
+origin's (the article retells it there).
 """
 
 from __future__ import annotations
@@ -222,6 +224,33 @@ def _pooled(origins: list[ClaimOrigin]) -> dict[str, ClaimOrigin]:
     return {k: keys[into.get(k, k)] for k in keys}
 
 
+def _own(appearance: ClaimAppearance, origin: ClaimOrigin) -> bool:
+    """The article's own unattributed telling: its outlet's own assertion, or its unknown outlet's."""
+    if origin.key == f"unknown:{appearance.article_id}":
+        return True
+    return origin.kind == "outlet" and appearance.outlet is not None and outlet_key(origin.name) == outlet_key(appearance.outlet)
+
+
+def _retold_in_article(appearances: Sequence[ClaimAppearance], origins: list[ClaimOrigin]) -> tuple[list[ClaimOrigin], dict[str, list[str]]]:
+    """An article that tells the claim in its own words and also attributes it to another origin retells that
+    origin: its own telling is not independent of the origin it names ("Times of India: Putin's openness to a
+    ceasefire ..." beside "... the report [of the New York Times] said"). Return the origins with such tellings
+    moved, and what was moved, in words, by the origin's key."""
+    cited: dict[str, ClaimOrigin] = {}
+    for a, o in zip(appearances, origins):
+        if not _own(a, o) and not o.flagged:
+            cited.setdefault(a.article_id, o)
+    out: list[ClaimOrigin] = []
+    notes: dict[str, list[str]] = {}
+    for a, o in zip(appearances, origins):
+        other = cited.get(a.article_id)
+        if other is not None and _own(a, o):
+            notes.setdefault(other.key, []).append(f"{a.claim_id} ({o.name}'s own words) retells it: the same article attributes the claim to it")
+            o = other
+        out.append(o)
+    return out, notes
+
+
 def _days_apart(a: Iterable[str], b: Iterable[str]) -> int | None:
     da = [date.fromisoformat(x[:10]) for x in a if x]
     db = [date.fromisoformat(x[:10]) for x in b if x]
@@ -236,10 +265,10 @@ _WHY = {
 
 
 def count_origins(appearances: Sequence[ClaimAppearance]) -> tuple[tuple[OriginCount, ...], tuple[int, int]]:
-    """Return a group's distinct ultimate origins, each with its appearances and why it counts apart,
-    and the (fewest, most) number of independent origins."""
-    origins = [a.resolved or ClaimOrigin(f"legacy:{a.origin.lower()}", "unknown", a.origin, flagged=True,
-                                         evidence="linked before origins were resolved") for a in appearances]
+    """Return a group's distinct ultimate origins, each with its appearances and why it counts apart (the
+    certain ones first, then the flagged ones), and the (fewest, most) number of independent origins."""
+    origins, retold = _retold_in_article(appearances, [a.resolved or ClaimOrigin(
+        f"legacy:{a.origin.lower()}", "unknown", a.origin, flagged=True, evidence="linked before origins were resolved") for a in appearances])
     final = _pooled(origins)
     members: dict[str, list[ClaimAppearance]] = {}
     for a, o in zip(appearances, origins):
@@ -251,12 +280,13 @@ def count_origins(appearances: Sequence[ClaimAppearance]) -> tuple[tuple[OriginC
     for key, origin in chosen.items():
         apps = members[key]
         dates = tuple(sorted({a.published[:10] for a in apps if a.published}))
-        rows.append(OriginCount(replace(origin, count=counts[key]), tuple(a.claim_id for a in apps), dates,
+        evidence = "; ".join([origin.evidence, *(n for k, o in final.items() if o.key == key for n in retold.get(k, ()))])
+        rows.append(OriginCount(replace(origin, count=counts[key], evidence=evidence), tuple(a.claim_id for a in apps), dates,
                                 _WHY["unknown"] if origin.flagged else _WHY.get(origin.kind, "its own source"),
                                 tuple(sorted(maybe.get(key, ())))))
     certain = [r for r in rows if not r.origin.flagged]
     low = len(certain) - _merges(certain, maybe)
-    return tuple(rows), (max(low, 1 if rows else 0), len(rows))
+    return (*certain, *(r for r in rows if r.origin.flagged)), (max(low, 1 if rows else 0), len(rows))
 
 
 def _maybe_same(chosen: dict[str, ClaimOrigin], members: dict[str, list[ClaimAppearance]]) -> dict[str, set[str]]:

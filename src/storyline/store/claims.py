@@ -40,7 +40,8 @@ class SqliteClaimBackend:
                     frozenset(json.loads(r["conditions"])), frozenset(json.loads(r["numbers"])),
                     tuple((e, l) for e, l in json.loads(r["dates"])), frozenset(json.loads(r["agents"])),
                     frozenset(json.loads(r["patients"])), tuple(json.loads(r["polarity"])),
-                    np.frombuffer(r["predicate"], dtype=np.float32).copy() if r["predicate"] is not None else None)
+                    np.frombuffer(r["predicate"], dtype=np.float32).copy() if r["predicate"] is not None else None,
+                    stance=r["stance"], holders=frozenset(json.loads(r["holders"])))
         return [found[i] for i in ids if i in found]
 
     def add(self, record: ClaimRecord, group: str, links: Sequence[ClaimLink] = ()) -> None:
@@ -51,11 +52,12 @@ class SqliteClaimBackend:
 
         self.conn.execute("DELETE FROM claim_vectors WHERE claim_id = ?", (record.id,))  # its trigger empties its buckets
         self.conn.execute(
-            "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate)"
-            " VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)",
+            "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate,"
+            " stance, holders) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)",
             (record.id, np.asarray(record.vector, dtype=np.float32).tobytes(), js(sorted(record.conditions)), js(sorted(record.numbers)),
              js(sorted(record.agents)), js(sorted(record.patients)), js([list(d) for d in record.dates]), js(list(record.polarity)),
-             np.asarray(record.predicate, dtype=np.float32).tobytes() if record.predicate is not None else None))
+             np.asarray(record.predicate, dtype=np.float32).tobytes() if record.predicate is not None else None,
+             record.stance, js(sorted(record.holders))))
         self.index.add([record.id], np.asarray(record.vector)[None, :])
         self.conn.execute("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
                           (record.id, group))
@@ -91,6 +93,14 @@ def _roles_json(claim: Claim) -> str:
                        for r in claim.roles], ensure_ascii=False)
 
 
+def _stance_json(claim: Claim) -> str | None:
+    st = claim.stance
+    if st is None:
+        return None
+    return json.dumps({"kind": st.kind, "topic": st.topic, "word": {"text": st.word.text, "start": st.word.start, "end": st.word.end},
+                       "object": {"text": st.object.text, "start": st.object.start, "end": st.object.end}}, ensure_ascii=False)
+
+
 def _origin_row(o: ClaimOrigin | None) -> tuple[object, ...]:
     if o is None:
         return (None, None, None, None, None, None, 0, None)
@@ -116,12 +126,12 @@ def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Clai
     conn.executemany(
         "INSERT INTO claims (id, article_id, seq, text, start, \"end\", sentence, sentence_start, sentence_end, hedges, negated,"
         " conditions, attribution_id, actors, roles, polarity_cues, figures, dates, origin_key, origin_kind, origin_name,"
-        f" origin_actor, origin_outlet, origin_count, origin_flagged, origin_evidence) VALUES ({', '.join('?' * 26)})", (
+        f" origin_actor, origin_outlet, origin_count, origin_flagged, origin_evidence, stance) VALUES ({', '.join('?' * 27)})", (
             (f"{article_id}:c{i}", article_id, i, c.text, c.start, c.end, c.sentence.text, c.sentence.start, c.sentence.end,
              spans_json(c.hedges), int(c.negated), spans_json(c.conditions), attribution(c.attribution_index),
              json.dumps(list(c.actors), ensure_ascii=False), _roles_json(c), spans_json(c.polarity_cues),
              json.dumps(list(c.figures), ensure_ascii=False), json.dumps([list(d) for d in c.dates]),
-             *_origin_row(origins[i] if origins is not None and i < len(origins) else None)) for i, c in enumerate(claims)))
+             *_origin_row(origins[i] if origins is not None and i < len(origins) else None), _stance_json(c)) for i, c in enumerate(claims)))
 
 
 _APPEARANCES = (

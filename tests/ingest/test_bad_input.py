@@ -68,8 +68,11 @@ def test_bad_files_fail_clearly_and_batch_goes_on(tmp_path: Path) -> None:
     # A truncated page still has its first paragraph: lxml recovers it and it is stored.
     assert any(source.endswith("truncated.html") for _, source in stored)
     assert len(stored) == 5
-    # The legacy-encoded and invalid-UTF-8 files are near-copies of good.txt: stored, linked, never dropped.
-    assert "ingested 4, duplicates 1" in result.stderr
+    # The legacy-encoded and invalid-UTF-8 files are near-copies of good.txt: stored, linked, never dropped,
+    # and each says how its bytes were read (the damaged UTF-8 is read as UTF-8, not as a legacy code page).
+    assert "ingested 3, duplicates 2" in result.stderr
+    assert any(line.startswith("warning:") and "invalid-utf8.txt" in line and "damaged byte" in line for line in lines), lines
+    assert any(line.startswith("warning:") and "legacy.txt" in line and "decoded as" in line for line in lines), lines
     # Running again: nothing new, nothing duplicated, still non-zero because the bad files still fail.
     again = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "-q"])
     assert again.exit_code == 1

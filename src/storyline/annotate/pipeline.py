@@ -19,7 +19,7 @@ from .pubdate import infer_published_range
 from .quotes import find_quotes
 from .timex import find_time_expressions, text_anchors
 
-__all__ = ["ArticleText", "annotate_doc", "annotate_texts", "annotate_articles", "corpus_anchors"]
+__all__ = ["ArticleText", "annotate_doc", "annotate_texts", "annotate_articles", "annotate_each", "corpus_anchors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +32,12 @@ class ArticleText:
 
 
 def _pronoun_mentions(quotes: tuple[Quote, ...]) -> Iterator[Mention]:
+    """One mention per speaker pronoun, however many quotes it speaks ("He said ... and added ...")."""
     lex = load_lexicon()
+    seen: set[int] = set()
     for q in quotes:
-        if q.speaker and q.speaker_name and q.speaker.text.lower() in lex.singular_pronouns:
+        if q.speaker and q.speaker_name and q.speaker.text.lower() in lex.singular_pronouns and q.speaker.start not in seen:
+            seen.add(q.speaker.start)
             yield Mention(q.speaker.text, q.speaker.start, q.speaker.end, "pronoun", "PERSON", q.speaker_name,
                           "speaker pronoun resolved to the nearest earlier person")
 
@@ -99,7 +102,7 @@ def annotate_doc(doc: Doc, article: ArticleText | None = None, *, anchors: Mappi
     labels = list(find_labels(doc, canonical))
     names = list(name_mentions(doc))
     quotes = tuple(_named(doc, q, labels, names) for q in find_quotes(doc))
-    mentions = tuple(sorted([*names, *labels, *_pronoun_mentions(quotes)], key=lambda m: (m.start, m.end)))
+    mentions = tuple(sorted(dict.fromkeys([*names, *labels, *_pronoun_mentions(quotes)]), key=lambda m: (m.start, m.end)))
     times, dating = _times(text_of(doc), article or ArticleText(text_of(doc)), anchors)
     known = {m.name for m in mentions}
     speakers = {(q.start, q.end): q.speaker_name for q in quotes if q.speaker_name in known}
@@ -150,6 +153,41 @@ def annotate_articles(
 
     for doc in parse(texts(), model=model, batch_size=batch_size):
         yield annotate_doc(doc, pending.pop(0), anchors=anchors)
+
+
+def annotate_each(
+    articles: Iterable[ArticleText], *, model: str = DEFAULT_MODEL, batch_size: int = 32, anchors: Mapping[str, str] | None = None
+) -> Iterator[TextAnnotations | Exception]:
+    """Like :func:`annotate_articles`, but one article's failure is yielded in its place (the exception)
+    instead of ending the run: a batch whose parse fails is parsed again article by article."""
+    group: list[ArticleText] = []
+    for article in [*articles, None]:
+        if article is not None:
+            group.append(article)
+            if len(group) < batch_size:
+                continue
+        if not group:
+            break
+        try:
+            docs: list[Doc | Exception] = list(parse((a.text for a in group), model=model, batch_size=batch_size))
+        except Exception:  # noqa: BLE001 - find the article it was, parse the others
+            docs = [_parse_one(a.text, model) for a in group]
+        for doc, item in zip(docs, group):
+            if isinstance(doc, Exception):
+                yield doc
+                continue
+            try:
+                yield annotate_doc(doc, item, anchors=anchors)
+            except Exception as exc:  # noqa: BLE001 - one article's bug must not stop the others
+                yield exc
+        group = []
+
+
+def _parse_one(text: str, model: str) -> Doc | Exception:
+    try:
+        return next(parse([text], model=model))
+    except Exception as exc:  # noqa: BLE001
+        return exc
 
 
 def corpus_anchors(texts: Iterable[str]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Commands over articles: ingest, annotate, list, show, search, export."""
+"""Commands over articles: ingest, annotate, failures, list, show, search, export."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from ..models import Article, IngestSummary
 from ..runner import annotate_pending, ingest as run_ingest
 from ..settings import Settings
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
+from ..store.corpus import recent_failures
+from ..store.failures import article_failures
 from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
 
 
@@ -35,6 +37,7 @@ def ingest(
     db: DbOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Annotate again the articles that failed before (see `storyline failures`).")] = False,
 ) -> None:
     """Ingest articles from folders, files, URLs and RSS/Atom feeds.
 
@@ -49,7 +52,7 @@ def ingest(
             bar.update(task, advance=1, description=f"{outcome:<9} {Path(source).name[:40]}")
 
         try:
-            summary = run_ingest(sources, settings, progress=progress)
+            summary = run_ingest(sources, settings, progress=progress, retry_failed=retry_failed)
         except StorylineError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
@@ -61,6 +64,8 @@ def ingest(
 def _print_summary(summary: IngestSummary, settings: Settings) -> None:
     for failure in summary.failed:
         err.print(f"[red]failed:[/] {escape(failure.source)}: {escape(failure.reason)}")
+    for source, note in summary.warnings:
+        err.print(f"[yellow]warning:[/] {escape(source)}: {escape(note)}")
     err.print(
         f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, "
         f"skipped {len(summary.skipped)}, failed {len(summary.failed)} -> {escape(settings.db)}"
@@ -191,6 +196,7 @@ def export(
 def annotate(
     db: DbOption = None,
     again: Annotated[bool, typer.Option("--all", help="Annotate every article again, not only new ones.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again the articles that failed before (see `storyline failures`).")] = False,
 ) -> None:
     """Find actors, labels, quotes and attribution chains in stored articles (ingest does this too).
 
@@ -201,7 +207,43 @@ def annotate(
     if again:
         conn.execute("DELETE FROM annotated")
         conn.commit()
+    outcomes: dict[str, int] = {}
+
+    def progress(outcome: str, article_id: str) -> None:
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        bar.update(task, description=f"{outcome} {article_id}")
+
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("annotating")
-        n = annotate_pending(conn, settings, progress=lambda outcome, source: bar.update(task, description=f"annotated {source}"))
-    err.print(f"annotated {n} article(s) with {escape(settings.spacy_model)}")
+        try:
+            n = annotate_pending(conn, settings, progress=progress, retry_failed=retry_failed or again)
+        except StorylineError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+    failed = outcomes.get("failed", 0)
+    err.print(f"annotated {n} article(s) with {escape(settings.spacy_model)}"
+              + (f"; [red]{failed} failed[/] (see `storyline failures`)" if failed else ""))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def failures(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Most rows of each kind.")] = 50,
+) -> None:
+    """List the inputs that could not be ingested and the stored articles a stage failed on.
+
+    A failed article is not tried again until `storyline annotate --retry-failed` (or `ingest --retry-failed`).
+
+    Example: storyline failures --db story.db
+    """
+    settings = settings_or_exit(db=db)
+    conn = connect_or_exit(settings, readonly=True)
+    inputs = recent_failures(conn, limit)
+    stored = article_failures(conn, limit)
+    for source, reason, at in inputs:
+        out.print(f"[red]input[/] {escape(at)} {escape(source)}: {escape(reason)}")
+    for f in stored:
+        out.print(f"[red]{escape(f.stage)}[/] {escape(f.at)} {escape(f.article_id[:16])} {escape(f.source)} ({escape(f.model)}): {escape(f.reason)}")
+    err.print(f"{len(inputs)} input(s) not ingested, {len(stored)} article(s) failed; retry with `storyline annotate --retry-failed`")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..models import Failure, RawDocument
 from ..settings import Settings
-from .decode import decode_bytes
+from .decode import decode_text, scrub_surrogates
 from .feeds import Fetcher, is_feed, read_feed
 from .fetch import fetch
 
@@ -50,18 +51,22 @@ def iter_folder(folder: Path) -> Iterator[Path]:
 
 
 def read_bytes(path: Path, settings: Settings) -> bytes:
-    """Read a file after checking its size against ``settings.max_bytes``.
+    """Read a regular file, never more than ``settings.max_bytes`` (+1 to tell it is over): the size the
+    file system reports is not trusted (``/dev/zero``, a file growing while it is read).
 
     Raises:
-        InputError: the file is too large or unreadable.
+        InputError: the file is no regular file, too large or unreadable.
     """
     try:
-        size = path.stat().st_size
-        if size > settings.max_bytes:
-            raise InputError(f"too large: {size / 1e6:.1f} MB exceeds the {settings.max_bytes / 1e6:.1f} MB cap (setting max_bytes)")
-        return path.read_bytes()
+        if not path.is_file():
+            raise InputError("not a regular file (a device, pipe or socket): refused")
+        with path.open("rb") as handle:
+            data = handle.read(settings.max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+    if len(data) > settings.max_bytes:
+        raise InputError(f"too large: more than the {settings.max_bytes / 1e6:.1f} MB cap (setting max_bytes)")
+    return data
 
 
 def read_file(path: Path, settings: Settings, *, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:
@@ -78,15 +83,15 @@ def read_file(path: Path, settings: Settings, *, fetcher: Fetcher | None = None)
     if suffix in FEED_SUFFIXES or is_feed(data):
         yield from read_feed(data, source, settings, fetcher=fetcher or fetch)
         return
-    text = decode_bytes(data, max_bytes=settings.max_bytes)
+    text, notes = decode_text(data, max_bytes=settings.max_bytes)
     if suffix in HTML_SUFFIXES:
-        yield RawDocument(source=source, html=text)
+        yield RawDocument(source=source, html=text, notes=notes)
     elif suffix in JSON_SUFFIXES:
-        yield from _json_documents(text, source)
+        yield from (with_notes(d, notes) for d in _json_documents(text, source))
     elif suffix in JSONL_SUFFIXES:
-        yield from _jsonl_documents(text, source)
+        yield from (with_notes(d, notes) for d in _jsonl_documents(text, source))
     else:
-        yield RawDocument(source=source, text=text)
+        yield RawDocument(source=source, text=text, notes=notes)
 
 
 def _json_documents(text: str, source: str) -> Iterator[RawDocument | Failure]:
@@ -140,7 +145,20 @@ def document_from_json(item: Any, source: str) -> RawDocument:
     """
     if not isinstance(item, dict):
         raise InputError(f"expected a JSON object, got {type(item).__name__}")
-    fields = {name: _field(item, name) for name in _ALIASES}
+    fields: dict[str, str | None] = {}
+    scrubbed = 0
+    for name in _ALIASES:
+        value = _field(item, name)
+        if value is not None:
+            value, n = scrub_surrogates(value)
+            scrubbed += n
+        fields[name] = value
     if not (fields["text"] or fields["html"] or fields["url"]):
         raise InputError("JSON object has none of text, html or url")
-    return RawDocument(source=source, **fields)
+    notes = (f"{scrubbed} lone surrogate(s) (\\ud800-\\udfff, no character) replaced with U+FFFD",) if scrubbed else ()
+    return RawDocument(source=source, notes=notes, **fields)
+
+
+def with_notes(item: RawDocument | Failure, notes: tuple[str, ...]) -> RawDocument | Failure:
+    """The document with the notes on how its file was read added (failures unchanged)."""
+    return replace(item, notes=notes + item.notes) if notes and isinstance(item, RawDocument) else item

@@ -13,7 +13,7 @@ from .times import clear_times, save_times
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
-    "load_actors", "save_actors", "unannotated_articles", "count_unannotated", "save_annotations", "clear_annotations",
+    "load_actors", "save_actors", "unannotated_articles", "count_unannotated", "is_annotated", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -104,18 +104,24 @@ class PendingArticle:
     published_inferred: bool
 
 
+_PENDING = (" FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?1"
+            " WHERE n.article_id IS NULL AND NOT EXISTS (SELECT 1 FROM article_failures f WHERE f.article_id = a.id AND f.model = ?1)")
+
+
 def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[PendingArticle]:
-    """Return the articles not yet annotated with ``model``, in ingest order."""
+    """Return the articles not yet annotated with ``model`` (nor failed with it), in ingest order."""
     return [PendingArticle(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
-        "SELECT a.id, a.text, a.published, a.published_inferred FROM articles a"
-        " LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
-        " WHERE n.article_id IS NULL ORDER BY a.rowid", (model,))]
+        "SELECT a.id, a.text, a.published, a.published_inferred" + _PENDING + " ORDER BY a.rowid", (model,))]
 
 
 def count_unannotated(conn: sqlite3.Connection, model: str) -> int:
-    """Return how many stored articles are not yet annotated with ``model``."""
-    return int(conn.execute("SELECT COUNT(*) FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
-                            " WHERE n.article_id IS NULL", (model,)).fetchone()[0])
+    """Return how many stored articles are not yet annotated with ``model`` (nor failed with it)."""
+    return int(conn.execute("SELECT COUNT(*)" + _PENDING, (model,)).fetchone()[0])
+
+
+def is_annotated(conn: sqlite3.Connection, article_id: str, model: str) -> bool:
+    """Return True when the article is annotated with ``model`` (perhaps by another process meanwhile)."""
+    return conn.execute("SELECT 1 FROM annotated WHERE article_id = ? AND model = ?", (article_id, model)).fetchone() is not None
 
 
 def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:

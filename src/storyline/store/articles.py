@@ -18,7 +18,7 @@ from .paging import Page, limit_clause
 
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
-    "save_article", "article_for_source", "has_article", "add_source", "load_article",
+    "save_article", "add_evidence", "article_for_source", "has_article", "add_source", "load_article",
     "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "count_articles",
     "set_inferred_published",
 ]
@@ -88,6 +88,7 @@ def save_article(
         False if an article with the same id was already stored (nothing changes), else True.
     """
     earliest, latest = article.published_range or (None, None)
+    conn.execute("SAVEPOINT save_article")  # a refused article undoes itself only, not the caller's group
     try:
         cur = conn.execute(
             f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 16)})",
@@ -96,6 +97,7 @@ def save_article(
              article.feed, article.text, article.raw_text, article.duplicate_of, article.ingested_at),
         )
         if cur.rowcount == 0:
+            conn.execute("RELEASE save_article")
             return False
         _write_children(conn, article)
         conn.execute("INSERT INTO signatures VALUES (?, ?)", (article.id, minhash))
@@ -106,8 +108,10 @@ def save_article(
                 ((article.outlet, key, article.id) for key in set(line_keys)),
             )
     except BaseException:
-        conn.rollback()
+        conn.execute("ROLLBACK TO save_article")
+        conn.execute("RELEASE save_article")
         raise
+    conn.execute("RELEASE save_article")
     if commit:
         conn.commit()
     return True
@@ -163,6 +167,12 @@ def set_inferred_published(
         (published, range_[0], range_[1], article_id),
     )
     conn.execute("DELETE FROM evidence WHERE article_id = ? AND field = 'published_range'", (article_id,))
+    add_evidence(conn, article_id, evidence)
+    return True
+
+
+def add_evidence(conn: sqlite3.Connection, article_id: str, evidence: Sequence[Evidence]) -> None:
+    """Append evidence rows after the article's existing ones, skipping rows already stored (no commit)."""
     stored = {tuple(r) for r in conn.execute('SELECT field, value, method, text, start, "end" FROM evidence WHERE article_id = ?', (article_id,))}
     (seq,) = conn.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM evidence WHERE article_id = ?", (article_id,)).fetchone()
     for e in evidence:
@@ -172,7 +182,6 @@ def set_inferred_published(
             conn.execute('INSERT INTO evidence (article_id, seq, field, value, method, text, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
                          (article_id, seq, *values))
             seq += 1
-    return True
 
 
 def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:

@@ -41,10 +41,11 @@ def mark_lines_removed(conn: sqlite3.Connection, outlet: str, article_id: str, k
         )
 
 
-def record_failure(conn: sqlite3.Connection, source: str, reason: str, when: str) -> None:
-    """Log an input that could not be ingested."""
-    with conn:
-        conn.execute("INSERT INTO ingest_failures (source, reason, at) VALUES (?, ?, ?)", (source, reason, when))
+def record_failure(conn: sqlite3.Connection, source: str, reason: str, when: str, *, commit: bool = True) -> None:
+    """Log an input that could not be ingested (committed at once unless ``commit`` is False)."""
+    conn.execute("INSERT INTO ingest_failures (source, reason, at) VALUES (?, ?, ?)", (source, reason, when))
+    if commit:
+        conn.commit()
 
 
 def recent_failures(conn: sqlite3.Connection, limit: int = 50) -> list[tuple[str, str, str]]:

@@ -382,4 +382,18 @@ ALTER TABLE claim_vectors ADD COLUMN stance TEXT NOT NULL DEFAULT '';     -- kin
 ALTER TABLE claim_vectors ADD COLUMN holders TEXT NOT NULL DEFAULT '[]';  -- JSON actor ids holding that stance
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# Version 8: an article that failed a stage (annotation, linking, storing) is recorded once per
+# model with the reason, so one bad article never stops a batch nor is retried forever
+# (`storyline failures`, `--retry-failed`).
+_V8 = """
+CREATE TABLE article_failures (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,                 -- the spaCy model it failed with
+    stage TEXT NOT NULL,                 -- annotate, link or store
+    reason TEXT NOT NULL,                -- the exception in one line (the traceback goes to the log)
+    at TEXT NOT NULL,                    -- UTC time of the failure
+    PRIMARY KEY (article_id, model)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)

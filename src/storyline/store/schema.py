@@ -44,9 +44,35 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def _migrate(conn: sqlite3.Connection, path: str | Path) -> None:
-    current = schema_version(conn)
-    if current > SCHEMA_VERSION:
-        raise StoreError(f"{path}: schema version {current} is newer than this Storyline ({SCHEMA_VERSION}); upgrade Storyline")
-    for number in range(current, SCHEMA_VERSION):
-        # executescript commits first; wrap the step and the version bump in one transaction.
-        conn.executescript(f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    """Apply the missing steps in one write transaction that holds the lock from the start: two processes
+    opening a fresh database at once do not both create its tables (the second finds them made)."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")  # waits for another process's migration (busy timeout)
+    try:
+        current = schema_version(conn)
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"{path}: schema version {current} is newer than this Storyline ({SCHEMA_VERSION}); upgrade Storyline")
+        for number in range(current, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into its statements (a trigger's body stays whole)."""
+    out: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+    if current.strip() and current.strip("; \n"):
+        out.append(current.strip())
+    return out

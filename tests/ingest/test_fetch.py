@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
+import threading
 import time
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import httpx
 import pytest
 
 from storyline.errors import FetchError, InputError
@@ -146,12 +153,11 @@ def test_redirect_limit(server, local, hops, max_redirects, allowed):
     ],
 )
 def test_redirect_hops_are_checked_again(server, monkeypatch, target, refusal):
-    # Pretend the test server's own address is public so the first hop passes;
-    # every other host is resolved for real.
-    real_resolve = fetch_module._resolve
-    monkeypatch.setattr(
-        fetch_module, "_resolve", lambda host, port: ["93.184.215.14"] if host == "127.0.0.1" else real_resolve(host, port)
-    )
+    # Pretend the first address checked (the test server's own) is public so the first hop
+    # passes and connects to it; every later address is checked for real.
+    first = iter([True])
+    real_kind = fetch_module._non_public_kind
+    monkeypatch.setattr(fetch_module, "_non_public_kind", lambda address: None if next(first, False) else real_kind(address))
     server.route("/secret", PAGE)
     start = server.route("/start", status=302, headers={"Location": target.format(port=server.port)})
 
@@ -320,3 +326,152 @@ def test_document_from_fetched_decodes(content_type, charset, body, field, expec
 def test_document_from_fetched_refuses_json_and_feeds(content_type, body):
     with pytest.raises(InputError, match="expected an article page"):
         document_from_fetched(_fetched(content_type, body), "src", Settings())
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://reader:hunter2@127.0.0.1:{port}/a", "http://reader@127.0.0.1:{port}/a", "https://:hunter2@news.example/a"],
+)
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_urls_with_user_info_are_refused_before_connecting(server, url, allow_private):
+    server.route("/a", PAGE)
+
+    with pytest.raises(FetchError, match=r"^refused: .* with a user name or password \(user:pass@host\)") as caught:
+        fetch(url.format(port=server.port), Settings(allow_private=allow_private, fetch_timeout=0.5))
+
+    assert "hunter2" not in str(caught.value) and "reader" not in str(caught.value)
+    assert (server.connections, server.requests) == (0, [])
+
+
+def test_a_redirect_to_a_url_with_user_info_is_refused(server, local):
+    start = server.route("/start", status=302, headers={"Location": server.url("/a", host="reader:hunter2@127.0.0.1")})
+
+    with pytest.raises(FetchError, match="user name or password"):
+        fetch(start, local)
+
+    assert [seen.path for seen in server.requests] == ["/start"]
+
+
+class _Rebinding:
+    """A resolver for ``rebind.test`` that answers 127.0.0.1 once, then a private address (DNS rebinding)."""
+
+    def __init__(self, real: object) -> None:
+        self.real, self.lookups = real, 0
+
+    def __call__(self, host: str, port: object, *args: object, **kwargs: object) -> object:
+        if host != "rebind.test":
+            return self.real(host, port, *args, **kwargs)  # type: ignore[operator]
+        self.lookups += 1
+        address = "127.0.0.1" if self.lookups == 1 else "10.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+
+@pytest.fixture
+def rebinding(monkeypatch) -> _Rebinding:
+    """Resolve ``rebind.test`` through :class:`_Rebinding` and count 127.0.0.1 as a public address."""
+    resolver = _Rebinding(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    real_kind = fetch_module._non_public_kind
+    monkeypatch.setattr(fetch_module, "_non_public_kind", lambda address: None if address == "127.0.0.1" else real_kind(address))
+    return resolver
+
+
+def test_connects_to_the_checked_address_without_resolving_again(server, rebinding):
+    url = server.route("/story", PAGE).replace("127.0.0.1", "rebind.test")
+
+    fetched = fetch(url, Settings(fetch_timeout=1.0))
+
+    assert (fetched.url, fetched.body, rebinding.lookups) == (url, PAGE, 1)
+    assert server.requests[0].headers["host"] == f"rebind.test:{server.port}"
+
+
+def test_the_next_checked_address_is_tried_when_one_refuses(server, monkeypatch):
+    # two.test resolves to 127.0.0.2 (nothing listens there) and 127.0.0.1, both counted as public.
+    monkeypatch.setattr(fetch_module, "_resolve", lambda host, port: ["127.0.0.2", "127.0.0.1"])
+    monkeypatch.setattr(fetch_module, "_non_public_kind", lambda address: None)
+    url = server.route("/story", PAGE).replace("127.0.0.1", "two.test")
+
+    assert fetch(url, Settings(fetch_timeout=1.0)).body == PAGE
+    assert server.requests[0].headers["host"] == f"two.test:{server.port}"
+
+
+def test_each_redirect_hop_is_resolved_and_checked_again(server, rebinding):
+    server.route("/two", PAGE)
+    server.route("/one", status=302, headers={"Location": "/two"})
+
+    # The second hop resolves rebind.test again: now to 10.0.0.1, which is refused.
+    with pytest.raises(FetchError, match="rebind.test resolves to private address 10.0.0.1"):
+        fetch(server.url("/one", host="rebind.test"), Settings(fetch_timeout=1.0))
+
+    assert ([seen.path for seen in server.requests], rebinding.lookups) == (["/one"], 2)
+
+
+def _certificate(folder: Path, name: str) -> tuple[Path, Path]:
+    """Write a self-signed certificate for ``name`` and its key into ``folder``."""
+    cert, key = folder / f"{name}.crt", folder / f"{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+class _Page(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.server.hosts.append(self.headers["host"])  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 with a certificate for news.test; yields (port, CA file, SNI names seen, Host headers seen)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = _certificate(tmp_path, "news.test")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    names: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    httpd.hosts = []  # type: ignore[attr-defined]
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], cert, names, httpd.hosts  # type: ignore[attr-defined]
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize(("host", "trusted"), [("news.test", "news.test"), ("news.test", "other.test")])
+def test_https_to_a_pinned_address_keeps_sni_and_the_certificate_check(tls_server, monkeypatch, tmp_path, host, trusted):
+    port, cert, names, hosts = tls_server
+    monkeypatch.setattr(fetch_module, "_resolve", lambda name, _port: ["93.184.215.14"] if name == host else [])
+    monkeypatch.setattr(fetch_module, "_pin", _pin_to_loopback(fetch_module._pin))
+    ca = cert if trusted == "news.test" else _certificate(tmp_path, trusted)[0]
+    transport = httpx.HTTPTransport(verify=ssl.create_default_context(cafile=str(ca)))
+    url = f"https://{host}:{port}/story"
+
+    if trusted == host:
+        assert fetch(url, Settings(fetch_timeout=2.0), transport=transport).body == PAGE
+        assert (names, hosts) == ([host], [f"{host}:{port}"])
+    else:
+        with pytest.raises(FetchError, match="certificate verify failed"):
+            fetch(url, Settings(fetch_timeout=2.0), transport=transport)
+        assert names == [host] and hosts == []
+
+
+def _pin_to_loopback(pin):
+    """Wrap ``_pin`` so the public address it was given is swapped for 127.0.0.1, where the test server listens."""
+
+    def pinned(request: httpx.Request, address: str) -> None:
+        assert address == "93.184.215.14"  # the checked address is the one pinned
+        pin(request, "127.0.0.1")
+
+    return pinned

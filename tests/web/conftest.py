@@ -1,6 +1,6 @@
-"""Browser-test fixtures: Debian's Chromium for pytest-playwright, the app on 127.0.0.1, screenshots.
+"""Web-test fixtures: the app in-process (``client``), Debian's Chromium for pytest-playwright, the app on 127.0.0.1, screenshots.
 
-The app runs on uvicorn in a background thread, bound to a free port on 127.0.0.1, once per
+For the browser tests the app runs on uvicorn in a background thread, bound to a free port on 127.0.0.1, once per
 session for each database: a copy of the demo store (the ingest tests write to it), the
 hostile store (read only) and a copy of the demo store behind a small upload cap. Every
 browser test leaves a full-page screenshot in ``test-artifacts/screenshots/<test name>.png``.
@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from storyline.settings import Settings
 from storyline.web.app import create_app
@@ -123,6 +124,15 @@ def capped_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def capped_server(capped_db: Path) -> Iterator[str]:
     """Base URL of the app over ``capped_db`` with ``max_bytes`` = :data:`SMALL_CAP`."""
     yield from _serve(Settings(db=str(capped_db), max_bytes=SMALL_CAP, workers=1))
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app in-process over a copy of the demo store, with ``max_bytes`` = 20,000 (one per test module)."""
+    db = tmp_path_factory.mktemp("app") / "demo.db"
+    shutil.copyfile(demo_db, db)
+    with TestClient(create_app(Settings(db=str(db), max_bytes=20_000))) as c:
+        yield c
 
 
 def _file_name(node_name: str) -> str:

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from storyline.export import SECTIONS
-from storyline.settings import Settings
 from storyline.store.schema import connect
-from storyline.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("app") / "demo.db"
-    shutil.copyfile(demo_db, db)
-    with TestClient(create_app(Settings(db=str(db), max_bytes=20_000))) as c:
-        yield c
 
 
 def _ids(demo_db: Path, sql: str) -> list[str]:

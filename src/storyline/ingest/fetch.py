@@ -1,16 +1,19 @@
 """Fetch one URL safely and say what kind of document came back.
 
-Steps for each hop of a fetch: 1. accept only absolute http/https URLs;
-2. resolve the host and refuse private, loopback, link-local and other
-non-public addresses (unless ``allow_private``); 3. send the request without
-following redirects; 4. on a redirect, go back to step 1 with the new URL, at
-most ``max_redirects`` times; 5. stream the body, refusing it as soon as it
-grows past ``max_bytes``.
+Steps for each hop of a fetch: 1. accept only absolute http/https URLs
+without a user name or password; 2. resolve the host once and refuse it if
+any address is private, loopback, link-local or otherwise non-public (unless
+``allow_private``); 3. send the request, without following redirects, to a
+checked address itself: the URL keeps its host in the Host header, the TLS
+server name (SNI) and the certificate check, but the name is never resolved
+again, so a DNS server that answers differently the second time (DNS
+rebinding) cannot slip past the check; 4. on a redirect, go back to step 1
+with the new URL, at most ``max_redirects`` times; 5. stream the body,
+refusing it as soon as it grows past ``max_bytes``.
 
-The address check resolves the name before httpx connects and httpx resolves
-it again, so a DNS server that answers differently the second time can slip
-past it. It stops the common mistakes (``localhost``, cloud metadata
-addresses, intranet names), not a determined DNS attacker.
+Connections are not kept alive between hops: a TLS connection verified for
+one host name is never reused for a request to another name on the same
+address.
 """
 
 from __future__ import annotations
@@ -83,23 +86,25 @@ def fetch(url: str, settings: Settings, *, transport: httpx.BaseTransport | None
         settings: uses ``fetch_timeout``, ``max_redirects``, ``max_bytes``,
             ``user_agent`` and ``allow_private``.
         transport: an httpx transport to send requests through (tests, proxies).
-            When ``allow_private`` is set the host is not resolved beforehand,
+            Without ``allow_private`` it gets each request addressed to the
+            checked IP address (Host header and ``sni_hostname`` extension
+            naming the host); with it the host is not resolved beforehand,
             so a transport that never touches the network sees any host name.
 
     Returns:
         The final URL, content type, charset and body.
 
     Raises:
-        FetchError: bad URL or scheme, refused or unresolvable address, network
-            error, timeout, too many redirects, a non-2xx status, or a body
-            larger than ``max_bytes``.
+        FetchError: bad URL or scheme, a URL with a user name or password,
+            refused or unresolvable address, network error, timeout, too many
+            redirects, a non-2xx status, or a body larger than ``max_bytes``.
     """
     current = _checked_url(url)
     with _client(settings, transport) as client:
         for _ in range(settings.max_redirects + 1):
-            _check_host(current, settings)
+            addresses = _checked_addresses(current, settings)
             with _translated_errors(settings):
-                with client.stream("GET", current) as response:
+                with _opened(client, current, addresses) as response:
                     target = _redirect_target(response)
                     if target is None:
                         return _read(response, current, settings)
@@ -188,25 +193,35 @@ def _checked_url(raw: str, base: httpx.URL | None = None) -> httpx.URL:
         raise FetchError(f"cannot fetch {raw!r}: {what}; only absolute http and https URLs can be fetched")
     if not url.raw_host:
         raise FetchError(f"invalid URL {raw!r}: no host name")
+    if url.userinfo:  # never echo it: it may hold a password
+        raise FetchError(
+            f"refused: {url.copy_with(userinfo=b'')} was given with a user name or password (user:pass@host);"
+            " Storyline does not send credentials, remove them from the URL"
+        )
     return url
 
 
-def _check_host(url: httpx.URL, settings: Settings) -> None:
-    """Refuse a host that resolves to any non-public address."""
+def _checked_addresses(url: httpx.URL, settings: Settings) -> list[str]:
+    """Resolve ``url``'s host once and return its addresses, refusing it if any is non-public.
+
+    Returns no addresses with ``allow_private``: the host is then neither resolved nor pinned.
+    """
     if settings.allow_private:
-        return
+        return []
     host = url.raw_host.decode("ascii")
     port = url.port or (443 if url.scheme == "https" else 80)
-    for address in _resolve(host, port):
+    addresses = list(dict.fromkeys(_resolve(host, port)))
+    for address in addresses:
         kind = _non_public_kind(address)
         if kind:
             raise FetchError(
                 f"refused: {host} resolves to {kind} address {address}; pass --allow-private to allow"
             )
+    return addresses
 
 
 def _resolve(host: str, port: int) -> list[str]:
-    """Return every address ``host`` resolves to."""
+    """Return every address ``host`` resolves to (in the resolver's order of preference)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -241,7 +256,40 @@ def _client(settings: Settings, transport: httpx.BaseTransport | None) -> httpx.
         timeout=httpx.Timeout(settings.fetch_timeout),
         follow_redirects=False,
         headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT},
+        limits=httpx.Limits(max_keepalive_connections=0),  # see the module docstring: no reuse across host names
     )
+
+
+@contextmanager
+def _opened(client: httpx.Client, url: httpx.URL, addresses: list[str]) -> Iterator[httpx.Response]:
+    """Send a GET for ``url`` to the first of ``addresses`` that accepts a connection, and stream its response.
+
+    With no addresses (``allow_private``) the client resolves the host itself.
+    """
+    refused: httpx.ConnectError | None = None
+    targets: list[str | None] = [*addresses] if addresses else [None]
+    for address in targets:
+        request = client.build_request("GET", url)
+        if address is not None:
+            _pin(request, address)
+        try:
+            response = client.send(request, stream=True)
+        except httpx.ConnectError as exc:
+            refused = exc  # the next checked address may answer, as a plain connect would have tried it
+            continue
+        try:
+            yield response
+        finally:
+            response.close()
+        return
+    assert refused is not None
+    raise refused
+
+
+def _pin(request: httpx.Request, address: str) -> None:
+    """Address ``request`` to the IP ``address`` while it keeps naming its host (Host header, TLS SNI and certificate check)."""
+    request.extensions["sni_hostname"] = request.url.raw_host.decode("ascii")
+    request.url = request.url.copy_with(host=address)
 
 
 @contextmanager

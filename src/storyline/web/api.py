@@ -1,15 +1,16 @@
 """The JSON API: every export section as a paged endpoint, one story, one article, search, ingest jobs.
 
 Records have the export's shape (docs/schema.md), so what the API returns, ``storyline export``
-writes. Sections are read lazily and paged with ``limit``/``offset``; ``next_offset`` is null
-on the last page. OpenAPI: ``/openapi.json``, browsable at ``/docs`` (served from the package).
+writes. Sections are read lazily and paged with ``limit``/``offset`` (bounded in ``params``: out of
+range is a 422); ``next_offset`` is null on the last page. OpenAPI: ``/openapi.json``, browsable
+at ``/docs`` (served from the package).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
@@ -22,14 +23,13 @@ from ..report.render import Links, render
 from ..store import browse
 from ..store.times import count_events
 from .deps import Conn, JobsDep
+from .params import Limit, Offset
 
 __all__ = ["api_router", "SectionPage"]
 
 api_router = APIRouter(prefix="/api")
 UNSCOPED_TIMELINE_EVENTS = 50_000
 """Above this many stored events the timeline must be scoped (merging them all takes minutes)."""
-Limit = Annotated[int, Query(ge=1, le=1000, description="Records per page (at most 1000).")]
-Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
 
 
 class SectionPage(BaseModel):

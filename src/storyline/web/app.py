@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -30,6 +32,8 @@ from .api import api_router
 from .deps import Conn
 from .guard import Guard
 from .jobs import JobQueue, save_upload
+from .methods import Methods
+from .params import PageNumber
 
 __all__ = ["create_app"]
 
@@ -50,7 +54,7 @@ def _missing(kind: str, item_id: str) -> HTTPException:
 
 def _pages(app: FastAPI) -> None:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(conn: Conn, page: int = 1) -> HTMLResponse:
+    def overview(conn: Conn, page: PageNumber = 1) -> HTMLResponse:
         return HTMLResponse(render_overview(conn, LINKS, page=page))
 
     for kind in PAGE_DIRS:
@@ -58,7 +62,7 @@ def _pages(app: FastAPI) -> None:
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(conn: Conn, q: str = "", outlet: str = "", since: str = "", until: str = "", actor: str = "", story: str = "",
-               page: int = 1) -> HTMLResponse:
+               page: PageNumber = 1) -> HTMLResponse:
         problems = [f"{name} {value!r} is not a date like 2025-03-04; ignored" for name, value in (("since", since), ("until", until))
                     if value and not _DAY.match(value)]
         found_actor = browse.find_actor(conn, actor) if actor else None
@@ -67,7 +71,6 @@ def _pages(app: FastAPI) -> None:
         story_row = browse.story_summaries(conn, [story]) if story else []
         f = browse.ArticleFilter(q or None, outlet or None, since if _DAY.match(since) else None, until if _DAY.match(until) else None,
                                  found_actor.id if found_actor else None, story or None)
-        page = max(1, page)
         result = browse.find_articles(conn, f, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
         params = {"q": q, "outlet": outlet, "since": since, "until": until, "actor": actor, "story": story}
         base = LINKS.url("search", **params)
@@ -133,6 +136,27 @@ def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
         return _page("job.html", job=job)
 
 
+def _errors(app: FastAPI) -> None:
+    """Answer errors as JSON under /api/ and as the error page elsewhere; bad query parameters are a 422 either way."""
+
+    def error_page(status: int, message: str) -> HTMLResponse:
+        return _page("error.html", status, heading=f"{status}: {_REASONS.get(status, 'error')}", message=message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        page = error_page(exc.status_code, str(exc.detail))
+        page.headers.update(exc.headers or {})  # a 405's Allow
+        return page
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        return error_page(422, "; ".join(f"{'.'.join(map(str, e['loc'][1:])) or 'request'}: {e['msg']}" for e in exc.errors()))
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the app over the database at ``settings.db`` (created and migrated if needed).
 
@@ -151,12 +175,8 @@ def create_app(settings: Settings) -> FastAPI:
     _ingest(app, settings, jobs)
     app.include_router(api_router)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return _page("error.html", exc.status_code, heading=f"{exc.status_code}: {_REASONS.get(exc.status_code, 'error')}", message=str(exc.detail))
-
-    app.add_middleware(Guard, max_body=settings.max_bytes + 64 * 1024)  # room for the form's own fields
+    _errors(app)
+    app.add_middleware(Methods, routes=app.router.routes)
+    app.add_middleware(Guard, max_body=settings.max_bytes + 64 * 1024)  # room for the form's own fields (outermost: it heads every answer)
     gc.freeze()  # what start-up loaded (modules, templates) is never walked again by a full collection mid-request
     return app

@@ -11,7 +11,7 @@ BIN    := $(VENV)/bin
 OUT    := out
 CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 
-.PHONY: demo test install dev eval bench clean chromium
+.PHONY: demo test install dev eval bench fuzz crash clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ test: dev chromium
 eval: install
 	$(BIN)/python eval/boilerplate_eval.py
 	$(BIN)/python eval/timex_eval.py --dataset all
+
+# A longer fuzz campaign (docs/robustness.md): Hypothesis with many examples, and atheris
+# (coverage-guided, libFuzzer) on the cleaner and the time grammar when its wheel installs.
+fuzz: dev
+	$(BIN)/python -m pip install --quiet atheris==3.0.0 || echo "atheris did not install: Hypothesis only"
+	$(BIN)/python tools/fuzz.py --examples 2000 --atheris-seconds 120
+
+# SIGKILL an ingest again and again while it stores and annotates; check the database each time.
+crash: install
+	$(BIN)/python tools/crash_test.py --kills 10 --articles 300
 
 bench: install
 	$(BIN)/python benchmarks/ingest_bench.py --n 10000

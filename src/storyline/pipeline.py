@@ -22,6 +22,7 @@ from .clean.metadata import infer_outlet, infer_published, strip_outlet_suffix, 
 from .clean.normalize import normalize_text
 from .clean.rules import line_key
 from .errors import ExtractError
+from .ingest.decode import scrub_surrogates
 from .models import Article, Evidence, Extraction, RawDocument, Removal
 from .settings import Settings
 
@@ -140,7 +141,7 @@ def clean_document(raw: RawDocument, settings: Settings | None = None) -> Articl
     Raises:
         ExtractError: no article text could be found.
     """
-    draft = Draft(raw=raw)
+    draft = Draft(raw=_scrubbed(raw))
     for stage in STAGES:
         draft = stage.run(draft)
     range_ = (draft.published, None) if draft.published_inferred else None
@@ -150,9 +151,24 @@ def clean_document(raw: RawDocument, settings: Settings | None = None) -> Articl
         author=raw.author or (draft.extraction.author if draft.extraction else None),
         published=draft.published, published_inferred=draft.published_inferred, published_range=range_,
         language=draft.language, feed=raw.feed, removed=draft.removed,
-        evidence=draft.evidence + tuple(Evidence("encoding", note, "decode", note) for note in raw.notes),
+        evidence=draft.evidence + tuple(Evidence("encoding", note, "decode", note) for note in draft.raw.notes),
         ingested_at=utc_now(),
     )
+
+
+def _scrubbed(raw: RawDocument) -> RawDocument:
+    """The document with lone surrogates replaced in every text field (no encoding, spaCy nor SQLite takes them), said in its notes."""
+    changed: dict[str, str] = {}
+    count = 0
+    for name in ("text", "html", "url", "title", "published", "outlet", "author", "feed"):
+        value = getattr(raw, name)
+        if isinstance(value, str):
+            clean, n = scrub_surrogates(value)
+            if n:
+                changed[name], count = clean, count + n
+    if not count:
+        return raw
+    return replace(raw, **changed, notes=(*raw.notes, f"{count} lone surrogate(s) (no character) replaced with U+FFFD"))
 
 
 def outlet_line_keys(text: str, max_words: int = 20) -> set[str]:

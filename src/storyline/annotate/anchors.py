@@ -20,6 +20,8 @@ from .timelex import alternation, load_time_lexicon
 __all__ = ["Anchor", "find_anchors"]
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_REACH = 300
+"""Characters searched for a sentence's end on either side of a date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +42,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
-    right = _SENTENCE_END.search(text, end)
-    return left, right.start() + 1 if right else len(text)
+    """The sentence around a date, at most :data:`_REACH` characters on either side (a run-on list of dates
+    with no full stop would otherwise make every date's sentence the rest of the text: quadratic)."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _REACH), start)), default=max(0, start - _REACH))
+    right = _SENTENCE_END.search(text, end, end + _REACH)
+    return left, right.start() + 1 if right else min(len(text), end + _REACH)
 
 
 def find_anchors(text: str, dates: Sequence[tuple[int, int, str]]) -> dict[str, Anchor]:

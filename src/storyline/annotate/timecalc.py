@@ -1,18 +1,27 @@
 """Calendar arithmetic for time values: weeks, seasons, month shifts and the days a value covers.
 
 Values follow TimeML's TIMEX3 forms (see :class:`storyline.models.TimeExpression`).
+
+Every date this module computes lies in :mod:`datetime`'s calendar, years 1 to 9999: a
+computation that would leave it raises :class:`OutOfCalendar`, which the finder
+(annotate/timex.py) turns into an unresolved expression. ``value_bounds`` never raises.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from datetime import date, timedelta
 
 __all__ = [
     "shift_months", "iso_week", "weekend_of", "season_of", "season_start", "value_bounds", "narrow", "SEASON_MONTHS",
-    "easter", "holiday_date", "weekday_offset",
+    "easter", "holiday_date", "weekday_offset", "OutOfCalendar", "add_days", "calendar_date", "year_text",
 ]
+
+
+class OutOfCalendar(ValueError):
+    """A computed date falls outside years 1 to 9999 ("8000 years into the war"): the expression stays unresolved."""
 
 SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 """First and last month of each season; a winter runs from December of its year into February."""
@@ -28,22 +37,55 @@ _DECADE = re.compile(r"^(\d{3})$")
 _CENTURY = re.compile(r"^(\d{2})$")
 
 
+def _check_year(year: int) -> int:
+    if not date.min.year <= year <= date.max.year:
+        raise OutOfCalendar(f"year {year} is outside the calendar ({date.min.year} to {date.max.year})")
+    return year
+
+
+def calendar_date(year: int, month: int, day: int) -> date:
+    """Return ``date(year, month, day)``; raise :class:`OutOfCalendar` for a year outside 1..9999.
+
+    A day the month lacks (February 30) still raises a plain ``ValueError``.
+    """
+    return date(_check_year(year), month, day)
+
+
+def year_text(year: int) -> str:
+    """Return ``year`` as the four digits of a value (``"0800"``); raise :class:`OutOfCalendar` outside 1..9999."""
+    return f"{_check_year(year):04d}"
+
+
+def add_days(d: date, days: float) -> date:
+    """Return ``d`` moved by ``days`` (rounded); raise :class:`OutOfCalendar` when that leaves the calendar."""
+    if not math.isfinite(days) or abs(days) > (date.max - date.min).days:
+        raise OutOfCalendar(f"{days} days from {d.isoformat()} is outside the calendar")
+    ordinal = d.toordinal() + round(days)
+    if not date.min.toordinal() <= ordinal <= date.max.toordinal():
+        raise OutOfCalendar(f"{days} days from {d.isoformat()} is outside the calendar")
+    return date.fromordinal(ordinal)
+
+
 def shift_months(d: date, months: int) -> date:
-    """Return ``d`` moved by ``months`` calendar months, the day clamped to the month's length."""
-    index = d.year * 12 + d.month - 1 + months
-    year, month = divmod(index, 12)
+    """Return ``d`` moved by ``months`` calendar months, the day clamped to the month's length.
+
+    Raises:
+        OutOfCalendar: the month reached lies outside years 1 to 9999.
+    """
+    year, month = divmod(d.year * 12 + d.month - 1 + months, 12)
+    _check_year(year)
     return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def iso_week(d: date) -> str:
     """Return the ISO week holding ``d`` as ``YYYY-Www``."""
     year, week, _ = d.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def weekend_of(d: date) -> str:
     """Return the most recent weekend ending on or before ``d`` (its Saturday's ISO week + ``-WE``)."""
-    saturday = d - timedelta(days=(d.weekday() - 5) % 7)
+    saturday = add_days(d, -((d.weekday() - 5) % 7))
     return iso_week(saturday) + "-WE"
 
 
@@ -57,8 +99,8 @@ def season_of(d: date) -> tuple[int, str]:
 
 
 def season_start(year: int, code: str) -> date:
-    """Return the first day of season ``code`` of ``year``."""
-    return date(year, SEASON_MONTHS[code][0], 1)
+    """Return the first day of season ``code`` of ``year`` (:class:`OutOfCalendar` outside years 1..9999)."""
+    return calendar_date(year, SEASON_MONTHS[code][0], 1)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -66,9 +108,20 @@ def _month_end(year: int, month: int) -> date:
 
 
 def value_bounds(value: str | None) -> tuple[date, date] | None:
-    """Return the first and last day a value covers, or None for durations, vague references and unknown forms."""
+    """Return the first and last day a value covers.
+
+    Returns None for durations, vague references, unknown forms and impossible dates
+    (``2021-02-30``, ``2021-W53``, a winter of 9999 that ends in 10000): it never raises.
+    """
     if not value:
         return None
+    try:
+        return _bounds(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _bounds(value: str) -> tuple[date, date] | None:
     if "/" in value:
         a, b = (value_bounds(v) for v in value.split("/", 1))
         return (a[0], b[1]) if a and b else None
@@ -114,6 +167,7 @@ def narrow(bounds: tuple[date, date], modifier: str | None) -> tuple[date, date]
 
 def easter(year: int) -> date:
     """Return Western (Gregorian) Easter Sunday of ``year`` (the anonymous Gregorian computus)."""
+    _check_year(year)
     a, b, c = year % 19, year // 100, year % 100
     d, e = divmod(b, 4)
     g = (8 * b + 13) // 25
@@ -131,10 +185,10 @@ _WEEKDAY_CODES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "s
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     """Return the ``n``-th ``weekday`` of a month (``n = -1``: the last one)."""
     if n > 0:
-        first = date(year, month, 1)
-        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = _month_end(year, month)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
+        first = calendar_date(year, month, 1)
+        return add_days(first, (weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = calendar_date(year, month, calendar.monthrange(year, month)[1])
+    return add_days(last, -((last.weekday() - weekday) % 7))
 
 
 def holiday_date(rule: str, year: int) -> date:
@@ -142,14 +196,17 @@ def holiday_date(rule: str, year: int) -> date:
 
     ``"12-25"`` (fixed), ``"easter-2"`` (days from Easter Sunday), ``"11 thu 4"`` (the 4th
     Thursday of November; ``-1``: the last) with an optional ``"+D"`` days after it.
+
+    Raises:
+        OutOfCalendar: the holiday of ``year`` lies outside years 1 to 9999.
     """
     if rule.startswith("easter"):
-        return easter(year) + timedelta(days=int(rule[6:]))
+        return add_days(easter(year), int(rule[6:]))
     if "-" in rule and " " not in rule:
         month, day = rule.split("-")
-        return date(year, int(month), int(day))
+        return calendar_date(year, int(month), int(day))
     month, weekday, n, *extra = rule.split()
-    return _nth_weekday(year, int(month), _WEEKDAY_CODES[weekday], int(n)) + timedelta(days=int(extra[0]) if extra else 0)
+    return add_days(_nth_weekday(year, int(month), _WEEKDAY_CODES[weekday], int(n)), int(extra[0]) if extra else 0)
 
 
 def weekday_offset(ref: date, target: int, rel: str | None, future: bool) -> tuple[int, str]:

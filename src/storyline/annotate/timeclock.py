@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
-from .timecalc import weekday_offset
+from .timecalc import add_days, weekday_offset
 from .timegrammar import load_grammar
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Resolved, unresolved
@@ -40,10 +40,10 @@ def _day_after(m: re.Match[str], ctx: Context, ref: date) -> tuple[date, str, in
         return None
     end = m.end() if after["paren"] else after.end()
     if after["word"]:
-        return ref + timedelta(days=_DEICTIC[after["word"].lower()]), f"{after['word'].lower()}, after the time", end
+        return add_days(ref, _DEICTIC[after["word"].lower()]), f"{after['word'].lower()}, after the time", end
     target = load_time_lexicon().weekdays[after["wd"].lower()]
     delta, why = weekday_offset(ref, target, None, ctx.future(m))
-    return ref + timedelta(days=delta), f"{why} (the weekday after the time)", end
+    return add_days(ref, delta), f"{why} (the weekday after the time)", end
 
 
 def _time(m: re.Match[str], ctx: Context) -> Resolved | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from .timecalc import holiday_date, iso_week
+from .timecalc import OutOfCalendar, holiday_date, iso_week
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Resolved, unresolved
 
@@ -28,19 +28,39 @@ def _pick(days: list[date], ref: date, rel: str | None, tense: str | None, week:
     """Choose among one holiday's dates in consecutive years (a week counts from its Monday)."""
     start = {d: d - timedelta(days=d.weekday()) if week else d for d in days}
     if rel == "last":
-        return [d for d in days if d < ref and start[d] < ref][-1], "last <holiday>: the latest before publication"
+        return _one([d for d in days if d < ref and start[d] < ref][-1:]), "last <holiday>: the latest before publication"
     if rel == "next":
-        return [d for d in days if start[d] > ref][0], "next <holiday>: the first after publication"
+        return _one([d for d in days if start[d] > ref][:1]), "next <holiday>: the first after publication"
     if rel == "this":
-        return next(d for d in days if d.year == ref.year), "this <holiday>: the publication year's"
-    before = [d for d in days if start[d] <= ref][-1]
-    after = [d for d in days if d >= ref][0]
+        return _one([d for d in days if d.year == ref.year][:1]), "this <holiday>: the publication year's"
+    before = [d for d in days if start[d] <= ref][-1:]
+    after = [d for d in days if d >= ref][:1]
     if tense == "past":
-        return before, "past tense: the latest on or before publication"
+        return _one(before), "past tense: the latest on or before publication"
     if tense == "future":
-        return after, "future tense: the first on or after publication"
-    nearer = before if (ref - before) <= (after - ref) else after
+        return _one(after), "future tense: the first on or after publication"
+    if not (before and after):
+        return _one(before or after), "no tense cue: the only one inside the calendar"
+    nearer = before[0] if (ref - before[0]) <= (after[0] - ref) else after[0]
     return nearer, "no tense cue: the nearer one"
+
+
+def _one(days: list[date]) -> date:
+    """The day picked, or :class:`OutOfCalendar` when the one meant lies outside years 1 to 9999."""
+    if not days:
+        raise OutOfCalendar("the holiday meant lies outside the calendar")
+    return days[0]
+
+
+def _dates(rule: str, ref: date) -> list[date]:
+    """The holiday's dates in the years around ``ref`` that lie inside the calendar."""
+    days = []
+    for year in range(ref.year - 1, ref.year + 2):
+        try:
+            days.append(holiday_date(rule, year))
+        except OutOfCalendar:
+            continue
+    return days
 
 
 def _holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -55,7 +75,7 @@ def _holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
     else:
         ref = ctx.ref.day
         assert ref is not None
-        days = [holiday_date(rule, y) for y in range(ref.year - 1, ref.year + 2)]
+        days = _dates(rule, ref)
         (day, why), kind = _pick(days, ref, rel, ctx.tense(m), week), "partial"
     if week:
         return Resolved(iso_week(day), "week", kind, f"the week of {m['holiday']}: {why}")

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from .timeanaphora import ANAPHORA_RESOLVERS, PLACEHOLDER, collecting, latest_date
 from .tense import next_to_past_verb
 from .timeclock import CLOCK_RESOLVERS
-from .timecalc import iso_week, shift_months, weekday_offset, weekend_of
+from .timecalc import OutOfCalendar, add_days, iso_week, shift_months, weekday_offset, weekend_of, year_text
 from .timeholidays import HOLIDAY_RESOLVERS
 from .timelex import load_time_lexicon
 from .timeresolve import Context, Resolved, number_of, unresolved
@@ -45,9 +45,9 @@ def _relative_day(m: re.Match[str], ctx: Context) -> Resolved | None:
     assert ref is not None
     offsets = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "this": 0, "last": -1}
     if _g(m, "dayrel"):
-        day, suffix = ref + timedelta(days=-2 if "before" in _g(m, "dayrel").lower() else 2), ""
+        day, suffix = add_days(ref, -2 if "before" in _g(m, "dayrel").lower() else 2), ""
     else:
-        day = ref + timedelta(days=offsets[word])
+        day = add_days(ref, offsets[word])
         part = (_g(m, "part") or "").lower() or ("tonight" if word == "tonight" else "")
         suffix = _PART.get(part, "")
     return Resolved(day.isoformat() + (f"T{suffix[1:]}" if suffix else ""), "day", "relative", f"{m.group().lower()} from the publication day",
@@ -62,7 +62,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     target = load_time_lexicon().weekdays[m["wd"].lower()]
     rel = (_g(m, "rel") or "").lower() or None
     delta, why = weekday_offset(ref, target, rel, rel is None and ctx.future(m))
-    day = (ref + timedelta(days=delta)).isoformat()
+    day = add_days(ref, delta).isoformat()
     part = _PART.get((_g(m, "part") or "").lower(), "")
     return Resolved(day + (f"T{part[1:]}" if part else ""), "day", "relative", why, type="TIME" if part else "DATE")
 
@@ -73,23 +73,31 @@ def _unit_value(unit: str, day: date) -> tuple[str, str]:
     if unit == "month":
         return day.isoformat()[:7], "month"
     if unit == "quarter":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}", "quarter"
+        return f"{year_text(day.year)}-Q{(day.month - 1) // 3 + 1}", "quarter"
     if unit == "decade":
-        return str(day.year)[:3], "decade"
+        return year_text(day.year)[:3], "decade"
     if unit == "century":
-        return str(day.year)[:2], "century"
-    return str(day.year), "year"
+        return year_text(day.year)[:2], "century"
+    return year_text(day.year), "year"
 
 
 _UNIT_MONTHS = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}
+_MAX_MONTHS = 12 * date.max.year
+"""No shift of this many months or more stays inside the calendar (a guard before ``int`` of a huge float)."""
 
 
 def shift_by(day: date, unit: str, n: float) -> date:
-    """Move ``day`` by ``n`` units (days, weeks or calendar months; halves of months become days)."""
+    """Move ``day`` by ``n`` units (days, weeks or calendar months; halves of months become days).
+
+    Raises:
+        OutOfCalendar: the day reached lies outside years 1 to 9999 ("8000 years into the war").
+    """
     if unit in {"day", "week", "fortnight"}:
-        return day + timedelta(days=round(n * {"day": 1, "week": 7, "fortnight": 14}[unit]))
+        return add_days(day, n * {"day": 1, "week": 7, "fortnight": 14}[unit])
     months = n * _UNIT_MONTHS.get(unit, 12)
-    return shift_months(day, int(months)) + timedelta(days=round((months - int(months)) * 30))
+    if not abs(months) < _MAX_MONTHS:
+        raise OutOfCalendar(f"{n:g} {unit}s from {day.isoformat()} is outside the calendar")
+    return add_days(shift_months(day, int(months)), (months - int(months)) * 30)
 
 
 def _need(unit: str) -> str:
@@ -130,9 +138,9 @@ def _weekend(m: re.Match[str], ctx: Context) -> Resolved | None:
         return unresolved("weekend", "day")
     ref = ctx.ref.day
     assert ref is not None
-    coming = ref + timedelta(days=(5 - ref.weekday()) % 7)
+    coming = add_days(ref, (5 - ref.weekday()) % 7)
     if rel == "next":
-        return Resolved(weekend_of(coming + timedelta(days=7 if ref.weekday() < 5 else 0)), "weekend", "relative", "next weekend")
+        return Resolved(weekend_of(add_days(coming, 7 if ref.weekday() < 5 else 0)), "weekend", "relative", "next weekend")
     if rel == "last" or not ctx.future(m):
         return Resolved(weekend_of(ref), "weekend", "relative", "past tense: the most recent weekend up to publication")
     return Resolved(weekend_of(coming), "weekend", "relative", "future tense: the coming weekend")
@@ -192,7 +200,7 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
 def _at_unit(then: date, unit: str, n: float) -> tuple[str, str]:
     """The value of a day reached by counting ``n`` units, at the unit's granularity (a half unit: a month)."""
     granularity = {"day": "day", "week": "week", "fortnight": "week"}.get(unit, "month" if unit in {"month", "quarter"} or n % 1 else "year")
-    value = then.isoformat() if granularity == "day" else iso_week(then) if granularity == "week" else then.isoformat()[:7] if granularity == "month" else str(then.year)
+    value = then.isoformat() if granularity == "day" else iso_week(then) if granularity == "week" else then.isoformat()[:7] if granularity == "month" else year_text(then.year)
     return value, granularity
 
 
@@ -226,7 +234,7 @@ def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
     modifier, certain = _approx(m)
     why = f"{n:g} {unit}s {'later' if sign > 0 else 'earlier'} than “{words}”"
     if unit == "year" and granularity in _KEEPS_FORM and n % 1 == 0:
-        return Resolved(f"{int(value[:4]) + sign * int(n):04d}{value[4:]}", granularity, "anchored", why, modifier=modifier, certain=certain)
+        return Resolved(f"{year_text(int(value[:4]) + sign * int(n))}{value[4:]}", granularity, "anchored", why, modifier=modifier, certain=certain)
     shifted, unit_granularity = _at_unit(shift_by(first, unit, sign * n), unit, n)
     return Resolved(shifted, unit_granularity, "anchored", why, modifier=modifier, certain=certain)
 

@@ -9,13 +9,14 @@ documented in docs/time.md.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .tense import is_future, tense_of
-from .timecalc import iso_week, season_of, season_start, value_bounds
+from .timecalc import OutOfCalendar, calendar_date, iso_week, season_of, season_start, value_bounds, year_text
 from .timegrammar import load_grammar
 from .timelex import load_time_lexicon
 
@@ -118,16 +119,21 @@ def number_of(word: str) -> float | None:
     word = word.lower().strip()
     half = re.fullmatch(r"(\d+)(?:\s+1/2|½)", word)
     if half:
-        return int(half[1]) + 0.5
+        return _finite(int(half[1]) + 0.5)
     try:
-        return float(word)
-    except ValueError:
+        return _finite(float(word))
+    except (ValueError, OverflowError):
         pass
     numbers = load_time_lexicon().numbers
     parts = re.split(r"[\s-]+", word)
     if all(p in numbers for p in parts):
         return sum(numbers[p] for p in parts)
     return None
+
+
+def _finite(n: float) -> float | None:
+    """A count too large for a float ("1" followed by 400 zeros) counts as no number."""
+    return n if math.isfinite(n) else None
 
 
 def _month(m: re.Match[str]) -> int:
@@ -183,8 +189,8 @@ def _year_by_tense(month: int, day: int, tense: str | None, ref: date) -> tuple[
     year, why = (after, "future tense: the first such month on or after publication") if tense == "future" else (
         before, "past tense: the latest such month on or before publication")
     if tense is None:
-        gap_after = (date(after, month, 1) - date(ref.year, ref.month, 1)).days
-        gap_before = (date(ref.year, ref.month, 1) - date(before, month, 1)).days
+        gap_after = (calendar_date(after, month, 1) - date(ref.year, ref.month, 1)).days
+        gap_before = (date(ref.year, ref.month, 1) - calendar_date(before, month, 1)).days
         return (after, "no tense cue: the nearer such month, after publication") if gap_after < gap_before else (
             before, "no tense cue: the nearer such month, on or before publication")
     months_away = abs((year - ref.year) * 12 + month - ref.month)
@@ -199,9 +205,11 @@ def _day_month(m: re.Match[str], ctx: Context) -> Resolved | None:
     month, day = _month(m), int(m["day"])
     year, why = _year_for(month, day, ctx, m, (m.groupdict().get("rel") or "").lower() or None)
     try:
-        value = date(year, month, day)
+        value = calendar_date(year, month, day)
+    except OutOfCalendar:
+        raise
     except ValueError:
-        return None
+        return None  # a day the month lacks: "February 30"
     return Resolved(value.isoformat(), "day", "partial", why)
 
 
@@ -235,7 +243,7 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Resolved | None:
     if not ctx.ref.knows("month") and not _YEAR_BEFORE.search(ctx.left(m, 60)):
         return unresolved("month without a year", "month")
     year, why = _year_for(_month(m), 0, ctx, m, rel)
-    return Resolved(f"{year:04d}-{_month(m):02d}", "month", "partial", why)
+    return Resolved(f"{year_text(year)}-{_month(m):02d}", "month", "partial", why)
 
 
 def _month_of_year(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -245,7 +253,7 @@ def _month_of_year(m: re.Match[str], ctx: Context) -> Resolved | None:
         return unresolved(f"<month> {rel} year", "year")
     assert ctx.ref.day is not None
     year = ctx.ref.day.year + {"this": 0, "next": 1, "last": -1}[rel]
-    return Resolved(f"{year:04d}-{_month(m):02d}", "month", "relative", f"<month> {rel} year: in the year {year}")
+    return Resolved(f"{year_text(year)}-{_month(m):02d}", "month", "relative", f"<month> {rel} year: in the year {year}")
 
 
 def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -292,7 +300,7 @@ def _half(m: re.Match[str], ctx: Context) -> Resolved | None:
         return unresolved("half-year without a year", "month")
     assert ctx.ref.day is not None
     year = _year_of_part(m, ctx, h, 1 if ctx.ref.day.month <= 6 else 2)
-    return Resolved(f"{year}-H{h}", "quarter", "partial", "half of a year without one, by tense")
+    return Resolved(f"{year_text(year)}-H{h}", "quarter", "partial", "half of a year without one, by tense")
 
 
 def _century(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -315,7 +323,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
     assert ctx.ref.day is not None
     q = ordinal[word]
     year = _year_of_part(m, ctx, q, (ctx.ref.day.month - 1) // 3 + 1)
-    return Resolved(f"{year}-Q{q}", "quarter", "partial", "quarter without a year, by tense")
+    return Resolved(f"{year_text(year)}-Q{q}", "quarter", "partial", "quarter without a year, by tense")
 
 
 def _season(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -333,24 +341,28 @@ def _season(m: re.Match[str], ctx: Context) -> Resolved | None:
     if not ctx.ref.knows("month"):
         return unresolved("season without a year", "month")
     year = _season_year(code, ctx, m, rel)
-    return Resolved(f"{year}-{code}", "season", "relative" if rel else "partial", f"{rel or 'the'} <season>, by the rules of docs/time.md")
+    return Resolved(f"{year_text(year)}-{code}", "season", "relative" if rel else "partial", f"{rel or 'the'} <season>, by the rules of docs/time.md")
 
 
 def _season_year(code: str, ctx: Context, m: re.Match[str], rel: str | None) -> int:
     ref = ctx.ref.day
     assert ref is not None
-    years = range(ref.year - 2, ref.year + 2)
-    ended = [y for y in years if (b := value_bounds(f"{y}-{code}")) and b[1] < ref]
+    years = range(max(ref.year - 2, date.min.year), min(ref.year + 2, date.max.year + 1))
+    ended = [y for y in years if (b := value_bounds(f"{y:04d}-{code}")) and b[1] < ref]
     started = [y for y in years if season_start(y, code) <= ref]
     upcoming = [y for y in years if season_start(y, code) > ref]
-    if rel in {"last", "past"}:
-        return ended[-1]
-    if rel in {"next", "coming"}:
-        return upcoming[0]
     if rel == "this":
         year, current = season_of(ref)
         return year if current == code else ref.year
-    return upcoming[0] if ctx.future(m) else started[-1]
+    if rel in {"last", "past"}:
+        chosen = ended[-1:]
+    elif rel in {"next", "coming"} or ctx.future(m):
+        chosen = upcoming[:1]
+    else:
+        chosen = started[-1:]
+    if not chosen:
+        raise OutOfCalendar(f"the season {code} nearest {ref.isoformat()} lies outside the calendar")
+    return chosen[0]
 
 
 DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {

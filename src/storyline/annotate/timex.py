@@ -13,18 +13,22 @@ Steps, for one text:
    the corpus (``anchors``); see annotate/anchors.py.
 
 Relative expressions need the publication date: without it they stay unresolved, and an
-article dated only to the month resolves "last month" but not "on Wednesday".
+article dated only to the month resolves "last month" but not "on Wednesday". An expression
+whose date would fall outside years 1 to 9999 ("8000 years ago") stays unresolved too, and a
+duration anchored that far ("8000 years into the war") stays a duration.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
 from ..models import TimeExpression
 from .anchors import Anchor, find_anchors
-from .timecalc import narrow, value_bounds
+from .timecalc import OutOfCalendar, narrow, value_bounds, year_text
 from .timegrammar import load_grammar
 from .timelex import load_time_lexicon
 from .timerelative import RELATIVE_RESOLVERS, shift_by
@@ -49,11 +53,19 @@ def reference(published: str | None, *, inferred: bool = False) -> Ref:
     return Ref(day, ("year", "month", "day")[min(len(parts), 3) - 1], inferred)
 
 
+def _resolve(name: str, m: re.Match[str], ctx: Context) -> Resolved | None:
+    """Resolve one match; a date outside years 1 to 9999 leaves it unresolved."""
+    try:
+        return _RESOLVERS[name](m, ctx)
+    except OutOfCalendar:
+        return Resolved(None, None, "unresolved", f"{name}: the date falls outside years 1 to 9999", certain=False)
+
+
 def _candidates(ctx: Context) -> list[_Candidate]:
     found = []
     for priority, (name, pattern) in enumerate(load_grammar().rules):
         for m in pattern.finditer(ctx.text):
-            resolved = _RESOLVERS[name](m, ctx)
+            resolved = _resolve(name, m, ctx)
             if resolved is not None:
                 start, end = resolved.span or (m.start(), m.end())
                 found.append((start, end, priority, resolved))
@@ -61,11 +73,21 @@ def _candidates(ctx: Context) -> list[_Candidate]:
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep non-overlapping candidates: the longest first, then the earlier rule."""
+    """Keep non-overlapping candidates: the longest first, then the earlier rule.
+
+    The spans kept so far are held sorted by (start, end); as they do not overlap, their ends
+    rise with their starts, so a candidate overlaps one of them exactly when it overlaps the last
+    span starting before its end: one binary search per candidate instead of a scan of all kept.
+    """
+    spans: list[tuple[int, int]] = []
     chosen: list[_Candidate] = []
     for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[2], c[0])):
-        if all(cand[1] <= c[0] or cand[0] >= c[1] for c in chosen):
-            chosen.append(cand)
+        start, end = cand[0], cand[1]
+        before = bisect.bisect_left(spans, (end, -1))  # spans[:before] start before ``end`` (or at it, when empty)
+        if before and spans[before - 1][1] > start:
+            continue
+        bisect.insort(spans, (start, end))
+        chosen.append(cand)
     return sorted(chosen, key=lambda c: c[0])
 
 
@@ -89,21 +111,30 @@ def _qualify(text: str, cand: _Candidate) -> _Candidate:
     return start, end, priority, res
 
 
-def _anchored(text: str, cand: _Candidate, anchors: Mapping[str, Anchor]) -> tuple[_Candidate, str | None]:
+def _period_noun(text: str, cand: _Candidate) -> str | None:
+    """Return the period noun a counted duration runs into ("22 months into the war" -> "war"), or None."""
+    res = cand[3]
+    if res.type != "DURATION" or res.amount is None:
+        return None
+    m = load_grammar().anchor_after.match(text[cand[1]:cand[1] + 60])
+    return m["noun"] if m else None
+
+
+def _anchored(cand: _Candidate, noun: str, anchors: Mapping[str, Anchor]) -> tuple[_Candidate, str | None]:
     """Turn a duration that counts from a dated start ("22 months into the war") into a date; return the anchor's evidence."""
     start, end, priority, res = cand
-    if res.type != "DURATION" or res.amount is None:
-        return cand, None
     lex = load_time_lexicon()
-    m = load_grammar().anchor_after.match(text[end:end + 60])
-    anchor = anchors.get(lex.anchor_nouns[" ".join(m["noun"].lower().split())]) if m else None
-    if m is None or anchor is None:
+    anchor = anchors.get(lex.anchor_nouns[" ".join(noun.lower().split())])
+    if anchor is None or res.amount is None:
         return cand, None
     n, unit = res.amount
     granularity = {"day": "day", "year": "year"}.get(UNIT_GRANULARITY.get(lex.units[unit], "day"), "month")
-    then = shift_by(anchor.start, unit, n)
-    value = {"day": then.isoformat(), "month": then.isoformat()[:7], "year": str(then.year)}[granularity]
-    anchored = Resolved(value, granularity, "anchored", f"{res.rule} counted from the start of the {m['noun'].lower()}",
+    try:
+        then = shift_by(anchor.start, unit, n)
+    except OutOfCalendar:
+        return cand, None  # "8000 years into the war": no date, the duration it is
+    value = {"day": then.isoformat(), "month": then.isoformat()[:7], "year": year_text(then.year)}[granularity]
+    anchored = Resolved(value, granularity, "anchored", f"{res.rule} counted from the start of the {noun.lower()}",
                         modifier=res.modifier, certain=res.certain)
     return (start, end, priority, anchored), anchor.evidence
 
@@ -153,13 +184,16 @@ def find_time_expressions(
     ref = reference(published, inferred=inferred)
     ctx = Context(text, ref)
     chosen = [_qualify(text, c) for c in _select(_candidates(ctx))]
-    periods = _merge_anchors(text, chosen, anchors)
+    periods: dict[str, Anchor] | None = None  # looked for once, and only when a duration runs into a period
     out = []
     for cand in chosen:
-        final, evidence = _anchored(text, cand, periods) if periods else (cand, None)
+        final, evidence = cand, None
+        noun = _period_noun(text, cand)
+        if noun is not None:
+            periods = _merge_anchors(text, chosen, anchors) if periods is None else periods
+            final, evidence = _anchored(cand, noun, periods)
         out.append(_record(text, final, ref, evidence))
     return tuple(out)
-
 
 
 def text_anchors(text: str) -> dict[str, Anchor]:

@@ -53,7 +53,7 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
             include_tables=True,
             date_extraction_params=_DATE_PARAMS,
         )
-    except (RecursionError, ValueError, TypeError) as exc:  # lxml on pathological markup
+    except (RecursionError, ValueError, TypeError, AssertionError) as exc:  # lxml on pathological markup ("<svg>html": drop_tree asserts)
         raise ExtractError(f"HTML could not be parsed ({type(exc).__name__})") from exc
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     if not text:

@@ -11,27 +11,20 @@ LSH index of document and claim vectors), never with the whole corpus.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .link.claimlink import ClaimLinker, ClaimRecord, claim_records
+from .link.claimlink import ClaimLinker, ClaimRecord, claim_records, claim_texts
+from .link.embed import embed_unique
 from .link.framing import article_framing
 from .link.origins import cited_outlets, resolve_origin
 from .link.similarity import LinkedDoc
-from .link.stories import StoryAssignment, StoryLinker, linked_docs
+from .link.stories import StoryAssignment, StoryDoc, StoryLinker, doc_texts, linked_docs
 from .link.storydoc import story_doc
-from .models import Article, ArticleFraming, ClaimOrigin, TextAnnotations
+from .models import Article, ArticleFraming, Claim, ClaimOrigin, TextAnnotations
 from .store import claims, framing, links
 
-__all__ = ["link_article", "prepare_links", "store_links", "PreparedLinks"]
-
-
-def _linked(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> LinkedDoc:
-    actors = tuple(dict.fromkeys(actor_ids[m.name] for m in ann.mentions
-                                 if m.kind in {"name", "label"} and m.entity_type in {"PERSON", "ORG", "GPE"} and m.name in actor_ids))
-    doc = story_doc(article.id, article.text, ann, title=article.title, outlet=article.outlet,
-                    published=article.published, actor_ids=actors)
-    (linked,) = linked_docs([doc])
-    return linked
+__all__ = ["link_article", "prepare_links", "prepare_links_batch", "store_links", "linkers", "Linkers", "PreparedLinks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,26 +37,64 @@ class PreparedLinks:
     records: list[ClaimRecord]
 
 
+def _story_doc(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> StoryDoc:
+    actors = tuple(dict.fromkeys(actor_ids[m.name] for m in ann.mentions
+                                 if m.kind in {"name", "label"} and m.entity_type in {"PERSON", "ORG", "GPE"} and m.name in actor_ids))
+    return story_doc(article.id, article.text, ann, title=article.title, outlet=article.outlet,
+                     published=article.published, actor_ids=actors)
+
+
+def _claim_items(article: Article, ann: TextAnnotations) -> list[tuple[str, str, Claim]]:
+    return [(f"{article.id}:c{i}", article.id, c) for i, c in enumerate(ann.claims)]
+
+
 def prepare_links(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> PreparedLinks:
     """Compute the article's framing, claim origins, document vector and claim records (no database)."""
-    cited = cited_outlets(ann, article.outlet)
-    origins = [resolve_origin(ann.attributions[c.attribution_index] if c.attribution_index is not None else None,
-                              article_id=article.id, outlet=article.outlet, actor_ids=actor_ids, cited=cited, claim=c)
-               for c in ann.claims]
-    records = claim_records([(f"{article.id}:c{i}", article.id, c) for i, c in enumerate(ann.claims)], actor_ids)
-    return PreparedLinks(article_framing(article.id, article.outlet, article.text, ann), origins,
-                         _linked(article, ann, actor_ids), records)
+    return prepare_links_batch([(article, ann, actor_ids)])[0]
 
 
-def store_links(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, prepared: PreparedLinks) -> StoryAssignment:
+def prepare_links_batch(items: Sequence[tuple[Article, TextAnnotations, dict[str, str]]]) -> list[PreparedLinks]:
+    """:func:`prepare_links` for many articles, their sentences embedded in one call, each distinct one once
+    (story linking's key sentences and claim linking's claims share the vectors)."""
+    docs = [_story_doc(article, ann, ids) for article, ann, ids in items]
+    texts = [t for doc in docs for t in doc_texts(doc)]
+    texts += [t for (article, ann, ids) in items for t in claim_texts(_claim_items(article, ann), ids)]
+    vectors = embed_unique(texts)
+    out = []
+    for (article, ann, ids), linked in zip(items, linked_docs(docs, vectors)):
+        cited = cited_outlets(ann, article.outlet)
+        origins = [resolve_origin(ann.attributions[c.attribution_index] if c.attribution_index is not None else None,
+                                  article_id=article.id, outlet=article.outlet, actor_ids=ids, cited=cited, claim=c)
+                   for c in ann.claims]
+        records = claim_records(_claim_items(article, ann), ids, vectors)
+        out.append(PreparedLinks(article_framing(article.id, article.outlet, article.text, ann), origins, linked, records))
+    return out
+
+
+@dataclass
+class Linkers:
+    """The story and claim linkers over one connection, kept for a whole run (the claim backend keeps the
+    records it loaded: :attr:`storyline.store.claims.SqliteClaimBackend.CACHED`)."""
+
+    stories: StoryLinker
+    claims: ClaimLinker
+
+
+def linkers(conn: sqlite3.Connection) -> Linkers:
+    """Return the linkers over ``conn``."""
+    return Linkers(StoryLinker(links.SqliteLinkBackend(conn)), ClaimLinker(claims.SqliteClaimBackend(conn)))
+
+
+def store_links(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, prepared: PreparedLinks,
+                linked_by: Linkers | None = None) -> StoryAssignment:
     """Store the prepared framing and claims, place the article in a story and thread and its claims in groups (no commit)."""
+    linked_by = linked_by or linkers(conn)
     framing.save_framing(conn, prepared.framing)
     claims.save_claims(conn, article.id, ann.claims, origins=prepared.origins)
-    assignment = StoryLinker(links.SqliteLinkBackend(conn)).add(prepared.linked)
+    assignment = linked_by.stories.add(prepared.linked)
     links.save_assignment(conn, assignment)
-    claim_linker = ClaimLinker(claims.SqliteClaimBackend(conn))
     for record in prepared.records:
-        claim_linker.add(record)
+        linked_by.claims.add(record)
     return assignment
 
 

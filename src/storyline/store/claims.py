@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -21,9 +22,20 @@ __all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "iter_claim_grou
 class SqliteClaimBackend:
     """The :class:`storyline.link.claimlink.ClaimBackend` over the database (claim_vectors, claim_groups, buckets)."""
 
+    CACHED = 20_000
+    """Records kept in memory (most recently used): a stored claim's record never changes, and loading one
+    (its vectors, and its content words stemmed again) is most of what linking a claim costs."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.index = VectorIndex(conn, "claim")
+        self._cache: OrderedDict[str, ClaimRecord] = OrderedDict()
+
+    def _keep(self, record: ClaimRecord) -> None:
+        self._cache[record.id] = record
+        self._cache.move_to_end(record.id)
+        while len(self._cache) > self.CACHED:
+            self._cache.popitem(last=False)
 
     def candidates(self, vector: np.ndarray, limit: int) -> list[str]:
         """Return up to ``limit`` grouped claim ids, nearest first."""
@@ -31,8 +43,8 @@ class SqliteClaimBackend:
 
     def load(self, ids: Sequence[str]) -> list[ClaimRecord]:
         """Return the stored records of these claims, in the order asked (unknown ids are skipped)."""
-        found: dict[str, ClaimRecord] = {}
-        for chunk in id_chunks(list(ids)):
+        found: dict[str, ClaimRecord] = {i: self._cache[i] for i in ids if i in self._cache}
+        for chunk in id_chunks([i for i in ids if i not in found]):
             for r in self.conn.execute(in_clause("SELECT v.*, c.article_id, c.text, c.negated FROM claim_vectors v JOIN claims c"
                                            " ON c.id = v.claim_id WHERE v.claim_id IN ({})", chunk), chunk):
                 found[r["claim_id"]] = ClaimRecord(
@@ -42,6 +54,8 @@ class SqliteClaimBackend:
                     frozenset(json.loads(r["patients"])), tuple(json.loads(r["polarity"])),
                     np.frombuffer(r["predicate"], dtype=np.float32).copy() if r["predicate"] is not None else None,
                     stance=r["stance"], holders=frozenset(json.loads(r["holders"])))
+        for record in found.values():
+            self._keep(record)
         return [found[i] for i in ids if i in found]
 
     def add(self, record: ClaimRecord, group: str, links: Sequence[ClaimLink] = ()) -> None:
@@ -50,6 +64,7 @@ class SqliteClaimBackend:
         def js(value: object) -> str:
             return json.dumps(value, ensure_ascii=False)
 
+        self._keep(record)
         self.conn.execute("DELETE FROM claim_vectors WHERE claim_id = ?", (record.id,))  # its trigger empties its buckets
         self.conn.execute(
             "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate,"

@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import storyline.annotate.pipeline as annotate_pipeline
 from storyline.annotate.nlp import MAX_RUN, chunks, load_nlp, parse
 from storyline.annotate.pipeline import annotate_doc
+from storyline.cli import app
 from storyline.clean.html import MAX_ATTRIBUTES, bounded_markup, extract_html
 from storyline.runner import annotate_pending, ingest
 from storyline.settings import Settings
@@ -51,6 +53,8 @@ def test_an_article_whose_annotation_raises_fails_alone_and_is_not_retried_until
     assert len(annotated) == 3
     (failure,) = article_failures(conn)
     assert failure.source.endswith("bad.txt") and failure.stage == "annotate" and "year 10022" in failure.reason
+    listed = CliRunner().invoke(app, ["failures", "--db", settings.db])
+    assert listed.exit_code == 0 and "bad.txt" in listed.stdout and "annotate" in listed.stdout and "year 10022" in listed.stdout
     # a later run does not try it again (nor die on it); --retry-failed does
     assert annotate_pending(conn, settings) == 0
     monkeypatch.setattr(annotate_pipeline, "annotate_doc", real)

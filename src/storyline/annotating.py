@@ -62,6 +62,8 @@ class _Item:
     prepared: PreparedLinks | None = None
     stage: str = "annotate"
     outcome: str = ""
+    reason: str = ""
+    """Why it failed, in one line."""
 
 
 def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None,
@@ -105,7 +107,7 @@ def _fail(item: _Item, exc: BaseException) -> None:
     if isinstance(exc, StoreError):
         raise exc  # the database stayed locked: no other article would fare better
     log.error("article %s failed at %s", item.article_id, item.stage, exc_info=exc)
-    item.result, item.outcome = Exception(f"{type(exc).__name__}: {exc}"[:500]), "failed"
+    item.reason, item.outcome = f"{type(exc).__name__}: {exc}"[:500], "failed"
 
 
 def _resolve(conn: sqlite3.Connection, registry: ActorRegistry, item: _Item) -> None:
@@ -173,6 +175,5 @@ def _store(conn: sqlite3.Connection, settings: Settings, registry: ActorRegistry
 
 
 def _record(conn: sqlite3.Connection, settings: Settings, item: _Item) -> None:
-    reason = str(item.result)
-    write(conn, lambda: record_article_failure(conn, item.article_id, settings.spacy_model, item.stage, reason, utc_now()),
+    write(conn, lambda: record_article_failure(conn, item.article_id, settings.spacy_model, item.stage, item.reason, utc_now()),
           what=f"recording the failure of {item.article_id}")

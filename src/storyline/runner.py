@@ -41,7 +41,6 @@ from .annotating import annotate_pending
 from .store import articles as store
 from .store import corpus
 from .store import retry
-from .store.retry import write
 from .store.schema import connect
 
 __all__ = ["ingest", "annotate_pending", "Progress"]
@@ -203,7 +202,7 @@ class _Run:
         self._last_commit = time.monotonic()
         if not waiting and not failures:
             return
-        outcomes = write(self.conn, lambda: [self._write(*item) for item in waiting] + [self._fail(f) for f in failures],
+        outcomes = retry.write(self.conn, lambda: [self._write(*item) for item in waiting] + [self._fail(f) for f in failures],
                          what="storing articles")
         for (article, _, match), outcome in zip(waiting, outcomes):
             self._count(article, match, outcome)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from itertools import islice
 
 from spacy.tokens import Doc
 
@@ -143,31 +144,22 @@ def annotate_texts(texts: Iterable[str], *, model: str = DEFAULT_MODEL, batch_si
 def annotate_articles(
     articles: Iterable[ArticleText], *, model: str = DEFAULT_MODEL, batch_size: int = 32, anchors: Mapping[str, str] | None = None
 ) -> Iterator[TextAnnotations]:
-    """Parse the articles' texts in batches and yield the annotations of each, in order."""
-    pending: list[ArticleText] = []
-
-    def texts() -> Iterator[str]:
-        for article in articles:
-            pending.append(article)
-            yield article.text
-
-    for doc in parse(texts(), model=model, batch_size=batch_size):
-        yield annotate_doc(doc, pending.pop(0), anchors=anchors)
+    """Parse the articles' texts in batches and yield the annotations of each, in order (the first
+    article's failure raises: :func:`annotate_each` yields it in its place instead)."""
+    for result in annotate_each(articles, model=model, batch_size=batch_size, anchors=anchors):
+        if isinstance(result, Exception):
+            raise result
+        yield result
 
 
 def annotate_each(
     articles: Iterable[ArticleText], *, model: str = DEFAULT_MODEL, batch_size: int = 32, anchors: Mapping[str, str] | None = None
 ) -> Iterator[TextAnnotations | Exception]:
-    """Like :func:`annotate_articles`, but one article's failure is yielded in its place (the exception)
-    instead of ending the run: a batch whose parse fails is parsed again article by article."""
-    group: list[ArticleText] = []
-    for article in [*articles, None]:
-        if article is not None:
-            group.append(article)
-            if len(group) < batch_size:
-                continue
-        if not group:
-            break
+    """Parse the articles' texts in batches and yield the annotations of each, in order; one article's
+    failure is yielded in its place (the exception) instead of ending the run: a batch whose parse
+    fails is parsed again article by article."""
+    stream = iter(articles)
+    while group := list(islice(stream, batch_size)):
         try:
             docs: list[Doc | Exception] = list(parse((a.text for a in group), model=model, batch_size=batch_size))
         except Exception:  # noqa: BLE001 - find the article it was, parse the others
@@ -180,7 +172,6 @@ def annotate_each(
                 yield annotate_doc(doc, item, anchors=anchors)
             except Exception as exc:  # noqa: BLE001 - one article's bug must not stop the others
                 yield exc
-        group = []
 
 
 def _parse_one(text: str, model: str) -> Doc | Exception:

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from storyline.annotate.nlp import load_nlp
-    from storyline.annotate.pipeline import annotate_texts
+    from storyline.annotate.document import annotate_texts
 
     texts = load_texts(args.limit)
     nlp = load_nlp()

@@ -170,7 +170,7 @@ def storyline_extractor() -> Extractor | None:
     """Return Storyline's ``clean_document``, or None while the pipeline does not exist yet."""
     try:
         from storyline.models import RawDocument
-        from storyline.pipeline import clean_document
+        from storyline.flow.clean import clean_document
     except ImportError as exc:
         print(f"skipping storyline rows: {exc}", file=sys.stderr)
         return None

@@ -223,7 +223,7 @@ class Annotated:
 def annotate_cached(name: str, docs: Sequence[GoldDoc], *, cache_dir: Path = CACHE_DIR, refresh: bool = False,
                     save_every: int = 100) -> Annotated:
     """Annotate the documents with ``annotate_articles``, reusing (and extending) the data set's cache."""
-    from storyline.annotate.pipeline import ArticleText, annotate_articles
+    from storyline.annotate.document import ArticleText, annotate_articles
 
     path = cache_path(name, cache_dir)
     items = {} if refresh else _load_cache(path)

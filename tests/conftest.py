@@ -31,7 +31,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo corpus ingested, annotated and linked once per test session (read it, never write it)."""
-    from storyline.runner import ingest
+    from storyline.flow import ingest
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     ingest([str(REPO / "demo" / "corpus")], Settings(db=str(path), workers=1))
@@ -43,7 +43,7 @@ def hostile_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database plus tests/data/web's hostile articles (script tags, event handlers, javascript: links)."""
     import shutil
 
-    from storyline.runner import ingest
+    from storyline.flow import ingest
 
     path = tmp_path_factory.mktemp("hostile") / "hostile.db"
     shutil.copyfile(demo_db, path)

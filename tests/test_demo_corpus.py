@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.runner import ingest
+from storyline.flow import ingest
 from storyline.settings import Settings
 from storyline.store.articles import iter_articles
 from storyline.store.schema import connect

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import storyline.annotate.pipeline as annotate_pipeline
+import storyline.annotate.document as annotate_document
 from storyline.annotate.nlp import MAX_RUN, chunks, load_nlp, parse
-from storyline.annotate.pipeline import annotate_doc
+from storyline.annotate.document import annotate_doc
 from storyline.cli import app
 from storyline.clean.html import MAX_ATTRIBUTES, bounded_markup, extract_html
-from storyline.runner import annotate_pending, ingest
+from storyline.flow import annotate_pending, ingest
 from storyline.settings import Settings
 from storyline.store.failures import article_failures
 from storyline.store.schema import connect
@@ -35,14 +35,14 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 def test_an_article_whose_annotation_raises_fails_alone_and_is_not_retried_until_asked(
         tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = annotate_pipeline.annotate_doc
+    real = annotate_document.annotate_doc
 
     def flaky(doc, article=None, *, anchors=None):  # type: ignore[no-untyped-def]
         if BROKEN in doc.text:
             raise ValueError("year 10022 is out of range")
         return real(doc, article, anchors=anchors)
 
-    monkeypatch.setattr(annotate_pipeline, "annotate_doc", flaky)
+    monkeypatch.setattr(annotate_document, "annotate_doc", flaky)
     for i in range(3):
         _write(tmp_path, f"{i}.txt", f"Mayor Ines Hald spoke in Lisk on Monday, aides said.\n\n{_story(i)}")
     _write(tmp_path, "bad.txt", f"Mayor {BROKEN} spoke on Monday, aides said.\n\n{_story(9)}")
@@ -57,7 +57,7 @@ def test_an_article_whose_annotation_raises_fails_alone_and_is_not_retried_until
     assert listed.exit_code == 0 and "bad.txt" in listed.stdout and "annotate" in listed.stdout and "year 10022" in listed.stdout
     # a later run does not try it again (nor die on it); --retry-failed does
     assert annotate_pending(conn, settings) == 0
-    monkeypatch.setattr(annotate_pipeline, "annotate_doc", real)
+    monkeypatch.setattr(annotate_document, "annotate_doc", real)
     assert annotate_pending(conn, settings) == 0
     assert annotate_pending(conn, settings, retry_failed=True) == 1
     assert not article_failures(conn) and conn.execute("SELECT COUNT(*) FROM annotated").fetchone()[0] == 4

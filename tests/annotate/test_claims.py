@@ -6,7 +6,7 @@ import pytest
 
 from storyline.annotate.claims import claim_dates, claim_features, find_claims
 from storyline.annotate.nlp import parse
-from storyline.annotate.pipeline import annotate_doc
+from storyline.annotate.document import annotate_doc
 from storyline.models import Attribution, Mention, Span, TimeExpression
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from storyline.annotate.nlp import load_nlp
 from storyline.clean.normalize import normalize_text
-from storyline.annotate.pipeline import annotate_doc
+from storyline.annotate.document import annotate_doc
 from storyline.models import RawDocument, TextAnnotations
-from storyline.pipeline import clean_document
+from storyline.flow.clean import clean_document
 from tests.conftest import seed_path
 
 

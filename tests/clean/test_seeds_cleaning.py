@@ -13,7 +13,7 @@ import pytest
 
 from storyline.clean.normalize import normalize_text
 from storyline.models import Article, RawDocument
-from storyline.pipeline import clean_document
+from storyline.flow.clean import clean_document
 from tests.conftest import seed_path
 
 # (seed, junk lines that must be removed whole, story lines that must stay whole)

@@ -23,7 +23,7 @@ from storyline.annotate.quotes import find_evidence, find_quotes
 from storyline.annotate.timex import find_time_expressions
 from storyline.errors import StorylineError
 from storyline.models import Article, RawDocument, Span
-from storyline.pipeline import clean_document
+from storyline.flow.clean import clean_document
 
 from . import strategies as s
 

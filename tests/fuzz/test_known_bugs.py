@@ -7,7 +7,7 @@ import pytest
 from storyline.annotate.nlp import parse
 from storyline.errors import ExtractError
 from storyline.models import RawDocument
-from storyline.pipeline import clean_document
+from storyline.flow.clean import clean_document
 
 
 @pytest.mark.parametrize("html", ["<svg>html", "<iframe>html", "<math>HTML", "<embed>HTML", "<SVG><!DOCTYPE html>"])

@@ -306,7 +306,7 @@ def test_actor_matches(query: str, name: str | None, expected: bool) -> None:
 
 def test_framing_of_a_parsed_article() -> None:
     from storyline.annotate.nlp import load_nlp
-    from storyline.annotate.pipeline import annotate_doc
+    from storyline.annotate.document import annotate_doc
 
     text = ("Marek Volkov, the strongman of Lisk, closed the border on Monday. "
             "Opposition leader Anna Berg claimed the vote had been stolen. "

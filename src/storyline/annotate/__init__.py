@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pipeline import annotate_texts
+    from .document import annotate_texts
 
 __all__ = ["annotate_texts"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "annotate_texts":
-        from .pipeline import annotate_texts
+        from .document import annotate_texts
 
         return annotate_texts
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -49,7 +49,8 @@ def _entity_span(ent: Span) -> tuple[int, int, str]:
 def canonical_names(doc: Doc) -> dict[str, str]:
     """Map every person name form in ``doc`` to its fullest form ("Putin" -> "Vladimir Putin")."""
     places = load_lexicon().affiliations
-    people = sorted({clean_name(e.text) for e in ents_of(doc) if e.label_ == "PERSON"}, key=len, reverse=True)
+    # longest first, then in order of first appearance (never the hash order of a set: runs must agree)
+    people = sorted(dict.fromkeys(clean_name(e.text) for e in ents_of(doc) if e.label_ == "PERSON"), key=len, reverse=True)
     people = [p for p in people if p.lower() not in places]
     out: dict[str, str] = {}
     for name in people:

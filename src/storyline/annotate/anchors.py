@@ -17,7 +17,7 @@ from functools import lru_cache
 from .timecalc import value_bounds
 from .timelex import alternation, load_time_lexicon
 
-__all__ = ["Anchor", "find_anchors"]
+__all__ = ["Anchor", "find_anchors", "may_anchor"]
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _REACH = 300
@@ -47,6 +47,13 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     left = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _REACH), start)), default=max(0, start - _REACH))
     right = _SENTENCE_END.search(text, end, end + _REACH)
     return left, right.start() + 1 if right else min(len(text), end + _REACH)
+
+
+def may_anchor(text: str) -> bool:
+    """Return False when no sentence of ``text`` can date a period (no period noun with a start verb, no war
+    verb anywhere): a cheap test that spares the time grammar on most texts."""
+    nouns, verbs, war = _patterns()
+    return bool(war.search(text) or (nouns.search(text) and verbs.search(text)))
 
 
 def find_anchors(text: str, dates: Sequence[tuple[int, int, str]]) -> dict[str, Anchor]:

@@ -7,7 +7,10 @@ A person's name joins an existing actor when, first that applies:
    "Zelenskiy", "Zelenky") and the first names agree (equal, near-identical or same
    initial) or one side has none;
 otherwise it is a new actor. Organisations and places match on the folded name only.
-Incremental: adding a name never reorders or renames existing actors' ids.
+Incremental: adding a name never reorders or renames existing actors' ids. Every lookup is
+indexed (folded names; people by the initial of their surname, near surnames checked with
+difflib's cheap upper bounds first), so resolving a name costs the same with 100 or 100,000
+actors known.
 """
 
 from __future__ import annotations
@@ -34,7 +37,12 @@ def fold(name: str) -> str:
 
 
 def _similar(a: str, b: str, ratio: float) -> bool:
-    return a == b or (a[:1] == b[:1] and SequenceMatcher(None, a, b).ratio() >= ratio)
+    if a == b:
+        return True
+    if a[:1] != b[:1]:
+        return False
+    matcher = SequenceMatcher(None, a, b)  # the quick ratios are upper bounds of ratio(): same answer, sooner
+    return matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -44,6 +52,12 @@ def _same_person(a: str, b: str) -> bool:
     if len(pa) == 1 or len(pb) == 1:
         return True
     return _similar(pa[0], pb[0], _FIRST_NAME_RATIO) or (pa[0][:1] == pb[0][:1] and min(len(pa[0]), len(pb[0])) <= 2)
+
+
+def _initial(folded: str) -> str:
+    """The first letter of the surname (the last word): near surnames share it (:func:`_similar`)."""
+    words = folded.split()
+    return words[-1][:1] if words else ""
 
 
 def _slug(kind: str, name: str) -> str:
@@ -57,14 +71,32 @@ class ActorRegistry:
         """Start from already stored actors."""
         self._actors: dict[str, Actor] = {}
         self._by_key: dict[tuple[str, str], str] = {}
+        self._by_folded: dict[str, str] = {}
+        """The first actor (of any type) with each folded name or variant."""
+        self._people: dict[str, dict[str, str]] = {}
+        """Surname initial -> {person id: folded name}."""
+        self._order: dict[str, int] = {}
         self.changed: set[str] = set()
         for actor in actors:
             self._remember(actor)
 
     def _remember(self, actor: Actor) -> None:
+        previous = self._actors.get(actor.id)
+        self._order.setdefault(actor.id, len(self._order))
         self._actors[actor.id] = actor
         for variant in (actor.name, *actor.variants):
-            self._by_key.setdefault((actor.type, fold(variant)), actor.id)
+            folded = fold(variant)
+            self._by_key.setdefault((actor.type, folded), actor.id)
+            self._by_folded.setdefault(folded, actor.id)
+        if actor.type == "PERSON":
+            if previous is not None:
+                self._people.get(_initial(fold(previous.name)), {}).pop(actor.id, None)
+            self._people.setdefault(_initial(fold(actor.name)), {})[actor.id] = fold(actor.name)
+
+    def _same_person_as(self, key: str) -> str | None:
+        """The first person (in the order actors were first seen) whose name :func:`_same_person` matches."""
+        found = [aid for aid, folded in self._people.get(_initial(key), {}).items() if _same_person(key, folded)]
+        return min(found, key=self._order.__getitem__, default=None)
 
     @property
     def actors(self) -> list[Actor]:
@@ -76,9 +108,9 @@ class ActorRegistry:
         key = fold(name)
         found = self._by_key.get((kind, key))
         if found is None:  # the small model types one name differently in different sentences
-            found = next((aid for (k, folded), aid in self._by_key.items() if folded == key), None)
+            found = self._by_folded.get(key)
         if found is None and kind == "PERSON":
-            found = next((a.id for a in self._actors.values() if a.type == kind and _same_person(key, fold(a.name))), None)
+            found = self._same_person_as(key)
         if found is None:
             actor = Actor(self._new_id(kind, name), name, kind, (name,))
             self._remember(actor)

@@ -22,19 +22,19 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
 from ..models import TimeExpression
-from .anchors import Anchor, find_anchors
+from .anchors import Anchor, find_anchors, may_anchor
 from .timecalc import OutOfCalendar, narrow, value_bounds, year_text
 from .timegrammar import load_grammar
 from .timelex import load_time_lexicon
 from .timerelative import RELATIVE_RESOLVERS, shift_by
 from .timeresolve import DATE_RESOLVERS, UNIT_GRANULARITY, Context, Ref, Resolved
 
-__all__ = ["find_time_expressions", "text_anchors", "reference", "Anchor"]
+__all__ = ["find_time_expressions", "text_anchors", "corpus_anchors", "reference", "Anchor"]
 
 _Candidate = tuple[int, int, int, Resolved]
 _RESOLVERS = {**DATE_RESOLVERS, **RELATIVE_RESOLVERS}
@@ -198,5 +198,16 @@ def find_time_expressions(
 
 def text_anchors(text: str) -> dict[str, Anchor]:
     """Return the start dates the text itself gives for named periods ("the war began on ...")."""
+    if not may_anchor(text):
+        return {}
     ctx = Context(text, Ref(None, None))
     return _merge_anchors(text, _select(_candidates(ctx)), None)
+
+
+def corpus_anchors(texts: Iterable[str]) -> dict[str, str]:
+    """Return the start dates that any of ``texts`` gives for named periods ("war" -> "2022-02-24"), first found wins."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for key, anchor in text_anchors(text).items():
+            found.setdefault(key, anchor.start.isoformat())
+    return found

@@ -16,12 +16,12 @@ from ..export import FORMATS, write_export
 from ..ingest.files import iter_folder
 from ..ingest.sources import is_url
 from ..models import Article, IngestSummary
-from ..runner import annotate_pending, ingest as run_ingest
+from ..flow import annotate_pending, ingest as run_ingest
 from ..settings import Settings
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
-from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+from .common import app, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
 
 
 def _expected_total(sources: list[str]) -> int:
@@ -38,12 +38,14 @@ def ingest(
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Annotate again the articles that failed before (see `storyline failures`).")] = False,
+    workers: WorkersOption = None,
+    device: DeviceOption = None,
 ) -> None:
     """Ingest articles from folders, files, URLs and RSS/Atom feeds.
 
-    Example: storyline ingest demo/corpus https://example.org/feed.xml --db story.db
+    Example: storyline ingest demo/corpus https://example.org/feed.xml --db story.db --workers 2
     """
-    settings = settings_or_exit(db=db, allow_private=allow_private or None)
+    settings = settings_or_exit(db=db, allow_private=allow_private or None, workers=workers, device=device)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task("ingesting", total=_expected_total(sources))
@@ -197,12 +199,14 @@ def annotate(
     db: DbOption = None,
     again: Annotated[bool, typer.Option("--all", help="Annotate every article again, not only new ones.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again the articles that failed before (see `storyline failures`).")] = False,
+    workers: WorkersOption = None,
+    device: DeviceOption = None,
 ) -> None:
     """Find actors, labels, quotes and attribution chains in stored articles (ingest does this too).
 
-    Example: storyline annotate --db story.db
+    Example: storyline annotate --db story.db --workers 2
     """
-    settings = settings_or_exit(db=db)
+    settings = settings_or_exit(db=db, workers=workers, device=device)
     conn = connect_or_exit(settings, readonly=False)
     if again:
         conn.execute("DELETE FROM annotated")

@@ -21,6 +21,8 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite database path (default: storyline.db or the db setting).")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, max=64, help="Worker processes that clean, parse, annotate and embed (default: one per core available).")]
+DeviceOption = Annotated[Optional[str], typer.Option("--device", help="Where sentence embeddings run: cpu (default) or cuda (optional; needs a CUDA build of torch).")]
 
 
 def settings_or_exit(**overrides: object) -> Settings:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ..annotate.claims import claim_at
 from ..annotate.nlp import parse, text_of
-from ..annotate.pipeline import annotate_doc
+from ..annotate.document import annotate_doc
 from ..annotate.registry import ActorRegistry
 from ..models import Claim
 from .claimlink import ClaimRecord, claim_records, judge, similarity

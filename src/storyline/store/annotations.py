@@ -102,16 +102,27 @@ class PendingArticle:
     text: str
     published: str | None
     published_inferred: bool
+    title: str | None = None
+    rowid: int = 0
+    """Its place in ingest order (:func:`unannotated_articles` pages on it)."""
 
 
 _PENDING = (" FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?1"
             " WHERE n.article_id IS NULL AND NOT EXISTS (SELECT 1 FROM article_failures f WHERE f.article_id = a.id AND f.model = ?1)")
 
 
-def unannotated_articles(conn: sqlite3.Connection, model: str) -> list[PendingArticle]:
-    """Return the articles not yet annotated with ``model`` (nor failed with it), in ingest order."""
-    return [PendingArticle(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(
-        "SELECT a.id, a.text, a.published, a.published_inferred" + _PENDING + " ORDER BY a.rowid", (model,))]
+def unannotated_articles(conn: sqlite3.Connection, model: str, *, after: int = 0, limit: int = -1) -> list[PendingArticle]:
+    """Return the articles not yet annotated with ``model`` (nor failed with it), in ingest order: ``limit``
+    of them (-1: all) after the one whose rowid is ``after``, so a long run reads them page by page."""
+    return [PendingArticle(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in conn.execute(
+        "SELECT a.id, a.text, a.published, a.published_inferred, a.title, a.rowid" + _PENDING
+        + " AND a.rowid > ?2 ORDER BY a.rowid LIMIT ?3", (model, after, limit))]
+
+
+def unannotated_texts_by_date(conn: sqlite3.Connection, model: str) -> Iterator[str]:
+    """Yield the texts of the articles not yet annotated with ``model``, oldest first (undated last), one at a time."""
+    cursor = conn.execute("SELECT a.text" + _PENDING + " ORDER BY coalesce(a.published, '9999'), a.rowid", (model,))
+    yield from (row[0] for row in cursor)
 
 
 def count_unannotated(conn: sqlite3.Connection, model: str) -> int:

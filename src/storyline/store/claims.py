@@ -16,7 +16,7 @@ from ..models import Claim, ClaimAppearance, ClaimGroup, ClaimOrigin, RelatedCla
 from .links import VectorIndex, id_chunks, in_clause
 from .paging import Page, limit_clause
 
-__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "iter_claim_groups", "load_claim_group", "article_claims", "load_appearances", "spans_json"]
+__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "save_claim_records", "iter_claim_groups", "load_claim_group", "article_claims", "load_appearances", "spans_json"]
 
 
 class SqliteClaimBackend:
@@ -61,25 +61,8 @@ class SqliteClaimBackend:
     def add(self, record: ClaimRecord, group: str, links: Sequence[ClaimLink] = ()) -> None:
         """Store a claim's vector and features, put it in ``group`` and keep the links that explain it
         (its row in ``claims`` must exist); no commit."""
-        def js(value: object) -> str:
-            return json.dumps(value, ensure_ascii=False)
-
         self._keep(record)
-        self.conn.execute("DELETE FROM claim_vectors WHERE claim_id = ?", (record.id,))  # its trigger empties its buckets
-        self.conn.execute(
-            "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate,"
-            " stance, holders) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)",
-            (record.id, np.asarray(record.vector, dtype=np.float32).tobytes(), js(sorted(record.conditions)), js(sorted(record.numbers)),
-             js(sorted(record.agents)), js(sorted(record.patients)), js([list(d) for d in record.dates]), js(list(record.polarity)),
-             np.asarray(record.predicate, dtype=np.float32).tobytes() if record.predicate is not None else None,
-             record.stance, js(sorted(record.holders))))
-        self.index.add([record.id], np.asarray(record.vector)[None, :])
-        self.conn.execute("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
-                          (record.id, group))
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO claim_links VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((link.claim_id, link.other_id, link.verdict.kind, link.verdict.similarity, link.verdict.rule, link.verdict.reason,
-              js(list(link.verdict.actors))) for link in links))
+        save_claim_records(self.conn, [(record, group)], links, index=self.index)
 
     def group_of(self, claim_id: str) -> str:
         """Return the group of a grouped claim.
@@ -120,6 +103,32 @@ def _origin_row(o: ClaimOrigin | None) -> tuple[object, ...]:
     if o is None:
         return (None, None, None, None, None, None, 0, None)
     return (o.key, o.kind, o.name, o.actor, o.outlet, o.count, int(o.flagged), o.evidence)
+
+
+def save_claim_records(conn: sqlite3.Connection, grouped: Sequence[tuple[ClaimRecord, str]], links: Sequence[ClaimLink] = (),
+                       *, index: VectorIndex | None = None) -> None:
+    """Store claims' vectors and features in their groups, and the links that explain them (their rows in
+    ``claims`` must exist), many at once; no commit."""
+    def js(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    records = [r for r, _ in grouped]
+    conn.executemany("DELETE FROM claim_vectors WHERE claim_id = ?", [(r.id,) for r in records])  # its trigger empties its buckets
+    conn.executemany(
+        "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate,"
+        " stance, holders) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)",
+        [(r.id, np.asarray(r.vector, dtype=np.float32).tobytes(), js(sorted(r.conditions)), js(sorted(r.numbers)),
+          js(sorted(r.agents)), js(sorted(r.patients)), js([list(d) for d in r.dates]), js(list(r.polarity)),
+          np.asarray(r.predicate, dtype=np.float32).tobytes() if r.predicate is not None else None,
+          r.stance, js(sorted(r.holders))) for r in records])
+    if records:
+        (index or VectorIndex(conn, "claim")).add([r.id for r in records], np.stack([np.asarray(r.vector) for r in records]))
+    conn.executemany("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
+                     [(r.id, group) for r, group in grouped])
+    conn.executemany(
+        "INSERT OR REPLACE INTO claim_links VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((link.claim_id, link.other_id, link.verdict.kind, link.verdict.similarity, link.verdict.rule, link.verdict.reason,
+          js(list(link.verdict.actors))) for link in links))
 
 
 def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Claim], attribution_ids: Sequence[str] | None = None,

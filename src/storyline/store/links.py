@@ -4,7 +4,10 @@ Nearest neighbours come from random-hyperplane LSH: :data:`BANDS` bands of :data
 hyperplanes, fixed by a seed, so a vector's bucket in each band is the integer formed by
 its sign bits there. Candidates are the items sharing a bucket with the query in any band,
 ranked by exact cosine; a small store (under :data:`EXACT_BELOW` items) that yields too few
-is searched exhaustively instead. Nothing here commits: the runner does.
+is searched exhaustively instead, over a copy of its vectors the index keeps in memory for the
+run (new rows, its own or another process's, are read by rowid as they come). All buckets of
+a query are read in one statement, and no lookup scans a table, so a query costs the same at
+1,000 or 100,000 articles. Nothing here commits: the runner does.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -41,9 +44,11 @@ _CHUNK = 900
 
 # The two kinds of indexed vectors: where their vectors live (fixed names, never user input).
 _VECTORS = {
-    "doc": ("SELECT article_id, doc_vector FROM link_docs WHERE article_id IN ({})", "SELECT article_id, doc_vector FROM link_docs",
+    "doc": ("SELECT article_id, doc_vector FROM link_docs WHERE article_id IN ({})",
+            "SELECT rowid, article_id, doc_vector FROM link_docs WHERE rowid > ? ORDER BY rowid LIMIT ?",
             "SELECT COUNT(*) FROM link_docs"),
-    "claim": ("SELECT claim_id, vector FROM claim_vectors WHERE claim_id IN ({})", "SELECT claim_id, vector FROM claim_vectors",
+    "claim": ("SELECT claim_id, vector FROM claim_vectors WHERE claim_id IN ({})",
+              "SELECT rowid, claim_id, vector FROM claim_vectors WHERE rowid > ? ORDER BY rowid LIMIT ?",
               "SELECT COUNT(*) FROM claim_vectors"),
 }
 
@@ -71,6 +76,9 @@ class VectorIndex:
 
     conn: sqlite3.Connection
     kind: str
+    _small: _SmallStore | None = None
+    _large: bool = False
+    """Known to hold :data:`EXACT_BELOW` items or more (stores do not shrink by much)."""
 
     def add(self, item_ids: Sequence[str], vectors: np.ndarray) -> None:
         """Put items in their buckets (no commit)."""
@@ -80,20 +88,35 @@ class VectorIndex:
             ((self.kind, band, int(key), item) for item, row in zip(item_ids, keys) for band, key in enumerate(row)))
 
     def count(self) -> int:
-        """Return how many items of this kind are stored."""
+        """Return how many items of this kind are stored (a full count: not for the per-article path)."""
         return int(self.conn.execute(_VECTORS[self.kind][2]).fetchone()[0])
 
     def nearest(self, vector: np.ndarray, limit: int) -> list[str]:
         """Return up to ``limit`` item ids, nearest (cosine) first: LSH candidates, else all when the store is small."""
         keys = bucket_keys(vector)[0]
-        found: set[str] = set()
+        params: list[object] = [self.kind]
         for band, key in enumerate(keys):
-            found.update(r[0] for r in self.conn.execute(
-                "SELECT item_id FROM vector_buckets WHERE kind = ? AND band = ? AND key = ?", (self.kind, band, int(key))))
-        ranked = self._rank(vector, self._vectors(sorted(found)), limit)
-        if len(ranked) < limit and self.count() < EXACT_BELOW:
-            ranked = self._rank(vector, self.conn.execute(_VECTORS[self.kind][1]), limit)
+            params += [band, int(key)]
+        found = sorted({r[0] for r in self.conn.execute(" UNION ALL ".join(
+            ["SELECT item_id FROM vector_buckets WHERE kind = ?1 AND band = ? AND key = ?"] * len(keys)), params)})
+        ranked = self._rank(vector, self._vectors(found), limit)
+        if len(ranked) < limit and not self._large:
+            small = self._small_store()
+            if small is not None:
+                return small.nearest(vector, limit)
         return ranked
+
+    def _small_store(self) -> _SmallStore | None:
+        """The in-memory copy of every vector, brought up to date; None once the store is large."""
+        small = self._small or _SmallStore()
+        sql = _VECTORS[self.kind][1]
+        while rows := self.conn.execute(sql, (small.last_rowid, 1000)).fetchall():
+            small.extend(rows)
+            if len(small.ids) >= EXACT_BELOW:
+                self._small, self._large = None, True
+                return None
+        self._small = small
+        return small
 
     def _vectors(self, ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         for chunk in id_chunks(ids):
@@ -107,6 +130,47 @@ class VectorIndex:
         matrix = np.frombuffer(b"".join(blob for _, blob in pairs), dtype=np.float32).reshape(len(pairs), DIMENSIONS)
         order = np.argsort(-(matrix @ vector.astype(np.float32)), kind="stable")[:limit]
         return [pairs[i][0] for i in order]
+
+
+@dataclass
+class _SmallStore:
+    """Every vector of a small store, in rowid order (an item stored again takes its new place)."""
+
+    names: list[str] = field(default_factory=list)
+    buffer: np.ndarray = field(default_factory=lambda: np.zeros((256, DIMENSIONS), dtype=np.float32))
+    """The vectors in its first ``len(names)`` rows (the capacity doubles as needed)."""
+    last_rowid: int = 0
+    held: set[str] = field(default_factory=set)
+
+    @property
+    def ids(self) -> list[str]:
+        """The item ids held."""
+        return self.names
+
+    def extend(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
+        """Add rows read after :attr:`last_rowid` (rowid, item id, vector); an id seen before moves to its new row."""
+        latest = {r[1]: r for r in rows}  # an item stored twice in these rows: its last row
+        rows = [r for r in rows if latest[r[1]] is r]
+        if not self.held.isdisjoint(latest):
+            keep = np.array([name not in latest for name in self.names], dtype=bool)
+            kept = self.buffer[:len(self.names)][keep]
+            self.names = [name for name in self.names if name not in latest]
+            self.buffer[:len(kept)] = kept
+        size, grown = len(self.names), len(self.names) + len(rows)
+        if grown > len(self.buffer):
+            self.buffer = np.concatenate([self.buffer, np.zeros((max(grown, 2 * len(self.buffer)) - len(self.buffer), DIMENSIONS),
+                                                                dtype=np.float32)])
+        self.buffer[size:grown] = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), DIMENSIONS)
+        self.names += [r[1] for r in rows]
+        self.held.update(latest)
+        self.last_rowid = max(self.last_rowid, *(r[0] for r in rows))
+
+    def nearest(self, vector: np.ndarray, limit: int) -> list[str]:
+        """Up to ``limit`` ids, nearest first (ties in rowid order)."""
+        if not self.names:
+            return []
+        order = np.argsort(-(self.buffer[:len(self.names)] @ vector.astype(np.float32)), kind="stable")[:limit]
+        return [self.names[i] for i in order]
 
 
 def _doc_row(doc: LinkedDoc) -> tuple[object, ...]:
@@ -156,13 +220,21 @@ def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: 
 class SqliteLinkBackend:
     """The :class:`storyline.link.stories.LinkBackend` over the database (tables link_docs, link_df, story_members, ...)."""
 
+    RECOUNT = 1000
+    """Own additions after which :meth:`size` counts the table again (other processes add too)."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.index = VectorIndex(conn, "doc")
+        self._size: int | None = None
+        self._added = 0
 
     def size(self) -> int:
-        """Return how many documents are linked."""
-        return self.index.count()
+        """Return how many documents are linked (counted once, then kept up to date with this backend's own
+        additions and counted again every :data:`RECOUNT` of them: no table scan per article)."""
+        if self._size is None or self._added >= self.RECOUNT:
+            self._size, self._added = self.index.count(), 0
+        return self._size
 
     def df(self, keys: Iterable[str]) -> Mapping[str, int]:
         """Return the corpus frequency of each key (0 when unseen)."""
@@ -185,14 +257,15 @@ class SqliteLinkBackend:
 
     def add(self, doc: LinkedDoc, story: str, thread: str) -> None:
         """Store ``doc`` in ``story`` and ``thread`` (replacing an earlier link of the same article), no commit."""
-        self.conn.execute("DELETE FROM link_docs WHERE article_id = ?", (doc.id,))  # its trigger takes back its frequencies
+        gone = self.conn.execute("DELETE FROM link_docs WHERE article_id = ?", (doc.id,)).rowcount  # its trigger takes back its frequencies
         self.conn.execute("DELETE FROM story_members WHERE article_id = ?", (doc.id,))  # and this one drops a story left empty
         save_link_docs(self.conn, [doc], [(story, thread)])
+        if self._size is not None and not gone:
+            self._size, self._added = self._size + 1, self._added + 1
 
     def story_span(self, story: str) -> tuple[date, date] | None:
         """Return the earliest and latest publication dates among the story's articles (None when none is dated)."""
-        row = self.conn.execute("SELECT MIN(a.published), MAX(a.published) FROM story_members m JOIN articles a"
-                                " ON a.id = m.article_id WHERE m.story_id = ?", (story,)).fetchone()
+        row = self.conn.execute("SELECT first_published, last_published FROM stories WHERE id = ?", (story,)).fetchone()
         try:
             return (date.fromisoformat(row[0][:10]), date.fromisoformat(row[1][:10])) if row and row[0] else None
         except ValueError:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..ingest.files import SUFFIXES
-from ..runner import annotate_pending, ingest
+from ..flow import annotate_pending, ingest
 from ..settings import Settings
 from ..store.annotations import count_unannotated
 from ..store.schema import connect

@@ -1,154 +1,34 @@
-"""The ingest runner: sources in, stored articles out.
+"""Step 3 of the flow, save: cleaned articles into the store, near-duplicates linked, outlet-wide boilerplate cut.
 
-It is the one place where stages meet the store. Documents go through
-:func:`storyline.pipeline.clean_document` (in worker processes for large
-batches), then the corpus steps run in order against what is stored:
-near-duplicate linking, storing, and outlet-wide boilerplate.
-
-Cleaned articles are written in small groups (``commit_every``, or every 2 s),
-each group in one short write transaction that takes the write lock at its start
-and waits for (or retries after) other writers (:func:`storyline.store.retry.write`):
-another ingest, annotate or watch process, or the web app, can use the same
-database at once. Inside the transaction each article is checked again (another
-process may have stored it meanwhile: then only its source is recorded, and it
-counts as skipped) and written under its own savepoint, so an article the store
-refuses fails alone. An interrupted run loses at most the unwritten group, never
-leaves a partial article, and running it again completes the work without
+Cleaned articles are written in small groups (``commit_every``, or every 2 s), each group in one short
+write transaction that takes the write lock at its start and waits for (or retries after) other writers
+(:func:`storyline.store.retry.write`): another ingest, annotate or watch process, or the web app, can use
+the same database at once. Inside the transaction each article is checked again (another process may
+have stored it meanwhile: then only its source is recorded, and it counts as skipped) and written under
+its own savepoint, so an article the store refuses fails alone. An interrupted run loses at most the
+unwritten group, never leaves a partial article, and running it again completes the work without
 duplicates.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sqlite3
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
-from .clean.dedup import DuplicateIndex, signature
-from .errors import StorylineError
-from .ingest.fetch import fetch
-from .ingest.sources import Fetcher, iter_documents
-from .models import Article, Evidence, Failure, IngestSummary, RawDocument
-from .pipeline import clean_document, outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
-from .settings import Settings
-from .annotating import annotate_pending
-from .store import articles as store
-from .store import corpus
-from .store import retry
-from .store.schema import connect
+from ..clean.dedup import DuplicateIndex, signature
+from ..models import Article, Evidence, Failure, IngestSummary
+from ..settings import Settings
+from ..store import articles as store
+from ..store import corpus
+from ..store import retry
+from .clean import outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
 
-__all__ = ["ingest", "annotate_pending", "Progress"]
-
-Progress = Callable[[str, str], None]
-"""Called as ``progress(outcome, source)`` after each document; outcome is ingested/duplicate/skipped/failed."""
-
-_CHUNK = 16  # documents per worker task
-
-
-def ingest(
-    sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
-    retry_failed: bool = False,
-) -> IngestSummary:
-    """Ingest every source into the database at ``settings.db``.
-
-    Args:
-        sources: folders, files, URLs or feeds.
-        settings: database path, fetch limits, dedup and boilerplate thresholds, workers.
-        progress: optional callback after each document.
-        fetcher: fetches URLs (tests may point it at a local server).
-        retry_failed: annotate again the articles that failed annotation before.
-
-    Returns:
-        What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
-    """
-    conn = connect(settings.db)
-    run = _Run(conn, settings)
-    notify = progress or (lambda outcome, source: None)
-    try:
-        for item, result in _cleaned(iter_documents(sources, settings, fetcher=fetcher), settings):
-            notify(run.handle(result), item.source)
-        run.commit()
-        _outlet_boilerplate(conn, run.outlets, settings)
-        if settings.annotate:
-            annotate_pending(conn, settings, retry_failed=retry_failed)
-    finally:
-        conn.close()
-    return run.summary()
-
-
-def _clean_one(item: RawDocument) -> Article | Failure:
-    try:
-        return clean_document(item)
-    except StorylineError as exc:
-        return Failure(item.source, str(exc))
-    except Exception as exc:  # one pathological document must not stop the batch
-        return Failure(item.source, f"internal error while cleaning ({type(exc).__name__}: {exc}); please report it")
-
-
-def _clean_chunk(items: list[RawDocument]) -> list[Article | Failure]:
-    return [_clean_one(item) for item in items]
-
-
-def _workers(settings: Settings) -> int:
-    return settings.workers if settings.workers > 0 else min(4, os.cpu_count() or 1)
-
-
-def _cleaned(items: Iterator[RawDocument | Failure], settings: Settings) -> Iterator[tuple[RawDocument | Failure, Article | Failure]]:
-    """Yield (input, cleaned article or failure) in input order; large batches use worker processes."""
-    first = list(islice(items, _CHUNK * 2))
-    workers = _workers(settings)
-    if workers <= 1 or len(first) < _CHUNK * 2:
-        for item in _chain(first, items):
-            yield item, item if isinstance(item, Failure) else _clean_one(item)
-        return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["storyline.pipeline"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-        pending: deque[tuple[list[RawDocument | Failure], Future[list[Article | Failure]]]] = deque()
-        stream = _chain(first, items)
-        while True:
-            while len(pending) < workers * 2:
-                chunk = list(islice(stream, _CHUNK))
-                if not chunk:
-                    break
-                docs = [d for d in chunk if isinstance(d, RawDocument)]
-                pending.append((chunk, pool.submit(_clean_chunk, docs)))
-            if not pending:
-                return
-            chunk, future = pending.popleft()
-            cleaned = iter(future.result())
-            for item in chunk:
-                yield item, item if isinstance(item, Failure) else next(cleaned)
-
-
-def _watch_parent(pid: int) -> None:
-    """In a worker: exit as soon as the ingesting process is gone (even after SIGKILL)."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _chain(first: list[RawDocument | Failure], rest: Iterator[RawDocument | Failure]) -> Iterator[RawDocument | Failure]:
-    yield from first
-    yield from rest
-
+__all__ = ["SaveRun", "outlet_boilerplate"]
 
 
 @dataclass
-class _Run:
+class SaveRun:
     """The state of one ingest run: the store, the duplicate index, what waits to be written, and what happened."""
 
     conn: sqlite3.Connection
@@ -250,7 +130,7 @@ class _Run:
         return IngestSummary(tuple(self.ingested), tuple(self.duplicates), tuple(self.skipped), tuple(self.failed), tuple(self.warnings))
 
 
-def _outlet_boilerplate(conn: sqlite3.Connection, outlets: set[str], settings: Settings) -> None:
+def outlet_boilerplate(conn: sqlite3.Connection, outlets: set[str], settings: Settings) -> None:
     """Cut lines repeated across at least ``outlet_repeat_min`` articles of one outlet."""
     if not outlets:
         return

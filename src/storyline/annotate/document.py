@@ -20,7 +20,7 @@ from .pubdate import infer_published_range
 from .quotes import find_quotes
 from .timex import find_time_expressions, text_anchors
 
-__all__ = ["ArticleText", "annotate_doc", "annotate_texts", "annotate_articles", "annotate_each", "corpus_anchors"]
+__all__ = ["ArticleText", "annotate_doc", "annotate_texts", "annotate_articles", "annotate_each"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +179,3 @@ def _parse_one(text: str, model: str) -> Doc | Exception:
         return next(parse([text], model=model))
     except Exception as exc:  # noqa: BLE001
         return exc
-
-
-def corpus_anchors(texts: Iterable[str]) -> dict[str, str]:
-    """Return the start dates that any of ``texts`` gives for named periods ("war" -> "2022-02-24"), first found wins."""
-    found: dict[str, str] = {}
-    for text in texts:
-        for key, anchor in text_anchors(text).items():
-            found.setdefault(key, anchor.start.isoformat())
-    return found

@@ -1,32 +1,41 @@
-"""The stage registry and the runner.
+"""Step 2 of the flow, clean: a raw document becomes an article (no database).
 
 A document stage is a plain function ``Draft -> Draft`` registered with the
 Draft fields it requires and provides; :func:`check_stages` verifies the order
-at import. Corpus stages (near-duplicates, outlet-wide boilerplate) run in
-:func:`ingest`, which is the only place that talks to the store.
+at import. The stages themselves live in :mod:`storyline.clean`. :func:`clean_batch`
+is the batch unit (plain records in and out) that :func:`cleaned` runs in worker
+processes for large inputs. The corpus steps (near-duplicates, outlet-wide
+boilerplate) need the store: :mod:`storyline.flow.save`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
+from collections import deque
+from itertools import chain, islice
 from datetime import datetime, timezone
 
 import numpy as np
 
-from .clean.boilerplate import clean_boilerplate, split_paragraphs
-from .clean.dedup import article_id
-from .clean.html import extract_html
-from .clean.language import detect_language
-from .clean.metadata import infer_outlet, infer_published, strip_outlet_suffix, title_from_text
-from .clean.normalize import normalize_text
-from .clean.rules import line_key
-from .errors import ExtractError
-from .ingest.decode import scrub_surrogates
-from .models import Article, Evidence, Extraction, RawDocument, Removal
-from .settings import Settings
+from ..clean.boilerplate import clean_boilerplate, split_paragraphs
+from ..clean.dedup import article_id
+from ..clean.html import extract_html
+from ..clean.language import detect_language
+from ..clean.metadata import infer_outlet, infer_published, strip_outlet_suffix, title_from_text
+from ..clean.normalize import normalize_text
+from ..clean.rules import line_key
+from ..errors import ExtractError, StorylineError
+from ..ingest.decode import scrub_surrogates
+from ..models import Article, Evidence, Extraction, Failure, RawDocument, Removal
+from ..settings import Settings
+from .pool import ordered_map
 
-__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "reclean", "outlet_line_keys", "utc_now"]
+__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "clean_batch", "cleaned", "reclean",
+           "outlet_line_keys", "utc_now"]
+
+CHUNK = 16
+"""Documents per batch of :func:`clean_batch` in a worker process."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,3 +211,40 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<u8").astype(np.uint64)
 
 
+
+
+def clean_one(item: RawDocument) -> Article | Failure:
+    """Clean one document; a document that cannot be cleaned becomes a failure naming it and the reason."""
+    try:
+        return clean_document(item)
+    except StorylineError as exc:
+        return Failure(item.source, str(exc))
+    except Exception as exc:  # one pathological document must not stop the batch
+        return Failure(item.source, f"internal error while cleaning ({type(exc).__name__}: {exc}); please report it")
+
+
+def clean_batch(items: list[RawDocument]) -> list[Article | Failure]:
+    """The batch unit of cleaning: each document's article or failure, in order."""
+    return [clean_one(item) for item in items]
+
+
+def cleaned(items: Iterable[RawDocument | Failure], workers: int) -> Iterator[tuple[RawDocument | Failure, Article | Failure]]:
+    """Yield (input, cleaned article or failure) in input order; inputs that failed to read pass through.
+
+    From two full batches on, batches are cleaned in ``workers`` processes (:func:`storyline.flow.pool.ordered_map`).
+    """
+    stream = iter(items)
+    first = list(islice(stream, CHUNK * 2))
+    chunks: deque[list[RawDocument | Failure]] = deque()
+
+    def documents() -> Iterator[list[RawDocument]]:
+        rest = iter(lambda: list(islice(stream, CHUNK)), [])
+        for chunk in chain((first[i:i + CHUNK] for i in range(0, len(first), CHUNK)), rest):
+            chunks.append(chunk)
+            yield [d for d in chunk if isinstance(d, RawDocument)]
+
+    small = len(first) < CHUNK * 2
+    for results in ordered_map(clean_batch, documents(), 1 if small else workers, preload=["storyline.flow.clean"]):
+        out = iter(results)
+        for item in chunks.popleft():
+            yield item, item if isinstance(item, Failure) else next(out)

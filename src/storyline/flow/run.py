@@ -1,0 +1,112 @@
+"""The whole flow in order: :func:`ingest` (read, clean, save, then annotate and link) and :func:`annotate_pending`.
+
+1. read: :func:`storyline.ingest.sources.iter_documents` turns folders, files, URLs and feeds into raw documents;
+2. clean: :func:`storyline.flow.clean.cleaned` (batches in worker processes for large inputs);
+3. save: :class:`storyline.flow.save.SaveRun` links near-duplicates and writes articles in short transactions,
+   then :func:`storyline.flow.save.outlet_boilerplate` cuts lines repeated across an outlet's articles;
+4. annotate: :func:`storyline.flow.annotate.annotate_batches` parses, annotates and embeds batches of stored
+   articles in worker processes (plain records in and out);
+5. link: :class:`storyline.flow.link.LinkRun` resolves actors, places each article in a story, a thread and
+   claim groups, and writes it with its annotations in one short transaction, in the parent, in order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+
+from ..ingest.fetch import fetch
+from ..ingest.sources import Fetcher, iter_documents
+from ..models import IngestSummary
+from ..settings import Settings
+from ..store import annotations as notes
+from ..store.failures import clear_article_failures
+from ..store.retry import write
+from ..store.schema import connect
+from .annotate import GROUP, AnnotateBatch, ToAnnotate, annotate_batches
+from .clean import cleaned
+from .link import LinkRun
+from .save import SaveRun, outlet_boilerplate
+
+__all__ = ["ingest", "annotate_pending", "Progress"]
+
+Progress = Callable[[str, str], None]
+"""Called as ``progress(outcome, what)`` after each document (ingested, duplicate, skipped, failed; ``what``
+is its source) or article annotated (annotated, failed, skipped; ``what`` is its id)."""
+
+PAGE = 256
+"""Pending articles read from the store at a time (memory stays bounded however many wait)."""
+
+
+def ingest(
+    sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
+    retry_failed: bool = False,
+) -> IngestSummary:
+    """Ingest every source into the database at ``settings.db``, then annotate and link what is new.
+
+    Args:
+        sources: folders, files, URLs or feeds.
+        settings: database path, fetch limits, dedup and boilerplate thresholds, workers.
+        progress: optional callback after each document.
+        fetcher: fetches URLs (tests may point it at a local server).
+        retry_failed: annotate again the articles that failed annotation before.
+
+    Returns:
+        What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
+    """
+    conn = connect(settings.db)
+    run = SaveRun(conn, settings)
+    notify = progress or (lambda outcome, source: None)
+    try:
+        for item, result in cleaned(iter_documents(sources, settings, fetcher=fetcher), settings.worker_count()):
+            notify(run.handle(result), item.source)
+        run.commit()
+        outlet_boilerplate(conn, run.outlets, settings)
+        if settings.annotate:
+            annotate_pending(conn, settings, retry_failed=retry_failed)
+    finally:
+        conn.close()
+    return run.summary()
+
+
+def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None,
+                     retry_failed: bool = False) -> int:
+    """Annotate and link every stored article not yet annotated with ``settings.spacy_model``; return how many were.
+
+    Batches of :data:`~storyline.flow.annotate.GROUP` articles are annotated in ``settings.worker_count()``
+    processes (in this one for a single batch, or one worker) and linked and written here, in ingest order,
+    so the result does not depend on the number of workers.
+
+    Args:
+        progress: called as ``progress(outcome, article_id)``, outcome ``annotated``, ``failed`` or ``skipped``
+            (another process annotated it first, or it was deleted).
+        retry_failed: forget the failures recorded with this model first, so those articles are tried again.
+    """
+    model = settings.spacy_model
+    if retry_failed:
+        write(conn, lambda: clear_article_failures(conn, model), what="retry failed articles")
+    waiting = notes.count_unannotated(conn, model)
+    if not waiting:
+        return 0
+    workers = min(settings.worker_count(), -(-waiting // GROUP))
+    linking, done = LinkRun(conn, settings), 0
+    for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):
+        for article_id, outcome in linking.link(batch):
+            done += outcome == "annotated"
+            if progress:
+                progress(outcome, article_id)
+    return done
+
+
+def _batches(conn: sqlite3.Connection, settings: Settings) -> Iterator[AnnotateBatch]:
+    """The pending articles in batches, read page by page in ingest order, with the corpus's period anchors
+    (found first, from every pending text: while the workers load their models)."""
+    from ..annotate.timex import corpus_anchors
+
+    anchors = corpus_anchors(notes.unannotated_texts_by_date(conn, settings.spacy_model))
+    after = 0
+    while page := notes.unannotated_articles(conn, settings.spacy_model, after=after, limit=PAGE):
+        after = page[-1].rowid
+        for start in range(0, len(page), GROUP):
+            items = tuple(ToAnnotate(p.id, p.text, p.title, p.published, p.published_inferred) for p in page[start:start + GROUP])
+            yield AnnotateBatch(items, settings.spacy_model, settings.max_annotate_chars, anchors)

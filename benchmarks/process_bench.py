@@ -47,10 +47,19 @@ def texts(corpus: str, limit: int) -> list[str]:
     return out
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
+_WRAP = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+         " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+"""Runs a command and prints the peak RSS (KiB) of the largest process of its tree (worker processes included)."""
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Run ``cmd``; return its wall seconds and the peak RSS (MiB) of the largest process of its tree."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    return time.perf_counter() - start
+    done = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"{' '.join(cmd[:5])} failed:\n{done.stderr[-2000:]}")
+    return elapsed, round(int(done.stdout.split()[-1]) / 1024)
 
 
 def main() -> int:
@@ -58,6 +67,7 @@ def main() -> int:
     parser.add_argument("--corpus", choices=("full", "leads"), default="full")
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--workers", default="", help="comma-separated worker counts to run Storyline with (default: its default)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     if not POLNEAR.exists():
@@ -74,15 +84,18 @@ def main() -> int:
             path = folder / f"{i:05}.txt"
             path.write_text(f"Article {i}\n\n{text}\n", encoding="utf-8")
             files.append(str(path))
-        spacy_s = min(timed([sys.executable, "-c", _SPACY, *files], env) for _ in range(args.repeat))
-        ours = []
-        for r in range(args.repeat):
-            db = Path(tmp) / f"run{r}.db"
-            ours.append(timed([sys.executable, "-m", "storyline", "ingest", str(folder), "--db", str(db), "-q"], env))
-        storyline_s = min(ours)
+        spacy_s, spacy_rss = min(timed([sys.executable, "-c", _SPACY, *files], env) for _ in range(args.repeat))
+        runs = []
+        for workers in [w for w in args.workers.split(",") if w] or [""]:
+            flag = ["--workers", workers] if workers else []
+            times = [timed([sys.executable, "-m", "storyline", "ingest", str(folder), "--db", str(Path(tmp) / f"w{workers}r{r}.db"),
+                            "-q", *flag], env) for r in range(args.repeat)]
+            seconds, rss = min(times)
+            runs.append({"workers": int(workers) if workers else "default", "storyline_s": round(seconds, 1),
+                         "ratio": round(spacy_s / seconds, 3), "articles_per_s": round(len(items) / seconds, 2),
+                         "words_per_s": round(words / seconds), "peak_rss_mb": rss})
     figures = {"corpus": args.corpus, "articles": len(items), "words": words, "spacy_s": round(spacy_s, 1),
-               "storyline_s": round(storyline_s, 1), "ratio": round(spacy_s / storyline_s, 3),
-               "storyline_articles_per_s": round(len(items) / storyline_s, 2), "storyline_words_per_s": round(words / storyline_s)}
+               "spacy_peak_rss_mb": spacy_rss, "storyline": runs}
     print(json.dumps(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

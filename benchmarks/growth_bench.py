@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from link_bench import Corpus, _article  # noqa: E402
 from process_bench import texts  # noqa: E402
 
-from storyline.flow.annotate import GROUP, AnnotateBatch, AnnotatedBatch, ToAnnotate, annotate_batch  # noqa: E402
+from storyline.flow.annotate import AnnotatedBatch, ToAnnotate, annotate_batch, batched  # noqa: E402
 from storyline.flow.link import LinkRun  # noqa: E402
 from storyline.link.claimlink import ClaimRecord  # noqa: E402
 from storyline.models import Article, Claim, Span  # noqa: E402
@@ -59,8 +59,7 @@ def annotated(real: int, cache: Path) -> list[tuple[ToAnnotate, AnnotatedBatch]]
         return pickle.loads(cache.read_bytes())  # type: ignore[no-any-return]
     items = [ToAnnotate(f"real{i:04d}", text, f"Article {i}", "2016-10-01") for i, text in enumerate(texts("full", real))]
     out = []
-    for at in range(0, len(items), GROUP):
-        batch = AnnotateBatch(tuple(items[at:at + GROUP]), MODEL, 200_000, {})
+    for batch in batched(items, model=MODEL, max_chars=200_000, batch_chars=40_000, anchors={}):
         done = annotate_batch(batch)
         out += [(item, AnnotatedBatch((result,), done.vectors)) for item, result in zip(batch.articles, done.items)]
     cache.write_bytes(pickle.dumps(out))
@@ -114,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", type=int, default=32, help="real articles timed at each size")
     parser.add_argument("--claims", type=int, default=8, help="synthetic claims per synthetic article")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the timed adds at the largest size here")
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "growth_bench.json")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -127,7 +127,14 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             fill(conn, corpus, stored, size, args.claims, rng)
             fill_s, stored = time.perf_counter() - start, size
-            ms = timed_adds(conn, real, size)
+            if args.profile and size == sizes[-1]:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                ms = profiler.runcall(timed_adds, conn, real, size)
+                profiler.dump_stats(args.profile)
+            else:
+                ms = timed_adds(conn, real, size)
             rows.append({"stored": size, "link_ms_per_article": round(ms, 1), "fill_s": round(fill_s),
                          "db_mb": round(path.stat().st_size / 2**20)})
             print(f"{size:>8,} stored: {ms:7.1f} ms per article (link and write), db {rows[-1]['db_mb']} MiB", flush=True)

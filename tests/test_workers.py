@@ -8,7 +8,7 @@ from typing import Any
 
 from storyline.export import export_document
 from storyline.flow import ingest
-from storyline.flow.annotate import GROUP, AnnotateBatch, ToAnnotate, annotate_batch
+from storyline.flow.annotate import AnnotateBatch, ToAnnotate, annotate_batch, batched
 from storyline.settings import Settings
 from storyline.store.schema import connect
 
@@ -21,14 +21,15 @@ def _without_ingest_times(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def test_two_workers_store_exactly_what_one_process_stores(tmp_path: Path, demo_db: Path) -> None:
-    corpus = sorted((REPO / "demo" / "corpus").iterdir())
-    assert len(corpus) > GROUP  # more than one batch, so two workers share the work
-    two = tmp_path / "two.db"
-    summary = ingest([str(REPO / "demo" / "corpus")], Settings(db=str(two), workers=2))
-    assert not summary.failed
-    single = _without_ingest_times(export_document(connect(demo_db, readonly=True)))  # demo_db: workers=1
-    double = _without_ingest_times(export_document(connect(two, readonly=True)))
+def test_two_workers_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
+    exports = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        # small batches: the demo corpus makes several, so two workers share the work and finish out of turn
+        summary = ingest([str(REPO / "demo" / "corpus")], Settings(db=str(db), workers=workers, batch_chars=4000))
+        assert not summary.failed
+        exports.append(_without_ingest_times(export_document(connect(db, readonly=True))))
+    single, double = exports
     assert double["claims"] and double["quotes"] and double["stories"]
     for section in single:
         assert double[section] == single[section], section
@@ -48,3 +49,12 @@ def test_the_batch_unit_takes_and_returns_plain_records_without_a_database(tmp_p
     assert {v.shape for v in done.vectors.values()} == {(384,)}
     assert empty.article_id == "a2"  # an empty text is annotated as empty, not lost
     assert not list(tmp_path.iterdir())  # no database, no files
+
+
+def test_batches_close_on_their_size_or_their_count() -> None:
+    full = [ToAnnotate(f"f{i}", "x" * 5000) for i in range(20)]
+    leads = [ToAnnotate(f"l{i}", "x" * 300) for i in range(200)]
+    sizes = [len(b.articles) for b in batched(full + leads, model="m", max_chars=200_000, batch_chars=40_000, anchors={})]
+    assert sizes[:2] == [8, 8] and sum(sizes) == 220 and max(sizes) == 64
+    huge = [ToAnnotate("h", "x" * 900_000), ToAnnotate("g", "x" * 10)]
+    assert [len(b.articles) for b in batched(huge, model="m", max_chars=200_000, batch_chars=40_000, anchors={})] == [1, 1]

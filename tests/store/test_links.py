@@ -260,3 +260,43 @@ def test_assignment_evidence_is_saved(tmp_path: Path) -> None:
     SqliteLinkBackend(conn).add(_doc("a1", _unit(np.random.default_rng(0))[0]), "story:a1", "thread:a1")
     save_assignment(conn, StoryAssignment("a1", "story:a1", "thread:a1", "no article close enough: a new story"))
     assert conn.execute("SELECT evidence FROM story_members").fetchone()[0] == "no article close enough: a new story"
+
+
+def test_a_larger_store_is_read_at_a_finer_resolution_and_still_finds_the_neighbour(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys hold 24 bits a band; a query matches as many as the store's size needs, so it reads about the same
+    number of candidates at 1,000 or 1,000,000 items."""
+    assert [links.resolution(n) for n in (10, 65_536, 65_537, 1_000_000, 10**9)] == [12, 12, 13, 16, 24]
+    conn = connect(tmp_path / "s.db")
+    rng = np.random.default_rng(11)
+    vectors = _unit(rng, 600)
+    ids = [f"d{i:03d}" for i in range(600)]
+    for aid in ids:
+        _article(conn, aid)
+    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    monkeypatch.setattr(links, "EXACT_BELOW", 0)  # LSH alone
+    coarse = SqliteLinkBackend(conn).candidates(vectors[7], 600)
+    monkeypatch.setattr(links, "PER_BUCKET", 0)  # as if the store were huge: all 24 bits
+    fine = SqliteLinkBackend(conn).candidates(vectors[7], 600)
+    assert fine[0] == coarse[0] == "d007"
+    assert len(fine) < len(coarse)  # a fine bucket holds a part of its coarse bucket
+
+
+def test_version_9_rekeys_the_stored_buckets(tmp_path: Path) -> None:
+    """A store made before version 9 (12-bit keys) gets 24-bit keys whose top bits are the old ones."""
+    path = tmp_path / "s.db"
+    conn = connect(path)
+    rng = np.random.default_rng(12)
+    vectors = _unit(rng, 20)
+    ids = [f"d{i:02d}" for i in range(20)]
+    for aid in ids:
+        _article(conn, aid)
+    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    new = {(r[0], r[1]): r[2] for r in conn.execute("SELECT item_id, band, key FROM vector_buckets")}
+    conn.execute(f"UPDATE vector_buckets SET key = key >> {links.FINE_ROWS - links.ROWS}")  # the old keys
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+    conn = connect(path)
+    assert {(r[0], r[1]): r[2] for r in conn.execute("SELECT item_id, band, key FROM vector_buckets")} == new
+    assert SqliteLinkBackend(conn).index.nearest(vectors[3], 1) == ["d03"]

@@ -17,7 +17,7 @@ go on; a batch whose embedding fails is embedded again article by article.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,10 +28,10 @@ from .link import link_texts
 from ..settings import available_cores
 from .pool import ordered_map
 
-__all__ = ["ToAnnotate", "AnnotateBatch", "Annotated", "AnnotatedBatch", "annotate_batch", "annotate_batches", "GROUP"]
+__all__ = ["ToAnnotate", "AnnotateBatch", "Annotated", "AnnotatedBatch", "annotate_batch", "annotate_batches", "batched", "MAX_GROUP"]
 
-GROUP = 8
-"""Articles in one batch: parsed together, their sentences embedded in one call."""
+MAX_GROUP = 64
+"""Most articles in one batch (short leads); a batch of full articles closes on its size first (``batch_chars``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +74,22 @@ class AnnotatedBatch:
 
     items: tuple[Annotated, ...]
     vectors: dict[str, np.ndarray]
+
+
+def batched(articles: Iterable[ToAnnotate], *, model: str, max_chars: int, batch_chars: int,
+            anchors: dict[str, str]) -> Iterator[AnnotateBatch]:
+    """Group articles into batches of about ``batch_chars`` characters of text (at most :data:`MAX_GROUP`
+    articles), in order: full articles go about eight to a batch, short leads up to 64."""
+    group: list[ToAnnotate] = []
+    size = 0
+    for article in articles:
+        group.append(article)
+        size += min(len(article.text), max_chars)
+        if size >= batch_chars or len(group) >= MAX_GROUP:
+            yield AnnotateBatch(tuple(group), model, max_chars, anchors)
+            group, size = [], 0
+    if group:
+        yield AnnotateBatch(tuple(group), model, max_chars, anchors)
 
 
 def _failed(article_id: str, stage: str, exc: BaseException) -> Annotated:

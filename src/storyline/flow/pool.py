@@ -10,6 +10,7 @@ a SIGKILL.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import threading
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-__all__ = ["ordered_map"]
+__all__ = ["ordered_map", "close_pools"]
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -37,24 +38,64 @@ def ordered_map(unit: Callable[[In], Out], batches: Iterable[In], workers: int, 
         initializer: run once in each worker (with ``initargs``) before its first batch. Every worker is
             started (and runs it) before the first batch is read, so model loading there overlaps whatever
             the parent does to produce that batch.
+
+    The pool stays up for the next call with the same workers and initializer (a long-lived process, such
+    as the web app or a test run, loads the workers' models once), and goes when this process exits.
     """
     if workers <= 1:
         yield from map(unit, batches)
         return
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(list(preload))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
-                             initargs=(os.getpid(), initializer, initargs)) as pool:
-        for started in [pool.submit(_ready) for _ in range(workers)]:
-            started.add_done_callback(lambda _: None)  # workers start now; their results are not needed
-        pending: deque[Future[Out]] = deque()
-        stream = iter(batches)
+    pool = _pool(workers, tuple(preload), initializer, initargs)
+    pending: deque[Future[Out]] = deque()
+    stream = iter(batches)
+    try:
         while True:
             while len(pending) < workers * 2 and (batch := next(stream, None)) is not None:
                 pending.append(pool.submit(unit, batch))
             if not pending:
                 return
             yield pending.popleft().result()
+    finally:  # the caller stopped early or a batch failed: drop what is queued; a broken pool is not kept
+        for future in pending:
+            future.cancel()
+        if pool._broken:  # noqa: SLF001
+            _close(pool)
+
+
+_POOLS: dict[tuple[object, ...], ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int, preload: tuple[str, ...], initializer: Callable[..., None] | None,
+          initargs: tuple[object, ...]) -> ProcessPoolExecutor:
+    """The running pool for these settings, or a new one with every worker started."""
+    key = (workers, preload, initializer, initargs)
+    pool = _POOLS.get(key)
+    if pool is not None and not pool._broken:  # noqa: SLF001 - a dead worker breaks the pool: start another
+        return pool
+    if pool is not None:
+        _close(pool)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(list(preload))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
+    for started in [pool.submit(_ready) for _ in range(workers)]:
+        started.add_done_callback(lambda _: None)  # workers start now; their results are not needed
+    _POOLS[key] = pool
+    return pool
+
+
+def _close(pool: ProcessPoolExecutor) -> None:
+    for key, running in list(_POOLS.items()):
+        if running is pool:
+            del _POOLS[key]
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@atexit.register
+def close_pools() -> None:
+    """Stop every worker pool of this process (at exit; tests may call it)."""
+    for pool in list(_POOLS.values()):
+        _close(pool)
 
 
 def _ready() -> None:

@@ -23,7 +23,7 @@ from ..store import annotations as notes
 from ..store.failures import clear_article_failures
 from ..store.retry import write
 from ..store.schema import connect
-from .annotate import GROUP, AnnotateBatch, ToAnnotate, annotate_batches
+from .annotate import AnnotateBatch, ToAnnotate, annotate_batches, batched
 from .clean import cleaned
 from .link import LinkRun
 from .save import SaveRun, outlet_boilerplate
@@ -73,9 +73,10 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
                      retry_failed: bool = False) -> int:
     """Annotate and link every stored article not yet annotated with ``settings.spacy_model``; return how many were.
 
-    Batches of :data:`~storyline.flow.annotate.GROUP` articles are annotated in ``settings.worker_count()``
-    processes (in this one for a single batch, or one worker) and linked and written here, in ingest order,
-    so the result does not depend on the number of workers.
+    Batches of about ``settings.batch_chars`` characters (:func:`~storyline.flow.annotate.batched`) are
+    annotated in ``settings.worker_count()`` processes (in this one when all fit in one batch, or with one
+    worker) and linked and written here, in ingest order, so the result does not depend on the number of
+    workers.
 
     Args:
         progress: called as ``progress(outcome, article_id)``, outcome ``annotated``, ``failed`` or ``skipped``
@@ -85,10 +86,10 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
     model = settings.spacy_model
     if retry_failed:
         write(conn, lambda: clear_article_failures(conn, model), what="retry failed articles")
-    waiting = notes.count_unannotated(conn, model)
+    waiting, chars = notes.unannotated_volume(conn, model, settings.max_annotate_chars)
     if not waiting:
         return 0
-    workers = min(settings.worker_count(), -(-waiting // GROUP))
+    workers = settings.worker_count() if chars > settings.batch_chars else 1
     linking, done = LinkRun(conn, settings), 0
     for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):
         for article_id, outcome in linking.link(batch):
@@ -104,9 +105,13 @@ def _batches(conn: sqlite3.Connection, settings: Settings) -> Iterator[AnnotateB
     from ..annotate.timex import corpus_anchors
 
     anchors = corpus_anchors(notes.unannotated_texts_by_date(conn, settings.spacy_model))
+    return batched(_pending(conn, settings.spacy_model), model=settings.spacy_model, max_chars=settings.max_annotate_chars,
+                   batch_chars=settings.batch_chars, anchors=anchors)
+
+
+def _pending(conn: sqlite3.Connection, model: str) -> Iterator[ToAnnotate]:
+    """Every pending article, read :data:`PAGE` at a time in ingest order."""
     after = 0
-    while page := notes.unannotated_articles(conn, settings.spacy_model, after=after, limit=PAGE):
+    while page := notes.unannotated_articles(conn, model, after=after, limit=PAGE):
         after = page[-1].rowid
-        for start in range(0, len(page), GROUP):
-            items = tuple(ToAnnotate(p.id, p.text, p.title, p.published, p.published_inferred) for p in page[start:start + GROUP])
-            yield AnnotateBatch(items, settings.spacy_model, settings.max_annotate_chars, anchors)
+        yield from (ToAnnotate(p.id, p.text, p.title, p.published, p.published_inferred) for p in page)

@@ -130,6 +130,12 @@ def count_unannotated(conn: sqlite3.Connection, model: str) -> int:
     return int(conn.execute("SELECT COUNT(*)" + _PENDING, (model,)).fetchone()[0])
 
 
+def unannotated_volume(conn: sqlite3.Connection, model: str, cut: int) -> tuple[int, int]:
+    """Return how many articles wait for annotation with ``model`` and their characters (each counted up to ``cut``)."""
+    count, chars = conn.execute("SELECT COUNT(*), COALESCE(SUM(MIN(LENGTH(a.text), ?2)), 0)" + _PENDING, (model, cut)).fetchone()
+    return int(count), int(chars)
+
+
 def is_annotated(conn: sqlite3.Connection, article_id: str, model: str) -> bool:
     """Return True when the article is annotated with ``model`` (perhaps by another process meanwhile)."""
     return conn.execute("SELECT 1 FROM annotated WHERE article_id = ? AND model = ?", (article_id, model)).fetchone() is not None

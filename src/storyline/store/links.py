@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,18 +28,32 @@ from ..models import Story, Thread
 from .paging import Page, limit_clause
 
 __all__ = [
-    "BANDS", "ROWS", "EXACT_BELOW", "bucket_keys", "VectorIndex", "SqliteLinkBackend", "save_link_docs",
+    "BANDS", "ROWS", "FINE_ROWS", "BUCKET_CAP", "RANKED", "EXACT_BELOW", "bucket_keys", "band_key", "resolution",
+    "VectorIndex", "SqliteLinkBackend", "save_link_docs",
     "save_assignment", "refresh_story_dates", "iter_stories", "iter_threads", "story_articles", "id_chunks", "in_clause",
 ]
 
 BANDS = 16
 """LSH bands: an item is a candidate when it shares a bucket with the query in any band."""
 ROWS = 12
-"""Hyperplanes per band: the bits of one bucket key."""
+"""Hyperplanes per band that make the coarsest bucket (a store of up to 65,536 items)."""
+FINE_ROWS = 24
+"""Hyperplanes per band stored in each key: the first :data:`ROWS` in its top bits, so a bucket of any
+resolution between the two is one range of keys."""
+PER_BUCKET = 16
+"""Items a bucket should hold on average: a larger store is read at a finer resolution (:func:`resolution`)."""
+BUCKET_CAP = 256
+"""Most item ids read from one bucket (a crowded bucket of clustered items; items that are really near share
+several bands, so the cap rarely loses them)."""
+RANKED = 128
+"""Most candidates whose vectors are read and ranked exactly: those sharing the most bands with the query. With
+:data:`BUCKET_CAP` and :func:`resolution`, a query costs the same however large the store."""
 EXACT_BELOW = 5000
 """Below this many stored items, too few LSH candidates means an exhaustive search."""
 _PLANES = np.random.default_rng(20261201).standard_normal((BANDS * ROWS, DIMENSIONS)).astype(np.float32)
 _BITS = (1 << np.arange(ROWS)).astype(np.int64)
+_FINE_PLANES = np.random.default_rng(20261207).standard_normal((BANDS * (FINE_ROWS - ROWS), DIMENSIONS)).astype(np.float32)
+_FINE_BITS = (1 << np.arange(FINE_ROWS - ROWS)).astype(np.int64)
 _CHUNK = 900
 """Bound parameters per IN (...) list, under SQLite's limit."""
 
@@ -54,9 +69,26 @@ _VECTORS = {
 
 
 def bucket_keys(vectors: np.ndarray) -> np.ndarray:
-    """Return the LSH bucket key of each vector in each band: shape (n, BANDS) for an (n, 384) matrix."""
-    bits = (np.atleast_2d(vectors).astype(np.float32) @ _PLANES.T) > 0
-    return bits.reshape(-1, BANDS, ROWS).astype(np.int64) @ _BITS
+    """Return the LSH key of each vector in each band: shape (n, BANDS) for an (n, 384) matrix; a key's top
+    :data:`ROWS` bits are its coarse bucket, the rest refine it."""
+    matrix = np.atleast_2d(vectors).astype(np.float32)
+    coarse = ((matrix @ _PLANES.T) > 0).reshape(-1, BANDS, ROWS).astype(np.int64) @ _BITS
+    fine = ((matrix @ _FINE_PLANES.T) > 0).reshape(-1, BANDS, FINE_ROWS - ROWS).astype(np.int64) @ _FINE_BITS
+    return (coarse << (FINE_ROWS - ROWS)) | fine
+
+
+def band_key(band: int, vector: bytes) -> int:
+    """The key of a stored float32 vector in one band (the SQL function the schema's version 9 re-keys with)."""
+    return int(bucket_keys(np.frombuffer(vector, dtype=np.float32))[0][band])
+
+
+def resolution(items: int) -> int:
+    """Return the bits of a key a query matches in a store of ``items``: :data:`ROWS`, one more for each
+    doubling past :data:`PER_BUCKET` items per bucket, at most :data:`FINE_ROWS`."""
+    bits = ROWS
+    while bits < FINE_ROWS and items > PER_BUCKET << bits:
+        bits += 1
+    return bits
 
 
 def id_chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -76,6 +108,8 @@ class VectorIndex:
 
     conn: sqlite3.Connection
     kind: str
+    _items: int | None = None
+    """How many items are stored: counted once, then kept up to date with this index's own additions."""
     _small: _SmallStore | None = None
     _large: bool = False
     """Known to hold :data:`EXACT_BELOW` items or more (stores do not shrink by much)."""
@@ -83,6 +117,8 @@ class VectorIndex:
     def add(self, item_ids: Sequence[str], vectors: np.ndarray) -> None:
         """Put items in their buckets (no commit)."""
         keys = bucket_keys(vectors)
+        if self._items is not None:
+            self._items += len(item_ids)
         self.conn.executemany(
             "INSERT OR IGNORE INTO vector_buckets (kind, band, key, item_id) VALUES (?, ?, ?, ?)",
             ((self.kind, band, int(key), item) for item, row in zip(item_ids, keys) for band, key in enumerate(row)))
@@ -94,11 +130,18 @@ class VectorIndex:
     def nearest(self, vector: np.ndarray, limit: int) -> list[str]:
         """Return up to ``limit`` item ids, nearest (cosine) first: LSH candidates, else all when the store is small."""
         keys = bucket_keys(vector)[0]
+        if self._items is None:
+            self._items = self.count()
+        shift = FINE_ROWS - resolution(self._items)
         params: list[object] = [self.kind]
         for band, key in enumerate(keys):
-            params += [band, int(key)]
-        found = sorted({r[0] for r in self.conn.execute(" UNION ALL ".join(
-            ["SELECT item_id FROM vector_buckets WHERE kind = ?1 AND band = ? AND key = ?"] * len(keys)), params)})
+            low = (int(key) >> shift) << shift
+            params += [band, low, low + (1 << shift) - 1]
+        votes = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join(
+            [f"SELECT * FROM (SELECT item_id FROM vector_buckets WHERE kind = ?1 AND band = ? AND key BETWEEN ? AND ?"
+             f" LIMIT {BUCKET_CAP})"] * len(keys)), params))
+        # the items sharing the most bands with the query are the nearest: only those are read and ranked exactly
+        found = sorted(sorted(votes, key=lambda item: (-votes[item], item))[:RANKED])
         ranked = self._rank(vector, self._vectors(found), limit)
         if len(ranked) < limit and not self._large:
             small = self._small_store()

@@ -396,4 +396,14 @@ CREATE TABLE article_failures (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# Version 9: LSH keys carry 24 hyperplane bits per band (the old 12 in the top bits), so a large store is
+# searched at a finer resolution and a query reads about the same number of candidates at any size.
+# storyline_band_key(band, vector) is registered by schema.connect for this step (store/links.py band_key).
+_V9 = """
+UPDATE vector_buckets SET key = storyline_band_key(band, (SELECT vector FROM claim_vectors v WHERE v.claim_id = item_id))
+    WHERE kind = 'claim' AND EXISTS (SELECT 1 FROM claim_vectors v WHERE v.claim_id = item_id);
+UPDATE vector_buckets SET key = storyline_band_key(band, (SELECT doc_vector FROM link_docs d WHERE d.article_id = item_id))
+    WHERE kind = 'doc' AND EXISTS (SELECT 1 FROM link_docs d WHERE d.article_id = item_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)

@@ -48,6 +48,9 @@ def _migrate(conn: sqlite3.Connection, path: str | Path) -> None:
     opening a fresh database at once do not both create its tables (the second finds them made)."""
     if schema_version(conn) == SCHEMA_VERSION:
         return
+    from .links import band_key
+
+    conn.create_function("storyline_band_key", 2, band_key, deterministic=True)  # used by version 9
     conn.execute("BEGIN IMMEDIATE")  # waits for another process's migration (busy timeout)
     try:
         current = schema_version(conn)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from results_io import write_result  # noqa: E402
 DATA = REPO.parent / "shared" / "eval-data" / "quotes"
 
 
@@ -68,9 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'spaCy nlp.pipe (bare)':32} {bare:7.2f} s  {len(texts) / bare:6.1f} articles/s")
     print(f"{'storyline annotate_texts':32} {ours:7.2f} s  {len(texts) / ours:6.1f} articles/s")
     print(f"overhead of our finders over nlp.pipe: {result['overhead']:+.0%}; peak RSS {result['peak_rss_mb']:.0f} MB")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}")
+    write_result(args.json, result)
     return 0
 
 

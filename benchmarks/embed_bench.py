@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import re
 import sys
 import time
@@ -23,6 +22,8 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from process_bench import texts  # noqa: E402
+
+from results_io import machine, write_result  # noqa: E402
 
 from storyline.link.embed import configure_encoder, embed, load_encoder  # noqa: E402
 
@@ -49,10 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         embed(items[at:at + 50_000])
     seconds = time.perf_counter() - start
     result = {"device": args.device, "sentences": len(items), "seconds": round(seconds, 1),
-              "sentences_per_s": round(len(items) / seconds), "machine": f"{platform.machine()}, Python {platform.python_version()}"}
+              "sentences_per_s": round(len(items) / seconds), "machine": machine()}
     print(json.dumps(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_result(args.json, result)
     return 0
 
 

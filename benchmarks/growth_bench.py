@@ -20,9 +20,7 @@ real articles, once the store holds N articles, for growing N in one SQLite file
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
-import platform
 import resource
 import sys
 import tempfile
@@ -38,6 +36,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from link_bench import Corpus, _article  # noqa: E402
 from process_bench import texts  # noqa: E402
+
+from results_io import machine, write_result  # noqa: E402
 
 from storyline.flow.annotate import AnnotatedBatch, ToAnnotate, annotate_batch, batched  # noqa: E402
 from storyline.flow.link import LinkRun  # noqa: E402
@@ -143,12 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": rows, "real_articles": args.real, "claims_per_synthetic_article": args.claims,
         "ratio_last_to_first": round(rows[-1]["link_ms_per_article"] / rows[0]["link_ms_per_article"], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores, Python {platform.python_version()}",
+        "machine": machine(),
     }
     print(f"per-article time at {sizes[-1]:,} / at {sizes[0]:,}: {result['ratio_last_to_first']}; peak RSS {result['peak_rss_mb']} MiB")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}")
+    write_result(args.json, result)
     return 0
 
 

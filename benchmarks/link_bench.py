@@ -12,8 +12,6 @@ as the runner does: LSH candidates, loading them, scoring every pair, storing th
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import resource
 import statistics
 import sys
@@ -27,6 +25,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+
+from results_io import machine, write_result  # noqa: E402
 
 from storyline.link.similarity import LinkedDoc  # noqa: E402
 from storyline.link.stories import StoryLinker  # noqa: E402
@@ -164,15 +164,13 @@ def main(argv: list[str] | None = None) -> int:
         "joined_a_story": joined, "planted_near_a_story": (args.adds + 1) // 2,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "traced_peak_per_add_mb": round(traced, 1),
-        "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores, Python {platform.python_version()}",
+        "machine": machine(),
     }
     print(f"{args.n} linked articles stored in {fill_s:.0f} s ({size_mb:.0f} MiB)")
     print(f"add one article: median {result['add_ms']['median']} ms, p95 {result['add_ms']['p95']} ms, max {result['add_ms']['max']} ms")
     print(f"{joined} of {args.adds} joined an existing story ({(args.adds + 1) // 2} were planted near one)")
     print(f"peak RSS {result['peak_rss_mb']} MiB (whole run); traced Python peak while adding {traced:.1f} MiB")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}")
+    write_result(args.json, result)
     return 0
 
 

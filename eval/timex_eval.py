@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from timex_data import OWN_SET, TML_DATA, GoldTimex, TmlDoc, TmlTimex, load_own, load_tml
 
-from storyline.annotate.timex import find_time_expressions
+from storyline.annotate.time.expressions import find_time_expressions
 from storyline.models import TimeExpression
 from evalkit import prf_text, rounded, write_results  # noqa: E402
 

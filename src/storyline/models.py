@@ -349,7 +349,7 @@ class TextAnnotations:
     times: tuple[TimeExpression, ...] = ()
     events: tuple[Event, ...] = ()
     published_range: tuple[str | None, str | None] | None = None
-    """For an undated article: the publication-date bounds its text supports (see annotate/pubdate.py)."""
+    """For an undated article: the publication-date bounds its text supports (see annotate/time/pubdate.py)."""
     published_evidence: tuple[Evidence, ...] = ()
     claims: tuple[Claim, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()

@@ -8,9 +8,9 @@ import pytest
 
 from storyline.annotate.nlp import load_nlp
 from storyline.annotate.document import ArticleText, annotate_doc
-from storyline.annotate.timex import corpus_anchors
-from storyline.annotate.pubdate import infer_published_range
-from storyline.annotate.timex import find_time_expressions
+from storyline.annotate.time.expressions import corpus_anchors
+from storyline.annotate.time.pubdate import infer_published_range
+from storyline.annotate.time.expressions import find_time_expressions
 from storyline.models import Article, RawDocument, TextAnnotations, TimeExpression
 from storyline.flow.clean import clean_document
 from tests.conftest import seed_path

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from storyline.annotate.timecalc import OutOfCalendar, add_days, holiday_date, shift_months, value_bounds
-from storyline.annotate.timex import find_time_expressions, text_anchors
+from storyline.annotate.time.calc import OutOfCalendar, add_days, holiday_date, shift_months, value_bounds
+from storyline.annotate.time.expressions import find_time_expressions, text_anchors
 
 WAR_8000 = "The war began on February 24, 2022, officials said. Some 8000 years into the war, the talks resumed"
 

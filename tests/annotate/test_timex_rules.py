@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.annotate.timex import find_time_expressions
+from storyline.annotate.time.expressions import find_time_expressions
 from storyline.models import TimeExpression
 
 

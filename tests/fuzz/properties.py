@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from storyline.annotate.attribution import find_attributions
 from storyline.annotate.nlp import parse
 from storyline.annotate.quotes import find_evidence, find_quotes
-from storyline.annotate.timex import find_time_expressions
+from storyline.annotate.time.expressions import find_time_expressions
 from storyline.errors import StorylineError
 from storyline.models import Article, RawDocument, Span
 from storyline.flow.clean import clean_document

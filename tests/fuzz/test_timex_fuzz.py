@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import given, strategies as st
 
-from storyline.annotate.timecalc import value_bounds
-from storyline.annotate.timex import reference
+from storyline.annotate.time.calc import value_bounds
+from storyline.annotate.time.expressions import reference
 
 from .budget import fuzz
 from .properties import target

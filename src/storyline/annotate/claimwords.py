@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .timelex import alternation
+from .time.lexicon import alternation
 
 __all__ = ["ClaimWords", "claim_words"]
 

@@ -16,9 +16,9 @@ from .nlp import DEFAULT_MODEL, parse, sentence_spans, text_of
 from .attribution import find_attributions
 from .claims import find_claims
 from .events import find_events
-from .pubdate import infer_published_range
+from .time.pubdate import infer_published_range
 from .quotes import find_quotes
-from .timex import find_time_expressions, text_anchors
+from .time.expressions import find_time_expressions, text_anchors
 
 __all__ = ["ArticleText", "annotate_doc", "annotate_texts", "annotate_articles", "annotate_each"]
 

@@ -102,7 +102,7 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
 def _batches(conn: sqlite3.Connection, settings: Settings) -> Iterator[AnnotateBatch]:
     """The pending articles in batches, read page by page in ingest order, with the corpus's period anchors
     (found first, from every pending text: while the workers load their models)."""
-    from ..annotate.timex import corpus_anchors
+    from ..annotate.time.expressions import corpus_anchors
 
     anchors = corpus_anchors(notes.unannotated_texts_by_date(conn, settings.spacy_model))
     return batched(_pending(conn, settings.spacy_model), model=settings.spacy_model, max_chars=settings.max_annotate_chars,

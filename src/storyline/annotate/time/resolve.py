@@ -1,6 +1,6 @@
 """Resolve one matched time expression to a normalised value, given the article's date.
 
-One resolver per pattern of annotate/timegrammar.py. A resolver returns ``None`` when the
+One resolver per pattern of annotate/time/grammar.py. A resolver returns ``None`` when the
 match is not a time expression after all ("Theresa May"), or a :class:`Resolved`. A
 relative expression whose reference is not known precisely enough ("on Wednesday" in an
 article dated only to the month) is returned unresolved: never guessed. The rules are
@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from ...models import TimeExpression
 from .tense import is_future, tense_of
-from .timecalc import OutOfCalendar, calendar_date, iso_week, season_of, season_start, value_bounds, year_text
-from .timegrammar import load_grammar
-from .timelex import load_time_lexicon
+from .calc import OutOfCalendar, calendar_date, iso_week, season_of, season_start, value_bounds, year_text
+from .grammar import load_grammar
+from .lexicon import load_time_lexicon
 
 __all__ = ["Ref", "Resolved", "Context", "DATE_RESOLVERS", "number_of", "unresolved", "UNIT_GRANULARITY"]
 
@@ -74,6 +75,10 @@ class Context:
 
     text: str
     ref: Ref
+    finder: Callable[..., tuple[TimeExpression, ...]] | None = None
+    """The whole-text finder (:func:`storyline.annotate.time.expressions.find_time_expressions`), which
+    anaphora ("the day before") run once to index the text's dates; given by that finder itself, so no
+    resolver imports it (None: anaphora resolve to nothing)."""
 
     def future(self, m: re.Match[str]) -> bool:
         """Return True when the match's clause speaks of the future."""
@@ -371,4 +376,4 @@ DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] =
     "month_of_year": _month_of_year, "week_of": _week_of, "half": _half, "century": _century,
     "second_day": _second_day,
 }
-"""Resolvers of calendar dates, whole or partial (the relative ones are in annotate/timerelative.py)."""
+"""Resolvers of calendar dates, whole or partial (the relative ones are in annotate/time/relative.py)."""

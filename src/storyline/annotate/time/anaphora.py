@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .timecalc import add_days, iso_week, shift_months, value_bounds, weekday_offset, year_text
-from .timelex import load_time_lexicon
-from .timeresolve import Context, Ref, Resolved
+from ...models import TimeExpression
+from .calc import add_days, iso_week, shift_months, value_bounds, weekday_offset, year_text
+from .lexicon import load_time_lexicon
+from .resolve import Context, Ref, Resolved
 
 __all__ = ["ANAPHORA_RESOLVERS", "latest_date", "collecting", "PLACEHOLDER"]
 
@@ -67,13 +68,11 @@ class _Dated:
 
 
 @lru_cache(maxsize=32)
-def _dated(text: str, published: str | None, inferred: bool) -> _Dated:
-    """Index the dated expressions of ``text`` that count from no other."""
-    from .timex import find_time_expressions  # one pass of the finder over the whole text
-
+def _dated(finder: Callable[..., tuple[TimeExpression, ...]], text: str, published: str | None, inferred: bool) -> _Dated:
+    """Index the dated expressions of ``text`` that count from no other (one pass of the finder over the whole text)."""
     token = _COLLECTING.set(True)
     try:
-        found = find_time_expressions(text, published, inferred=inferred)
+        found = finder(text, published, inferred=inferred)
     finally:
         _COLLECTING.reset(token)
     dated = _Dated({}, {})
@@ -90,7 +89,9 @@ def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[s
 
     A binary search per granularity: a text of n dates costs n log n, not n², for all its phrases.
     """
-    dated = _dated(ctx.text, _published(ctx.ref), ctx.ref.inferred)
+    if ctx.finder is None:
+        return None
+    dated = _dated(ctx.finder, ctx.text, _published(ctx.ref), ctx.ref.inferred)
     best: tuple[int, date, str, str, str] | None = None
     for granularity in granularities:
         ends = dated.ends.get(granularity, [])

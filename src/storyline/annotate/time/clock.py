@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from .timecalc import add_days, weekday_offset
-from .timegrammar import load_grammar
-from .timelex import load_time_lexicon
-from .timeresolve import Context, Resolved, unresolved
+from .calc import add_days, weekday_offset
+from .grammar import load_grammar
+from .lexicon import load_time_lexicon
+from .resolve import Context, Resolved, unresolved
 
 __all__ = ["CLOCK_RESOLVERS"]
 

@@ -1,7 +1,7 @@
 """Holidays with a fixed or computable date: "Thanksgiving Day", "Election Day", "Easter week".
 
 The dates are rules in ``[holidays]`` of data/timex.toml, computed by
-:func:`storyline.annotate.timecalc.holiday_date`. A holiday without a year is the one the
+:func:`storyline.annotate.time.calc.holiday_date`. A holiday without a year is the one the
 clause's tense points at (as a day without a year is): past → the latest on or before
 publication, future → the first on or after, no cue → the nearer; ``last``/``next`` → strictly
 before/after; ``this`` → the publication year's.
@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from .timecalc import OutOfCalendar, holiday_date, iso_week
-from .timelex import load_time_lexicon
-from .timeresolve import Context, Resolved, unresolved
+from .calc import OutOfCalendar, holiday_date, iso_week
+from .lexicon import load_time_lexicon
+from .resolve import Context, Resolved, unresolved
 
 __all__ = ["HOLIDAY_RESOLVERS"]
 

@@ -2,15 +2,15 @@
 
 Steps, for one text:
 
-1. every pattern of annotate/timegrammar.py is matched and each match resolved
-   (annotate/timeresolve.py); a resolver may reject a match ("Theresa May");
+1. every pattern of annotate/time/grammar.py is matched and each match resolved
+   (annotate/time/resolve.py); a resolver may reject a match ("Theresa May");
 2. overlapping matches: the longest wins, then the earlier pattern;
 3. a qualifier right before a match joins its span ("late March", "the end of 2024")
    and a boundary word before it sets the modifier ("since", "until"; "since at least"
    makes it uncertain);
 4. durations that count from a dated start ("22 months into the war") are anchored:
    the start comes from the text itself ("the war began on February 24, 2022") or from
-   the corpus (``anchors``); see annotate/anchors.py.
+   the corpus (``anchors``); see annotate/time/anchors.py.
 
 Relative expressions need the publication date: without it they stay unresolved, and an
 article dated only to the month resolves "last month" but not "on Wednesday". An expression
@@ -26,13 +26,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
-from ..models import TimeExpression
+from ...models import TimeExpression
 from .anchors import Anchor, find_anchors, may_anchor
-from .timecalc import OutOfCalendar, narrow, value_bounds, year_text
-from .timegrammar import load_grammar
-from .timelex import load_time_lexicon
-from .timerelative import RELATIVE_RESOLVERS, shift_by
-from .timeresolve import DATE_RESOLVERS, UNIT_GRANULARITY, Context, Ref, Resolved
+from .calc import OutOfCalendar, narrow, value_bounds, year_text
+from .grammar import load_grammar
+from .lexicon import load_time_lexicon
+from .relative import RELATIVE_RESOLVERS, shift_by
+from .resolve import DATE_RESOLVERS, UNIT_GRANULARITY, Context, Ref, Resolved
 
 __all__ = ["find_time_expressions", "text_anchors", "corpus_anchors", "reference", "Anchor"]
 
@@ -182,7 +182,7 @@ def find_time_expressions(
             against it are marked uncertain.
     """
     ref = reference(published, inferred=inferred)
-    ctx = Context(text, ref)
+    ctx = Context(text, ref, find_time_expressions)
     chosen = [_qualify(text, c) for c in _select(_candidates(ctx))]
     periods: dict[str, Anchor] | None = None  # looked for once, and only when a duration runs into a period
     out = []
@@ -200,7 +200,7 @@ def text_anchors(text: str) -> dict[str, Anchor]:
     """Return the start dates the text itself gives for named periods ("the war began on ...")."""
     if not may_anchor(text):
         return {}
-    ctx = Context(text, Ref(None, None))
+    ctx = Context(text, Ref(None, None), find_time_expressions)
     return _merge_anchors(text, _select(_candidates(ctx)), None)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .timelex import load_time_lexicon
-from .timeresolve import Context, Resolved, number_of
+from .lexicon import load_time_lexicon
+from .resolve import Context, Resolved, number_of
 
 __all__ = ["SET_RESOLVERS", "period"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .timelex import alternation, load_time_lexicon
+from .lexicon import alternation, load_time_lexicon
 
 __all__ = ["is_future", "tense_of", "next_to_past_verb"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..models import Evidence, TimeExpression
+from ...models import Evidence, TimeExpression
 from .tense import tense_of
 
 __all__ = ["PublishedRange", "infer_published_range"]

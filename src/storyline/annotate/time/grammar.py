@@ -1,6 +1,6 @@
 """The patterns of time expressions, built once from the word lists in ``data/timex.toml``.
 
-Each pattern is named after the rule that resolves it (annotate/timeresolve.py). Month
+Each pattern is named after the rule that resolves it (annotate/time/resolve.py). Month
 and weekday names must be capitalised; everything else matches in any case.
 """
 
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .timelex import TimeLexicon, alternation, load_time_lexicon
+from .lexicon import TimeLexicon, alternation, load_time_lexicon
 
 __all__ = ["Grammar", "load_grammar"]
 

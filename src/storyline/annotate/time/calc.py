@@ -4,7 +4,7 @@ Values follow TimeML's TIMEX3 forms (see :class:`storyline.models.TimeExpression
 
 Every date this module computes lies in :mod:`datetime`'s calendar, years 1 to 9999: a
 computation that would leave it raises :class:`OutOfCalendar`, which the finder
-(annotate/timex.py) turns into an unresolved expression. ``value_bounds`` never raises.
+(annotate/time/expressions.py) turns into an unresolved expression. ``value_bounds`` never raises.
 """
 
 from __future__ import annotations

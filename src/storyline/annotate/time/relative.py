@@ -2,9 +2,9 @@
 
 "yesterday", "on Wednesday", "last week", "three years ago", "two weeks from now", "the past
 two weeks", "in recent weeks", "recently" and durations ("for three months"); "a year
-earlier" counts from the latest date before it. Clock times are in annotate/timeclock.py,
-recurring times and open durations in annotate/timesets.py, holidays in
-annotate/timeholidays.py, "later that year" in annotate/timeanaphora.py: their resolvers
+earlier" counts from the latest date before it. Clock times are in annotate/time/clock.py,
+recurring times and open durations in annotate/time/sets.py, holidays in
+annotate/time/holidays.py, "later that year" in annotate/time/anaphora.py: their resolvers
 join :data:`RELATIVE_RESOLVERS`. The conventions (how far "recent weeks" reaches, which
 Wednesday) are in docs/time.md.
 """
@@ -15,14 +15,14 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from .timeanaphora import ANAPHORA_RESOLVERS, PLACEHOLDER, collecting, latest_date
+from .anaphora import ANAPHORA_RESOLVERS, PLACEHOLDER, collecting, latest_date
 from .tense import next_to_past_verb
-from .timeclock import CLOCK_RESOLVERS
-from .timecalc import OutOfCalendar, add_days, iso_week, shift_months, weekday_offset, weekend_of, year_text
-from .timeholidays import HOLIDAY_RESOLVERS
-from .timelex import load_time_lexicon
-from .timeresolve import Context, Resolved, number_of, unresolved
-from .timesets import SET_RESOLVERS, period
+from .clock import CLOCK_RESOLVERS
+from .calc import OutOfCalendar, add_days, iso_week, shift_months, weekday_offset, weekend_of, year_text
+from .holidays import HOLIDAY_RESOLVERS
+from .lexicon import load_time_lexicon
+from .resolve import Context, Resolved, number_of, unresolved
+from .sets import SET_RESOLVERS, period
 
 __all__ = ["RELATIVE_RESOLVERS", "shift_by"]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .timecalc import value_bounds
-from .timelex import alternation, load_time_lexicon
+from .calc import value_bounds
+from .lexicon import alternation, load_time_lexicon
 
 __all__ = ["Anchor", "find_anchors", "may_anchor"]
 

@@ -41,8 +41,7 @@ from results_io import machine, write_result  # noqa: E402
 
 from storyline.flow.annotate import AnnotatedBatch, ToAnnotate, annotate_batch, batched  # noqa: E402
 from storyline.flow.link import LinkRun  # noqa: E402
-from storyline.link.claimlink import ClaimRecord  # noqa: E402
-from storyline.models import Article, Claim, Span  # noqa: E402
+from storyline.models import Article, Claim, ClaimRecord, Span  # noqa: E402
 from storyline.settings import Settings  # noqa: E402
 from storyline.store.articles import save_article  # noqa: E402
 from storyline.store.claims import save_claim_records, save_claims  # noqa: E402

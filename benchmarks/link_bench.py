@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from results_io import machine, write_result  # noqa: E402
 
-from storyline.link.similarity import LinkedDoc  # noqa: E402
+from storyline.models import LinkedDoc  # noqa: E402
 from storyline.link.stories import StoryLinker  # noqa: E402
 from storyline.models import Article  # noqa: E402
 from storyline.store.articles import save_article  # noqa: E402

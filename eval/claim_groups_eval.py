@@ -324,7 +324,7 @@ def map_items(conn: sqlite3.Connection, items: Sequence[Item], ids: Mapping[str,
 
 def stored_groups(conn: sqlite3.Connection) -> dict[str, StoredGroup]:
     """Every claim group, with its origin count and range (``origin_range`` where the store gives one)."""
-    from storyline.store.claims import iter_claim_groups
+    from storyline.link.groups import iter_claim_groups
 
     out = {}
     for g in iter_claim_groups(conn):

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from clustering_data import ECBPLUS, OWN_SET, GoldDoc, annotate_cached, load_ecbplus, load_own, story_docs
 
-from storyline.link.stories import StoryAssignment, StoryDoc, cluster_stories
+from storyline.link.stories import StoryDoc, cluster_stories
+from storyline.models import StoryAssignment
 from evalkit import prf_text, rounded, write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -9,10 +9,8 @@ import numpy as np
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from storyline.link.claimlink import ClaimRecord
 from storyline.link.origins import resolve_origin
-from storyline.link.similarity import LinkedDoc
-from storyline.models import Article, ArticleFraming, Attribution, Claim, LoadedTerm, Span, TextAnnotations
+from storyline.models import Article, ArticleFraming, Attribution, Claim, ClaimRecord, LinkedDoc, LoadedTerm, Span, TextAnnotations
 from storyline.store.annotations import save_annotations
 from storyline.store.articles import save_article
 from storyline.store.claims import SqliteClaimBackend, save_claims

@@ -64,3 +64,33 @@ def test_mypy_strict_is_clean_on_src() -> None:
     import sys
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_store_depends_on_no_stage() -> None:
+    """store/ takes records from models.py only: no import of a stage's module (clean, annotate, link, flow, ingest)."""
+    import ast
+
+    stages = {"clean", "annotate", "link", "flow", "ingest"}
+    found = []
+    for path in sorted((REPO / "src" / "storyline" / "store").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and (node.module or "").split(".")[0] in stages:
+                found.append(f"{path.name}: from ..{node.module}")
+    assert not found, found
+
+
+def test_the_time_package_has_no_import_cycle() -> None:
+    """annotate/time/: no module imports another that (directly or not) imports it back."""
+    import ast
+
+    folder = REPO / "src" / "storyline" / "annotate" / "time"
+    graph: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        graph[path.stem] = {node.module for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
+
+    assert len(graph) >= 12
+    assert not [m for m in graph if m != "__init__" and reaches(m, m, {m})]

@@ -20,7 +20,7 @@ from .link.timeline import DatedEvent, TimelineGroup, build_timeline
 from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, ClaimOrigin, LoadedTerm
 from .store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
 from .store.articles import iter_articles
-from .store.claims import iter_claim_groups
+from .link.groups import iter_claim_groups
 from .store.framing import iter_framing
 from .store.links import iter_stories, iter_threads
 from .store.paging import Page

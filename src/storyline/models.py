@@ -7,12 +7,17 @@ the words it came from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
 
 __all__ = [
     "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
     "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "Claim", "TextAnnotations",
     "Story", "Thread", "ClaimRole", "ClaimStance", "ClaimAppearance", "ClaimOrigin", "OriginCount", "RelatedClaim", "ClaimGroup", "LoadedTerm", "ArticleFraming",
+    "VECTOR_DIMENSIONS", "ACTOR_KEY", "LinkedDoc", "StoryAssignment", "ClaimRecord", "Verdict", "ClaimLink",
 ]
 
 
@@ -512,3 +517,98 @@ class ArticleFraming:
         """Share of the article's sourced attributions that are anonymous (None when it has none)."""
         total = self.named_sources + self.anonymous_sources
         return self.anonymous_sources / total if total else None
+
+
+# Records the link stage makes and the store keeps (the store depends on no stage).
+
+VECTOR_DIMENSIONS = 384
+"""Size of a sentence vector (the encoder of storyline.link.embed)."""
+ACTOR_KEY = "a:"
+"""Prefix of actor keys in the corpus frequencies (terms are ``w:`` words and ``n:`` names)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedDoc:
+    """An article as the linker keeps it: its features and its vectors."""
+
+    id: str
+    published: date | None
+    actors: frozenset[str]
+    origins: Mapping[str, float]
+    """Origin -> the share of the article's attributions that end there."""
+    years: frozenset[int]
+    doc_vector: np.ndarray
+    sentence_vectors: np.ndarray
+    sentences: tuple[str, ...] = ()
+    terms: Mapping[str, int] = field(default_factory=dict)
+    """Term counts (content words ``w:``, names ``n:``) for the lexical similarity."""
+    attributions: int = 0
+    """How many attributions the article has."""
+    outlet: str | None = None
+    """The article's own outlet, in origin form (an outlet draws on its own reports)."""
+    quotes: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    """Speaker key -> the content words of each of their direct quotes."""
+
+    def frequency_keys(self) -> list[str]:
+        """The keys it adds to the corpus frequencies: its terms and its actors (prefixed :data:`ACTOR_KEY`)."""
+        return [*self.terms, *(ACTOR_KEY + a for a in self.actors)]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAssignment:
+    """The story and thread one article was placed in, and why."""
+
+    article_id: str
+    story_id: str
+    thread_id: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """One claim of one article, as the claim linker keeps it."""
+
+    id: str
+    article_id: str
+    vector: np.ndarray
+    text: str
+    negated: bool
+    conditions: frozenset[str] = frozenset()
+    """Content words of its conditions."""
+    numbers: frozenset[str] = frozenset()
+    dates: tuple[tuple[str, str], ...] = ()
+    """(earliest, latest) of each date it names."""
+    agents: frozenset[str] = frozenset()
+    """Actor ids in its agent role."""
+    patients: frozenset[str] = frozenset()
+    polarity: tuple[str, ...] = ()
+    """The words that set its polarity."""
+    predicate: np.ndarray | None = None
+    """Embedding of its words without the subject phrase (None: the same as ``vector``)."""
+    stance: str = ""
+    """The stance it states, as kind and topic ("ready:peace"); "" when it states none with a topic."""
+    holders: frozenset[str] = frozenset()
+    """Actor ids holding that stance."""
+
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the linker decided about two claims, and why."""
+
+    kind: str
+    """``same`` (one proposition), ``variant`` (only a figure differs) or ``related`` (close, kept apart)."""
+    similarity: float
+    rule: str
+    reason: str
+    actors: tuple[str, ...] = ()
+    """Actor ids both claims name in the same role."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLink:
+    """A verdict between a new claim and a stored one, as the backend keeps it."""
+
+    claim_id: str
+    other_id: str
+    verdict: Verdict

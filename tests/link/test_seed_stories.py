@@ -11,7 +11,7 @@ import pytest
 
 from storyline import Settings, ingest, iter_articles, open_store
 from storyline.models import ClaimGroup, Story, Thread
-from storyline.store.claims import iter_claim_groups
+from storyline.link.groups import iter_claim_groups
 from storyline.store.links import iter_stories, iter_threads
 from tests.conftest import SEEDS
 

@@ -9,17 +9,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.link.claimlink import ClaimLinker, ClaimRecord
+from storyline.link.claimlink import ClaimLinker
 from storyline.link.origins import resolve_origin
-from storyline.link.similarity import LinkedDoc
-from storyline.link.stories import MemoryBackend, StoryAssignment, StoryLinker
+from storyline.link.stories import MemoryBackend, StoryLinker
 from storyline.models import (
-    Article, ArticleFraming, Attribution, Claim, LoadedTerm, Span, TextAnnotations,
+    Article, ArticleFraming, Attribution, Claim, ClaimRecord, LinkedDoc, LoadedTerm, Span, StoryAssignment, TextAnnotations,
 )
 import storyline.store.links as links
 from storyline.store.annotations import clear_annotations, save_annotations
 from storyline.store.articles import save_article
-from storyline.store.claims import SqliteClaimBackend, iter_claim_groups, save_claims
+from storyline.link.groups import iter_claim_groups
+from storyline.store.claims import SqliteClaimBackend, save_claims
 from storyline.store.framing import iter_framing, save_framing
 from storyline.store.links import (
     SqliteLinkBackend, bucket_keys, iter_stories, iter_threads, save_assignment, save_link_docs, story_articles,
@@ -288,6 +288,7 @@ def test_version_9_rekeys_the_stored_buckets(tmp_path: Path) -> None:
     vectors = _random_docs(conn, rng, 20, width=2)
     new = {(r[0], r[1]): r[2] for r in conn.execute("SELECT item_id, band, key FROM vector_buckets")}
     conn.execute(f"UPDATE vector_buckets SET key = key >> {links.FINE_ROWS - links.ROWS}")  # the old keys
+    conn.execute("DROP TABLE annotation_skips")  # what version 10 adds
     conn.execute("PRAGMA user_version = 8")
     conn.commit()
     conn.close()

@@ -18,7 +18,7 @@ from .claims import find_claims
 from .events import find_events
 from .time.pubdate import infer_published_range
 from .quotes import find_quotes
-from .time.expressions import find_time_expressions, text_anchors
+from .time.expressions import find_time_expressions
 
 __all__ = ["ArticleText", "annotate_doc", "annotate_texts", "annotate_articles", "annotate_each"]
 

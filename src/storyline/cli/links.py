@@ -15,7 +15,7 @@ from ..link.timeline import TimelineGroup, period_bounds
 from ..models import ClaimAppearance, ClaimGroup, Story
 from ..settings import Settings
 from ..store.articles import load_article
-from ..store.claims import iter_claim_groups
+from ..link.groups import iter_claim_groups
 from ..store.framing import iter_framing
 from ..store.links import iter_stories, iter_threads, story_articles
 from ..store.schema import schema_version

@@ -21,7 +21,7 @@ import numpy as np
 from ..clean.boilerplate import clean_boilerplate, split_paragraphs
 from ..clean.dedup import article_id
 from ..clean.html import extract_html
-from ..clean.language import detect_language
+from ..clean.language import identify_language
 from ..clean.metadata import infer_outlet, infer_published, strip_outlet_suffix, title_from_text
 from ..clean.normalize import normalize_text
 from ..clean.rules import line_key
@@ -107,11 +107,13 @@ def _metadata(d: Draft) -> Draft:
     published, inferred, pub_ev = infer_published(
         declared=raw.published, page_date=ex.date if ex else None, text=d.text, via_feed=via_feed
     )
-    language = detect_language(d.text) or (ex.language if ex else None)
+    language, lang_ev = identify_language(d.text)
+    if language is None and ex is not None and ex.language:  # unsure from the text: what the page declares
+        language, lang_ev = ex.language, Evidence("language", ex.language, "html-lang", ex.language)
     title = strip_outlet_suffix(d.title, outlet) if d.title else None
     return replace(
         d, title=title, outlet=outlet, published=published, published_inferred=inferred, language=language,
-        evidence=d.evidence + out_ev + pub_ev,
+        evidence=d.evidence + out_ev + pub_ev + ((lang_ev,) if lang_ev else ()),
     )
 
 

@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..link.claimlink import ClaimLinker, ClaimRecord, claim_records, claim_texts
+from ..link.claimlink import ClaimLinker, claim_records, claim_texts
 from ..link.embed import embed_unique
 from ..link.framing import article_framing
 from ..link.origins import cited_outlets, resolve_origin
-from ..link.similarity import LinkedDoc, key_sentences
-from ..link.stories import StoryAssignment, StoryDoc, StoryLinker, doc_texts, linked_docs
+from ..link.similarity import key_sentences
+from ..link.stories import StoryDoc, StoryLinker, doc_texts, linked_docs
 from ..link.storydoc import story_doc
 from ..errors import StoreError
-from ..models import Article, ArticleFraming, Claim, ClaimOrigin, Evidence, TextAnnotations
+from ..models import Article, ArticleFraming, Claim, ClaimOrigin, ClaimRecord, Evidence, LinkedDoc, StoryAssignment, TextAnnotations
 from ..settings import Settings
 from ..store import annotations as notes
 from ..store import articles, claims, framing, links

@@ -24,7 +24,7 @@ from ..store.failures import clear_article_failures
 from ..store.retry import write
 from ..store.schema import connect
 from .annotate import AnnotateBatch, ToAnnotate, annotate_batches, batched
-from .clean import cleaned
+from .clean import cleaned, utc_now
 from .link import LinkRun
 from .save import SaveRun, outlet_boilerplate
 
@@ -86,6 +86,8 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
     model = settings.spacy_model
     if retry_failed:
         write(conn, lambda: clear_article_failures(conn, model), what="retry failed articles")
+    languages = settings.read_languages()
+    write(conn, lambda: notes.skip_unread_languages(conn, model, languages, utc_now()), what="skipping unread languages")
     waiting, chars = notes.unannotated_volume(conn, model, settings.max_annotate_chars)
     if not waiting:
         return 0

@@ -32,11 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 
-from ..models import Claim
+from ..models import Claim, ClaimLink, ClaimRecord, Verdict
 from .embed import embed_unique
 from .exact import ExactIndex
 from .lexical import content_words
@@ -64,62 +65,13 @@ TOO_FAR = "too far"
 """The rule of a related verdict that only says the wording is not close enough (it blocks nothing)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimRecord:
-    """One claim of one article, as the claim linker keeps it."""
-
-    id: str
-    article_id: str
-    vector: np.ndarray
-    text: str
-    negated: bool
-    conditions: frozenset[str] = frozenset()
-    """Content words of its conditions."""
-    numbers: frozenset[str] = frozenset()
-    dates: tuple[tuple[str, str], ...] = ()
-    """(earliest, latest) of each date it names."""
-    agents: frozenset[str] = frozenset()
-    """Actor ids in its agent role."""
-    patients: frozenset[str] = frozenset()
-    polarity: tuple[str, ...] = ()
-    """The words that set its polarity."""
-    predicate: np.ndarray | None = None
-    """Embedding of its words without the subject phrase (None: the same as ``vector``)."""
-    words: frozenset[str] = frozenset()
-    """Its content words (:func:`storyline.link.lexical.content_words`)."""
-    stance: str = ""
-    """The stance it states, as kind and topic ("ready:peace"); "" when it states none with a topic."""
-    holders: frozenset[str] = frozenset()
-    """Actor ids holding that stance."""
-
-    def __post_init__(self) -> None:
-        if not self.words:
-            object.__setattr__(self, "words", frozenset(stem(w) for w in content_words(self.text)))
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What the linker decided about two claims, and why."""
-
-    kind: str
-    """``same`` (one proposition), ``variant`` (only a figure differs) or ``related`` (close, kept apart)."""
-    similarity: float
-    rule: str
-    reason: str
-    actors: tuple[str, ...] = ()
-    """Actor ids both claims name in the same role."""
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimLink:
-    """A verdict between a new claim and a stored one, as the backend keeps it."""
-
-    claim_id: str
-    other_id: str
-    verdict: Verdict
-
-
 _SUFFIXES = ("ions", "ion", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s")
+
+
+@lru_cache(maxsize=65_536)
+def claim_words(text: str) -> frozenset[str]:
+    """A claim's content words, stemmed (:func:`stem`): what :func:`similarity` compares beside the embeddings."""
+    return frozenset(stem(w) for w in content_words(text))
 
 
 def stem(word: str) -> str:
@@ -194,9 +146,10 @@ def similarity(a: ClaimRecord, b: ClaimRecord) -> float:
     cosine = float(a.vector @ b.vector)
     if a.agents & b.agents and a.predicate is not None and b.predicate is not None:
         cosine = (cosine + float(a.predicate @ b.predicate)) / 2
-    if not a.words or not b.words:  # nothing to share: the embeddings alone
+    words_a, words_b = claim_words(a.text), claim_words(b.text)
+    if not words_a or not words_b:  # nothing to share: the embeddings alone
         return cosine
-    shared = 2 * len(a.words & b.words) / (len(a.words) + len(b.words))  # Dice: a short claim is not "all shared"
+    shared = 2 * len(words_a & words_b) / (len(words_a) + len(words_b))  # Dice: a short claim is not "all shared"
     return (1 - W_WORDS) * cosine + W_WORDS * shared
 
 

@@ -15,8 +15,8 @@ from ..annotate.claims import claim_at
 from ..annotate.nlp import parse, text_of
 from ..annotate.document import annotate_doc
 from ..annotate.registry import ActorRegistry
-from ..models import Claim
-from .claimlink import ClaimRecord, claim_records, judge, similarity
+from ..models import Claim, ClaimRecord
+from .claimlink import claim_records, judge, similarity
 
 __all__ = ["text_records", "same_claim", "claim_similarity"]
 

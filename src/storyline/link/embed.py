@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError
+from ..models import VECTOR_DIMENSIONS
 from ..settings import available_cores
 
 __all__ = ["DIMENSIONS", "configure_encoder", "embed", "embed_unique", "load_encoder"]
 
-DIMENSIONS = 384
+DIMENSIONS = VECTOR_DIMENSIONS
 _BATCH = 16
 """Sentences per forward pass (sorted by length): on CPU 16 is about 15% faster than 64 or more."""
 _GPU_BATCH = 256

@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import numpy as np
 
+from ..models import ACTOR_KEY, LinkedDoc
 from .lexical import NAME, WORD, tfidf_cosine
 
 __all__ = [
@@ -60,29 +60,6 @@ _TOP = 3
 _MAX_SENTENCES = 16
 _MIN_WORDS = 5
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-
-
-@dataclass(frozen=True, slots=True)
-class LinkedDoc:
-    """An article as the linker keeps it: its features and its vectors."""
-
-    id: str
-    published: date | None
-    actors: frozenset[str]
-    origins: Mapping[str, float]
-    """Origin -> the share of the article's attributions that end there."""
-    years: frozenset[int]
-    doc_vector: np.ndarray
-    sentence_vectors: np.ndarray
-    sentences: tuple[str, ...] = ()
-    terms: Mapping[str, int] = field(default_factory=dict)
-    """Term counts (content words ``w:``, names ``n:``) for the lexical similarity."""
-    attributions: int = 0
-    """How many attributions the article has."""
-    outlet: str | None = None
-    """The article's own outlet, in origin form (an outlet draws on its own reports)."""
-    quotes: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
-    """Speaker key -> the content words of each of their direct quotes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +119,7 @@ def _top_mean(sims: np.ndarray) -> float:
     return float(best.mean())
 
 
-ACTOR = "a:"
+ACTOR = ACTOR_KEY
 """Prefix of actor keys in the corpus frequencies."""
 
 

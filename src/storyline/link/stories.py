@@ -22,14 +22,15 @@ from typing import Protocol
 
 import numpy as np
 
+from ..models import LinkedDoc, StoryAssignment
 from .embed import embed
 from .exact import ExactIndex
 from .lexical import content_words, terms
-from .similarity import ACTOR, LinkedDoc, PairScore, actor_key, key_sentences, pair_score
+from .similarity import PairScore, actor_key, key_sentences, pair_score
 
 __all__ = [
     "StoryDoc", "StoryAssignment", "LinkBackend", "MemoryBackend", "StoryLinker", "cluster_stories",
-    "linked_docs", "doc_texts", "doc_keys", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
+    "linked_docs", "doc_texts", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
 ]
 
 STORY_THRESHOLD = 0.49
@@ -65,16 +66,6 @@ class StoryDoc:
     """Values of its dated events (day or month granularity)."""
     quotes: tuple[tuple[str, str], ...] = ()
     """(speaker name, words) of its direct quotes with a resolved speaker."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoryAssignment:
-    """The story and thread one article was placed in, and why."""
-
-    article_id: str
-    story_id: str
-    thread_id: str
-    evidence: str = ""
 
 
 class LinkBackend(Protocol):
@@ -115,7 +106,7 @@ class MemoryBackend:
         self.docs[doc.id] = doc
         self.assigned[doc.id] = (story, thread)
         self.index.add(doc.id, doc.doc_vector)
-        for key in doc_keys(doc):
+        for key in doc.frequency_keys():
             self.counts[key] = self.counts.get(key, 0) + 1
 
     def story_of(self, doc_id: str) -> tuple[str, str]:
@@ -129,11 +120,6 @@ class MemoryBackend:
     def story_span(self, story: str) -> tuple[date, date] | None:
         days = [p for d, (s, _) in self.assigned.items() if s == story and (p := self.docs[d].published) is not None]
         return (min(days), max(days)) if days else None
-
-
-def doc_keys(doc: LinkedDoc) -> list[str]:
-    """Return the keys a document adds to the corpus frequencies: its terms and its actors."""
-    return [*doc.terms, *(ACTOR + a for a in doc.actors)]
 
 
 def _published(value: str | None) -> date | None:
@@ -197,7 +183,7 @@ class StoryLinker:
     def _scores(self, doc: LinkedDoc) -> list[tuple[LinkedDoc, PairScore]]:
         ids = [i for i in self.backend.candidates(doc.doc_vector, CANDIDATES) if i != doc.id]
         others = self.backend.load(ids)
-        df = self.backend.df(set(doc_keys(doc)).union(*(doc_keys(o) for o in others)))
+        df = self.backend.df(set(doc.frequency_keys()).union(*(o.frequency_keys() for o in others)))
         n = self.backend.size() + 1
         return [(o, pair_score(doc, o, df, n)) for o in others]
 

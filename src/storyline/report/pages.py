@@ -17,9 +17,12 @@ from ..link.framing import OutletFraming, OutletView, compare_actor, outlet_fram
 from ..link.timeline import TimelineGroup
 from ..models import Actor, Article, ArticleFraming, ClaimGroup, Story, Thread, TimeExpression
 from ..store import browse
-from ..store.annotations import StoredAttribution, StoredMention, StoredQuote, iter_attributions, iter_mentions, iter_quotes
+from ..store.annotations import (
+    StoredAttribution, StoredMention, StoredQuote, annotation_skip, iter_attributions, iter_mentions, iter_quotes,
+)
 from ..store.articles import count_articles, load_article
-from ..store.claims import ArticleClaim, article_claims, iter_claim_groups, load_claim_group
+from ..link.groups import iter_claim_groups, load_claim_group
+from ..store.claims import ArticleClaim, article_claims
 from ..store.framing import iter_framing
 from ..store.times import iter_time_expressions
 from .charts import LabelCount, TimelinePoint
@@ -123,6 +126,8 @@ class ArticlePage:
     times: tuple[TimeExpression, ...]
     labels: tuple[StoredMention, ...]
     actor_names: dict[str, str]
+    not_annotated: str | None = None
+    """Why it was not annotated (written in a language Storyline does not read), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +271,8 @@ def article_page(conn: sqlite3.Connection, article_id: str, claim_link: Callable
     marks = article_marks(quotes, claims, times, labels, claim_link)
     names = browse.actor_names(conn, sorted({m.actor_id for m in mentions if m.actor_id} | {q.speaker_actor_id for q in quotes if q.speaker_actor_id}))
     return ArticlePage(article, row, story[0] if story else None, tuple(article_blocks(article.text, article.raw_text, article.removed, marks)),
-                       quotes, tuple(iter_attributions(conn, article.id)), claims, times, labels, names)
+                       quotes, tuple(iter_attributions(conn, article.id)), claims, times, labels, names,
+                       annotation_skip(conn, article.id))
 
 
 def claim_page(conn: sqlite3.Connection, group_id: str) -> ClaimPage | None:

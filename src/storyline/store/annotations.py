@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
@@ -13,7 +13,7 @@ from .times import clear_times, save_times
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
-    "load_actors", "save_actors", "unannotated_articles", "count_unannotated", "is_annotated", "save_annotations", "clear_annotations",
+    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "count_unannotated", "is_annotated", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -108,7 +108,27 @@ class PendingArticle:
 
 
 _PENDING = (" FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?1"
-            " WHERE n.article_id IS NULL AND NOT EXISTS (SELECT 1 FROM article_failures f WHERE f.article_id = a.id AND f.model = ?1)")
+            " WHERE n.article_id IS NULL AND NOT EXISTS (SELECT 1 FROM article_failures f WHERE f.article_id = a.id AND f.model = ?1)"
+            " AND NOT EXISTS (SELECT 1 FROM annotation_skips s WHERE s.article_id = a.id AND s.model = ?1)")
+
+
+def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Sequence[str], when: str) -> int:
+    """Record the pending articles written in a language not in ``languages`` as not to be annotated with
+    ``model`` (an unknown language is annotated), and forget such records for languages now read; no commit.
+    Return how many articles are skipped now."""
+    read = "," + ",".join(languages) + ","
+    conn.execute("DELETE FROM annotation_skips WHERE model = ?1 AND article_id IN (SELECT id FROM articles"
+                 " WHERE instr(?2, ',' || language || ',') > 0)", (model, read))
+    conn.execute("INSERT OR IGNORE INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?1,"
+                 " 'written in ' || a.language || '; Storyline annotates ' || ?3, ?4" + _PENDING
+                 + " AND a.language IS NOT NULL AND instr(?2, ',' || a.language || ',') = 0", (model, read, ", ".join(languages), when))
+    return int(conn.execute("SELECT COUNT(*) FROM annotation_skips WHERE model = ?", (model,)).fetchone()[0])
+
+
+def annotation_skip(conn: sqlite3.Connection, article_id: str) -> str | None:
+    """Why the article was not annotated (its language), or None."""
+    row = conn.execute("SELECT reason FROM annotation_skips WHERE article_id = ? ORDER BY at DESC LIMIT 1", (article_id,)).fetchone()
+    return str(row[0]) if row else None
 
 
 def unannotated_articles(conn: sqlite3.Connection, model: str, *, after: int = 0, limit: int = -1) -> list[PendingArticle]:

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..link.claimlink import ClaimLink, ClaimRecord
-from ..link.origins import count_origins
-from ..models import Claim, ClaimAppearance, ClaimGroup, ClaimOrigin, RelatedClaim, Span
+from ..models import Claim, ClaimAppearance, ClaimLink, ClaimOrigin, ClaimRecord, RelatedClaim, Span
 from .links import VectorIndex, id_chunks, in_clause
 from .paging import Page, limit_clause
 
-__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "save_claim_records", "iter_claim_groups", "load_claim_group", "article_claims", "load_appearances", "spans_json"]
+__all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "save_claim_records", "iter_group_appearances", "group_appearances",
+           "related_groups", "article_claims", "load_appearances", "spans_json"]
 
 
 class SqliteClaimBackend:
@@ -192,7 +191,7 @@ def _appearance(r: sqlite3.Row) -> ClaimAppearance:
         _chain(r), origin, r["join_reason"] or "")
 
 
-def _related(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[str]) -> tuple[RelatedClaim, ...]:
+def related_groups(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[str]) -> tuple[RelatedClaim, ...]:
     """The groups kept apart from this one although a claim of one was close to a claim of the other, closest first."""
     best: dict[str, RelatedClaim] = {}
     for chunk in id_chunks(list(claim_ids)):
@@ -207,38 +206,29 @@ def _related(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[str]) 
     return tuple(sorted(best.values(), key=lambda x: -x.similarity))
 
 
-def _group(conn: sqlite3.Connection, group_id: str, appearances: list[ClaimAppearance], related: bool) -> ClaimGroup:
-    """The group of these appearances, its origins counted and, when asked, the related groups read."""
-    counts, (low, high) = count_origins(appearances)
-    first = appearances[0]
-    near = _related(conn, group_id, [a.claim_id for a in appearances]) if related else ()
-    return ClaimGroup(group_id, first.text, first.published, low, tuple(c.origin.name for c in counts), tuple(appearances),
-                      (low, high), counts, near)
-
-
-def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
-                      page: Page | None = None, related: bool = False) -> Iterator[ClaimGroup]:
-    """Yield claim groups, earliest first seen first, each with every appearance (earliest published first).
+def iter_group_appearances(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
+                           page: Page | None = None) -> Iterator[tuple[str, list[ClaimAppearance]]]:
+    """Yield (group id, every appearance, earliest published first) of each claim group, the group first seen
+    earliest first (:func:`storyline.link.groups.iter_claim_groups` makes them groups, origins counted).
 
     Args:
         story_id: only groups with an appearance in this story (all their appearances are kept).
         min_articles: only groups told by at least this many distinct articles.
         page: only one page of all groups, then in group id order (the story and article filters do not apply).
-        related: also read each group's related claims (one more query per group).
     """
     if page is not None:
-        yield from _group_page(conn, page, related)
+        yield from _group_page(conn, page)
         return
     rows = conn.execute(_APPEARANCES + (_IN_STORY if story_id else "") + " ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
                         (story_id,) if story_id else ())
     by_group: dict[str, list[ClaimAppearance]] = {}
     for r in rows:
         by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    groups = [_group(conn, g, apps, related) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
-    yield from sorted(groups, key=lambda g: (g.first_seen is None, g.first_seen or "", g.id))
+    kept = [(g, apps) for g, apps in by_group.items() if len({a.article_id for a in apps}) >= min_articles]
+    yield from sorted(kept, key=lambda p: (p[1][0].published is None, p[1][0].published or "", p[0]))
 
 
-def _group_page(conn: sqlite3.Connection, page: Page, related: bool) -> Iterator[ClaimGroup]:
+def _group_page(conn: sqlite3.Connection, page: Page) -> Iterator[tuple[str, list[ClaimAppearance]]]:
     limit, bounds = limit_clause(page)
     ids = [r[0] for r in conn.execute("SELECT DISTINCT group_id FROM claim_groups ORDER BY group_id" + limit, bounds)]
     by_group: dict[str, list[ClaimAppearance]] = {}
@@ -246,15 +236,13 @@ def _group_page(conn: sqlite3.Connection, page: Page, related: bool) -> Iterator
         for r in conn.execute(in_clause(_APPEARANCES + " WHERE g.group_id IN ({}) ORDER BY g.group_id, a.published IS NULL, a.published, c.id",
                                         chunk), chunk):
             by_group.setdefault(r["group_id"], []).append(_appearance(r))
-    yield from (_group(conn, g, by_group[g], related) for g in ids if g in by_group)
+    yield from ((g, by_group[g]) for g in ids if g in by_group)
 
 
-def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | None:
-    """Return one claim group with every appearance (earliest published first), its origins and related groups, or None."""
-    rows = conn.execute(_APPEARANCES + " WHERE g.group_id = ? ORDER BY a.published IS NULL, a.published, c.id", (group_id,)).fetchall()
-    if not rows:
-        return None
-    return _group(conn, group_id, [_appearance(r) for r in rows], related=True)
+def group_appearances(conn: sqlite3.Connection, group_id: str) -> list[ClaimAppearance]:
+    """Return every appearance of one claim group, earliest published first (none: no such group)."""
+    rows = conn.execute(_APPEARANCES + " WHERE g.group_id = ? ORDER BY a.published IS NULL, a.published, c.id", (group_id,))
+    return [_appearance(r) for r in rows]
 
 
 def load_appearances(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> list[ClaimAppearance]:

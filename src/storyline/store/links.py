@@ -21,10 +21,8 @@ from datetime import date
 
 import numpy as np
 
-from ..link.embed import DIMENSIONS
-from ..link.similarity import LinkedDoc
-from ..link.stories import StoryAssignment, doc_keys
-from ..models import Story, Thread
+from ..models import VECTOR_DIMENSIONS as DIMENSIONS
+from ..models import LinkedDoc, Story, StoryAssignment, Thread
 from .paging import Page, limit_clause
 
 __all__ = [
@@ -252,7 +250,7 @@ def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: 
     VectorIndex(conn, "doc").add([d.id for d in docs], np.stack([d.doc_vector for d in docs]) if docs else np.zeros((0, DIMENSIONS)))
     counts: dict[str, int] = {}
     for d in docs:
-        for key in doc_keys(d):
+        for key in d.frequency_keys():
             counts[key] = counts.get(key, 0) + 1
     conn.executemany("INSERT INTO link_df (key, df) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET df = df + excluded.df", counts.items())
     _place(conn, [(d.id, s, t) for d, (s, t) in zip(docs, placed)])

@@ -406,4 +406,16 @@ UPDATE vector_buckets SET key = storyline_band_key(band, (SELECT doc_vector FROM
     WHERE kind = 'doc' AND EXISTS (SELECT 1 FROM link_docs d WHERE d.article_id = item_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# Version 10: an article written in a language Storyline does not annotate (setting `languages`) is stored,
+# cleaned and searchable, but not annotated; why is recorded once per model, and its page says so.
+_V10 = """
+CREATE TABLE annotation_skips (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,                 -- the spaCy model it was not annotated with
+    reason TEXT NOT NULL,                -- e.g. "written in de; Storyline annotates en"
+    at TEXT NOT NULL,                    -- UTC time
+    PRIMARY KEY (article_id, model)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)

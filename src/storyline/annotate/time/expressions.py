@@ -48,7 +48,7 @@ def reference(published: str | None, *, inferred: bool = False) -> Ref:
     parts = published[:10].split("-")
     try:
         day = date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):  # "2200000000": no calendar year
         return Ref(None, None)
     return Ref(day, ("year", "month", "day")[min(len(parts), 3) - 1], inferred)
 

@@ -120,7 +120,7 @@ def test_timeline_of_one_story(tmp_path: Path) -> None:
     db = linked_db(tmp_path / "l.db")
     code, out, err = _run("timeline", "--db", db, "--story", "story:" + DAM[0])
     assert code == 0, err
-    assert "2024-05-23" in out and "2024-W22" not in out and "1 event(s) from 2 article(s)" in err  # the claims' articles have no events
+    assert "23 May 2024" in out and "2024-W22" not in out and "week of" not in out and "1 event(s) from 2 article(s)" in err  # the claims' articles have no events
     code, out, err = _run("timeline", "--db", db, "--story", "story:nope")
     assert code == 1 and "no story with id 'story:nope'; see `storyline stories`" in err
 

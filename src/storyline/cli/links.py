@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..annotate.time.words import in_words
 from ..export import load_timeline
 from ..link.framing import OutletView, ViewItem, compare_actor
 from ..link.timeline import TimelineGroup, period_bounds
@@ -72,7 +73,7 @@ def _day_bound(value: str | None, option: str, *, end: bool) -> str | None:
 
 
 def _date_label(group: TimelineGroup) -> str:
-    return group.date if group.granularity == "day" else f"{group.date} ({group.granularity})"
+    return in_words(group.date)
 
 
 def _timeline_table(groups: list[TimelineGroup]) -> Table:

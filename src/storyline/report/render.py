@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from ..annotate.time.words import in_words
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START
 from . import charts
 
@@ -99,7 +100,7 @@ def environment(extra: tuple[str, ...] = ()) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader(p, "templates") for p in (*extra, "storyline.report")]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(snippet=_snippet, day=_day, safe_url=safe_url, plural=_plural)
+    env.filters.update(snippet=_snippet, day=_day, when=in_words, safe_url=safe_url, plural=_plural)
     env.globals.update(timeline_chart=charts.timeline_chart, outlet_activity_chart=charts.outlet_activity_chart,
                        label_chart=charts.label_chart, TimelinePoint=charts.TimelinePoint, LabelCount=charts.LabelCount)
     return env

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from storyline.cli import app
 from storyline.clean.language import identify_language
 from storyline.flow import annotate_pending, ingest
 from storyline.report.pages import article_page
@@ -73,6 +75,10 @@ def test_articles_in_other_languages_are_stored_and_searchable_but_not_annotated
     assert [a.id for a in search(conn, "Gewerkschaft")] and [a.id for a in search(conn, "профспілкою")] == [language["uk.txt"][1]]
     page = article_page(conn, language["ru.txt"][1])
     assert page is not None and page.not_annotated == "written in ru; Storyline annotates en" and not page.quotes
+    shown = CliRunner().invoke(app, ["show", language["ru.txt"][1], "--db", str(db)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0 and "not annotated: written in ru; Storyline annotates en" in shown.stdout
+    done = CliRunner().invoke(app, ["annotate", "--db", str(db)])
+    assert done.exit_code == 0 and "5 not annotated, written in a language not in the `languages` setting (en)" in done.stderr
     # reading German too: the German articles are annotated on the next run, the others stay skipped
     assert annotate_pending(conn, Settings(db=str(db), workers=1, languages="en,de")) == 2
     assert {language["de.txt"][1], language["mixed-de.txt"][1]} <= {r[0] for r in conn.execute("SELECT article_id FROM annotated")}

@@ -19,6 +19,7 @@ from ..models import Article, IngestSummary
 from ..flow import annotate_pending, ingest as run_ingest
 from ..settings import Settings
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
+from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
 from .common import app, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
@@ -127,17 +128,17 @@ def show(
     if article is None:
         err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
         raise typer.Exit(1)
-    _print_article(article, removed=removed, evidence=evidence)
+    _print_article(article, removed=removed, evidence=evidence, not_annotated=annotation_skip(conn, article.id))
 
 
-def _print_article(a: Article, *, removed: bool, evidence: bool) -> None:
+def _print_article(a: Article, *, removed: bool, evidence: bool, not_annotated: str | None = None) -> None:
     published = _published_label(a.published, False, a.published_range)
     if a.published_inferred:
         published += " (inferred from the text)"
     out.print(f"[bold]{escape(a.title or '(no title)')}[/]")
     for label, value in (("id", a.id), ("outlet", a.outlet or "unknown"), ("published", published),
                          ("author", a.author or "unknown"), ("language", a.language or "unknown"),
-                         ("source", a.source), ("duplicate of", a.duplicate_of)):
+                         ("source", a.source), ("duplicate of", a.duplicate_of), ("not annotated", not_annotated)):
         if value:
             out.print(f"[dim]{label}:[/] {escape(value)}")
     out.print()
@@ -225,7 +226,10 @@ def annotate(
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
     failed = outcomes.get("failed", 0)
+    unread = count_skipped(conn, settings.spacy_model)
     err.print(f"annotated {n} article(s) with {escape(settings.spacy_model)}"
+              + (f"; {unread} not annotated, written in a language not in the `languages` setting ({escape(settings.languages)})"
+                 if unread else "")
               + (f"; [red]{failed} failed[/] (see `storyline failures`)" if failed else ""))
     if failed:
         raise typer.Exit(1)

@@ -206,9 +206,9 @@ class LinkRun:
         changed = [a for a in registry.actors if a.id in registry.changed]
 
         def save() -> bool:
+            notes.save_actors(conn, changed)  # first: later articles of this run refer to them, whoever annotates this one
             if notes.is_annotated(conn, item.article_id, settings.spacy_model):
                 return False  # another process was first
-            notes.save_actors(conn, changed)
             notes.save_annotations(conn, item.article_id, result, item.ids, settings.spacy_model, utc_now())
             if result.published_range is not None:
                 earliest, latest = result.published_range

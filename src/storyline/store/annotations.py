@@ -13,7 +13,7 @@ from .times import clear_times, save_times
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
-    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "count_unannotated", "is_annotated", "save_annotations", "clear_annotations",
+    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "count_skipped", "count_unannotated", "is_annotated", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -122,6 +122,11 @@ def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Seque
     conn.execute("INSERT OR IGNORE INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?1,"
                  " 'written in ' || a.language || '; Storyline annotates ' || ?3, ?4" + _PENDING
                  + " AND a.language IS NOT NULL AND instr(?2, ',' || a.language || ',') = 0", (model, read, ", ".join(languages), when))
+    return count_skipped(conn, model)
+
+
+def count_skipped(conn: sqlite3.Connection, model: str) -> int:
+    """Return how many articles are not annotated with ``model`` because of their language."""
     return int(conn.execute("SELECT COUNT(*) FROM annotation_skips WHERE model = ?", (model,)).fetchone()[0])
 
 

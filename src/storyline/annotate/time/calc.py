@@ -17,6 +17,7 @@ from datetime import date, timedelta
 __all__ = [
     "shift_months", "iso_week", "weekend_of", "season_of", "season_start", "value_bounds", "narrow", "SEASON_MONTHS",
     "easter", "holiday_date", "weekday_offset", "OutOfCalendar", "add_days", "calendar_date", "year_text",
+    "DAY_VALUE", "MONTH_VALUE", "WEEK_VALUE", "SEASON_VALUE", "QUARTER_VALUE", "HALF_VALUE", "YEAR_VALUE", "DECADE_VALUE", "CENTURY_VALUE",
 ]
 
 
@@ -26,15 +27,15 @@ class OutOfCalendar(ValueError):
 SEASON_MONTHS: dict[str, tuple[int, int]] = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 """First and last month of each season; a winter runs from December of its year into February."""
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
-_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
-_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(T.*)?$")
-_MONTH = re.compile(r"^(\d{4})-(\d\d)$")
-_YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})$")
-_CENTURY = re.compile(r"^(\d{2})$")
+QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
+HALF_VALUE = re.compile(r"^(\d{4})-H([12])$")
+WEEK_VALUE = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
+SEASON_VALUE = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
+DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(T.*)?$")
+MONTH_VALUE = re.compile(r"^(\d{4})-(\d\d)$")
+YEAR_VALUE = re.compile(r"^(\d{4})$")
+DECADE_VALUE = re.compile(r"^(\d{3})$")
+CENTURY_VALUE = re.compile(r"^(\d{2})$")
 
 
 def _check_year(year: int) -> int:
@@ -125,28 +126,28 @@ def _bounds(value: str) -> tuple[date, date] | None:
     if "/" in value:
         a, b = (value_bounds(v) for v in value.split("/", 1))
         return (a[0], b[1]) if a and b else None
-    if m := _DAY.match(value):
+    if m := DAY_VALUE.match(value):
         day = date(int(m[1]), int(m[2]), int(m[3]))
         return day, day
-    if m := _MONTH.match(value):
+    if m := MONTH_VALUE.match(value):
         return date(int(m[1]), int(m[2]), 1), _month_end(int(m[1]), int(m[2]))
-    if m := _WEEK.match(value):
+    if m := WEEK_VALUE.match(value):
         monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
         return (monday + timedelta(days=5), monday + timedelta(days=6)) if m[3] else (monday, monday + timedelta(days=6))
-    if m := _SEASON.match(value):
+    if m := SEASON_VALUE.match(value):
         start = season_start(int(m[1]), m[2])
         last = SEASON_MONTHS[m[2]][1]
         return start, _month_end(start.year + (1 if m[2] == "WI" else 0), last)
-    if m := _QUARTER.match(value):
+    if m := QUARTER_VALUE.match(value):
         first = 3 * (int(m[2]) - 1) + 1
         return date(int(m[1]), first, 1), _month_end(int(m[1]), first + 2)
-    if m := _HALF.match(value):
+    if m := HALF_VALUE.match(value):
         return date(int(m[1]), 6 * int(m[2]) - 5, 1), _month_end(int(m[1]), 6 * int(m[2]))
-    if m := _YEAR.match(value):
+    if m := YEAR_VALUE.match(value):
         return date(int(m[1]), 1, 1), date(int(m[1]), 12, 31)
-    if m := _DECADE.match(value):
+    if m := DECADE_VALUE.match(value):
         return date(int(m[1]) * 10, 1, 1), date(int(m[1]) * 10 + 9, 12, 31)
-    if m := _CENTURY.match(value):
+    if m := CENTURY_VALUE.match(value):
         return date(int(m[1]) * 100, 1, 1), date(int(m[1]) * 100 + 99, 12, 31)
     return None
 

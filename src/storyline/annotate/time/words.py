@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .calc import (
+    CENTURY_VALUE, DAY_VALUE, DECADE_VALUE, HALF_VALUE, MONTH_VALUE, QUARTER_VALUE, SEASON_VALUE, WEEK_VALUE, YEAR_VALUE,
+)
+
 __all__ = ["in_words"]
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -17,15 +21,8 @@ _SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
 _PARTS = {"MO": "morning", "AF": "afternoon", "EV": "evening", "NI": "night", "DT": "daytime"}
 _ORDINAL = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
 
-_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(?:T(?:(MO|AF|EV|NI|DT)|(\d\d):(\d\d)(?::\d\d)?))?$")
-_MONTH = re.compile(r"^(\d{4})-(\d\d)$")
-_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
-_SEASON = re.compile(r"^(\d{4})-(SP|SU|FA|WI)$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})$")
-_CENTURY = re.compile(r"^(\d{2})$")
+_TIME = re.compile(r"^T(?:(MO|AF|EV|NI|DT)|(\d\d):(\d\d)(?::\d\d)?)$")
+"""The part of a day value after the date: a part of the day, or a clock time."""
 
 
 def _day(year: str, month: str, day: str) -> str:
@@ -46,27 +43,29 @@ def in_words(value: str | None) -> str:
 
 
 def _words(value: str) -> str | None:
-    if m := _DAY.match(value):
+    if m := DAY_VALUE.match(value):
         date(int(m[1]), int(m[2]), int(m[3]))  # a real day, or ValueError
         day = _day(m[1], m[2], m[3])
-        if m[4]:
-            return f"{_PARTS[m[4]]} of {day}"
-        return f"{day}, {m[5]}:{m[6]}" if m[5] else day
-    if m := _MONTH.match(value):
+        if not m[4]:
+            return day
+        if (t := _TIME.match(m[4])) is None:
+            return None
+        return f"{_PARTS[t[1]]} of {day}" if t[1] else f"{day}, {t[2]}:{t[3]}"
+    if m := MONTH_VALUE.match(value):
         return f"{_MONTHS[int(m[2]) - 1]} {int(m[1])}"
-    if m := _WEEK.match(value):
+    if m := WEEK_VALUE.match(value):
         first = date.fromisocalendar(int(m[1]), int(m[2]), 6 if m[3] else 1)  # its Monday, or its Saturday
         return f"{'weekend' if m[3] else 'week'} of {first.day} {_MONTHS[first.month - 1]} {first.year}"
-    if m := _SEASON.match(value):
+    if m := SEASON_VALUE.match(value):
         return f"{_SEASONS[m[2]]} {int(m[1])}"
-    if m := _QUARTER.match(value):
+    if m := QUARTER_VALUE.match(value):
         return f"{_ORDINAL[m[2]]} quarter of {int(m[1])}"
-    if m := _HALF.match(value):
+    if m := HALF_VALUE.match(value):
         return f"{_ORDINAL[m[2]]} half of {int(m[1])}"
-    if m := _YEAR.match(value):
+    if m := YEAR_VALUE.match(value):
         return str(int(m[1]))
-    if m := _DECADE.match(value):
+    if m := DECADE_VALUE.match(value):
         return f"the {int(m[1]) * 10}s"
-    if m := _CENTURY.match(value):
+    if m := CENTURY_VALUE.match(value):
         return f"the {int(m[1]) * 100}s"
     return None

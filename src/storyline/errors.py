@@ -14,7 +14,7 @@ Every message names what went wrong and, where possible, what to do next.
 
 from __future__ import annotations
 
-__all__ = ["StorylineError", "InputError", "FetchError", "ExtractError", "StoreError", "ConfigError"]
+__all__ = ["StorylineError", "InputError", "FetchError", "ExtractError", "StoreError", "ConfigError", "one_line"]
 
 
 class StorylineError(Exception):
@@ -39,3 +39,8 @@ class StoreError(StorylineError):
 
 class ConfigError(StorylineError):
     """A setting has a value Storyline cannot use."""
+
+
+def one_line(exc: BaseException, limit: int = 500) -> str:
+    """An exception as the one line a failure record keeps: its type and message, at most ``limit`` characters."""
+    return f"{type(exc).__name__}: {exc}"[:limit]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import one_line
 from ..link.embed import configure_encoder, embed_unique, load_encoder
 from ..models import TextAnnotations
 from .link import link_texts
@@ -94,7 +95,7 @@ def batched(articles: Iterable[ToAnnotate], *, model: str, max_chars: int, batch
 
 def _failed(article_id: str, stage: str, exc: BaseException) -> Annotated:
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return Annotated(article_id, None, stage, f"{type(exc).__name__}: {exc}"[:500], trace)
+    return Annotated(article_id, None, stage, one_line(exc), trace)
 
 
 def annotate_batch(batch: AnnotateBatch) -> AnnotatedBatch:
@@ -135,8 +136,8 @@ def annotate_batches(batches: Iterator[AnnotateBatch], model: str, workers: int,
     """Yield :func:`annotate_batch` of every batch (annotated with ``model``), in order, from ``workers``
     processes (1: in this process). Workers load their models as they start, while the parent reads the
     first batch."""
-    if workers <= 1:
-        configure_encoder(threads=available_cores(), device=device)
     threads = max(1, available_cores() // max(1, workers))
+    if workers <= 1:  # in this process: no initializer runs
+        configure_encoder(threads=threads, device=device)
     return ordered_map(annotate_batch, batches, workers, preload=["storyline.flow.annotate"],
                        initializer=_start, initargs=(threads, device, model))

@@ -34,7 +34,7 @@ from ..link.origins import cited_outlets, resolve_origin
 from ..link.similarity import key_sentences
 from ..link.stories import StoryDoc, StoryLinker, doc_texts, linked_docs
 from ..link.storydoc import story_doc
-from ..errors import StoreError
+from ..errors import StoreError, one_line
 from ..models import Article, ArticleFraming, Claim, ClaimOrigin, ClaimRecord, Evidence, LinkedDoc, StoryAssignment, TextAnnotations
 from ..settings import Settings
 from ..store import annotations as notes
@@ -68,8 +68,8 @@ def _story_doc(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]
                      published=article.published, actor_ids=actors)
 
 
-def _claim_items(article: Article, ann: TextAnnotations) -> list[tuple[str, str, Claim]]:
-    return [(f"{article.id}:c{i}", article.id, c) for i, c in enumerate(ann.claims)]
+def _claim_items(article_id: str, ann: TextAnnotations) -> list[tuple[str, str, Claim]]:
+    return [(f"{article_id}:c{i}", article_id, c) for i, c in enumerate(ann.claims)]
 
 
 def prepare_links(article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> PreparedLinks:
@@ -82,8 +82,7 @@ def link_texts(article_id: str, text: str, title: str | None, ann: TextAnnotatio
     claims and their predicates (claim linking). Needs no actor registry (a predicate is embedded for a claim
     whose agent is any mention), so a worker process can embed them before the parent resolves actors."""
     names = {m.name: m.name for m in ann.mentions}
-    claims_ = [(f"{article_id}:c{i}", article_id, c) for i, c in enumerate(ann.claims)]
-    return list(dict.fromkeys(key_sentences(text, title) + claim_texts(claims_, names)))
+    return list(dict.fromkeys(key_sentences(text, title) + claim_texts(_claim_items(article_id, ann), names)))
 
 
 def prepare_links_batch(items: Sequence[tuple[Article, TextAnnotations, dict[str, str]]],
@@ -93,7 +92,7 @@ def prepare_links_batch(items: Sequence[tuple[Article, TextAnnotations, dict[str
     already made (by a worker: :func:`link_texts`); only texts missing from it are embedded here."""
     docs = [_story_doc(article, ann, ids) for article, ann, ids in items]
     texts = [t for doc in docs for t in doc_texts(doc)]
-    texts += [t for (article, ann, ids) in items for t in claim_texts(_claim_items(article, ann), ids)]
+    texts += [t for (article, ann, ids) in items for t in claim_texts(_claim_items(article.id, ann), ids)]
     known = dict(vectors or {})
     known.update(embed_unique([t for t in texts if t not in known]))
     out = []
@@ -102,7 +101,7 @@ def prepare_links_batch(items: Sequence[tuple[Article, TextAnnotations, dict[str
         origins = [resolve_origin(ann.attributions[c.attribution_index] if c.attribution_index is not None else None,
                                   article_id=article.id, outlet=article.outlet, actor_ids=ids, cited=cited, claim=c)
                    for c in ann.claims]
-        records = claim_records(_claim_items(article, ann), ids, known)
+        records = claim_records(_claim_items(article.id, ann), ids, known)
         out.append(PreparedLinks(article_framing(article.id, article.outlet, article.text, ann), origins, linked, records))
     return out
 
@@ -253,4 +252,4 @@ def _fail(item: _Item, exc: BaseException) -> None:
     if isinstance(exc, StoreError):
         raise exc  # the database stayed locked: no other article would fare better
     log.error("article %s failed at %s", item.article_id, item.stage, exc_info=exc)
-    item.reason, item.outcome = f"{type(exc).__name__}: {exc}"[:500], "failed"
+    item.reason, item.outcome = one_line(exc), "failed"

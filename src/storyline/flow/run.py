@@ -88,10 +88,9 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
         write(conn, lambda: clear_article_failures(conn, model), what="retry failed articles")
     languages = settings.read_languages()
     write(conn, lambda: notes.skip_unread_languages(conn, model, languages, utc_now()), what="skipping unread languages")
-    waiting, chars = notes.unannotated_volume(conn, model, settings.max_annotate_chars)
-    if not waiting:
+    if not notes.count_unannotated(conn, model):
         return 0
-    workers = settings.worker_count() if chars > settings.batch_chars else 1
+    workers = settings.worker_count() if notes.unannotated_exceed(conn, model, settings.max_annotate_chars, settings.batch_chars) else 1
     linking, done = LinkRun(conn, settings), 0
     for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):
         for article_id, outcome in linking.link(batch):
@@ -107,8 +106,8 @@ def _batches(conn: sqlite3.Connection, settings: Settings) -> Iterator[AnnotateB
     from ..annotate.time.expressions import corpus_anchors
 
     anchors = corpus_anchors(notes.unannotated_texts_by_date(conn, settings.spacy_model))
-    return batched(_pending(conn, settings.spacy_model), model=settings.spacy_model, max_chars=settings.max_annotate_chars,
-                   batch_chars=settings.batch_chars, anchors=anchors)
+    yield from batched(_pending(conn, settings.spacy_model), model=settings.spacy_model, max_chars=settings.max_annotate_chars,
+                       batch_chars=settings.batch_chars, anchors=anchors)
 
 
 def _pending(conn: sqlite3.Connection, model: str) -> Iterator[ToAnnotate]:

@@ -13,7 +13,7 @@ from .times import clear_times, save_times
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
-    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "count_skipped", "count_unannotated", "is_annotated", "save_annotations", "clear_annotations",
+    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "count_skipped", "count_unannotated", "unannotated_exceed", "is_annotated", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -155,10 +155,15 @@ def count_unannotated(conn: sqlite3.Connection, model: str) -> int:
     return int(conn.execute("SELECT COUNT(*)" + _PENDING, (model,)).fetchone()[0])
 
 
-def unannotated_volume(conn: sqlite3.Connection, model: str, cut: int) -> tuple[int, int]:
-    """Return how many articles wait for annotation with ``model`` and their characters (each counted up to ``cut``)."""
-    count, chars = conn.execute("SELECT COUNT(*), COALESCE(SUM(MIN(LENGTH(a.text), ?2)), 0)" + _PENDING, (model, cut)).fetchone()
-    return int(count), int(chars)
+def unannotated_exceed(conn: sqlite3.Connection, model: str, cut: int, chars: int) -> bool:
+    """Return True when the articles waiting for annotation with ``model`` hold more than ``chars`` characters
+    (each counted up to ``cut``); reads only as many as it takes to know."""
+    total = 0
+    for (length,) in conn.execute("SELECT MIN(LENGTH(a.text), ?2)" + _PENDING + " ORDER BY a.rowid", (model, cut)):
+        total += length
+        if total > chars:
+            return True
+    return False
 
 
 def is_annotated(conn: sqlite3.Connection, article_id: str, model: str) -> bool:

@@ -112,7 +112,7 @@ def save_claim_records(conn: sqlite3.Connection, grouped: Sequence[tuple[ClaimRe
         return json.dumps(value, ensure_ascii=False)
 
     records = [r for r, _ in grouped]
-    conn.executemany("DELETE FROM claim_vectors WHERE claim_id = ?", [(r.id,) for r in records])  # its trigger empties its buckets
+    gone = conn.executemany("DELETE FROM claim_vectors WHERE claim_id = ?", [(r.id,) for r in records]).rowcount  # its trigger empties its buckets
     conn.executemany(
         "INSERT INTO claim_vectors (claim_id, vector, conditions, numbers, times, agents, patients, dates, polarity, predicate,"
         " stance, holders) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)",
@@ -121,7 +121,9 @@ def save_claim_records(conn: sqlite3.Connection, grouped: Sequence[tuple[ClaimRe
           np.asarray(r.predicate, dtype=np.float32).tobytes() if r.predicate is not None else None,
           r.stance, js(sorted(r.holders))) for r in records])
     if records:
-        (index or VectorIndex(conn, "claim")).add([r.id for r in records], np.stack([np.asarray(r.vector) for r in records]))
+        index = index or VectorIndex(conn, "claim")
+        index.add([r.id for r in records], np.stack([np.asarray(r.vector) for r in records]))
+        index.grew(len(records) - gone)
     conn.executemany("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
                      [(r.id, group) for r, group in grouped])
     conn.executemany(

@@ -107,16 +107,18 @@ class VectorIndex:
     conn: sqlite3.Connection
     kind: str
     _items: int | None = None
-    """How many items are stored: counted once, then kept up to date with this index's own additions."""
+    """How many items are stored: counted once, then kept up to date with what this index is told (:meth:`grew`)."""
+    _since_count: int = 0
     _small: _SmallStore | None = None
     _large: bool = False
     """Known to hold :data:`EXACT_BELOW` items or more (stores do not shrink by much)."""
 
+    RECOUNT = 1000
+    """Changes after which :meth:`size` counts the table again (other processes add too)."""
+
     def add(self, item_ids: Sequence[str], vectors: np.ndarray) -> None:
-        """Put items in their buckets (no commit)."""
+        """Put items in their buckets (no commit); the caller says by how much the store grew (:meth:`grew`)."""
         keys = bucket_keys(vectors)
-        if self._items is not None:
-            self._items += len(item_ids)
         self.conn.executemany(
             "INSERT OR IGNORE INTO vector_buckets (kind, band, key, item_id) VALUES (?, ?, ?, ?)",
             ((self.kind, band, int(key), item) for item, row in zip(item_ids, keys) for band, key in enumerate(row)))
@@ -125,12 +127,23 @@ class VectorIndex:
         """Return how many items of this kind are stored (a full count: not for the per-article path)."""
         return int(self.conn.execute(_VECTORS[self.kind][2]).fetchone()[0])
 
+    def size(self) -> int:
+        """Return how many items are stored: counted once, then kept up to date with :meth:`grew` and counted
+        again every :data:`RECOUNT` changes, so the per-article path never scans the table."""
+        if self._items is None or self._since_count >= self.RECOUNT:
+            self._items, self._since_count = self.count(), 0
+        return self._items
+
+    def grew(self, items: int) -> None:
+        """Note that the store holds ``items`` more items (fewer when negative)."""
+        if self._items is not None:
+            self._items += items
+            self._since_count += abs(items)
+
     def nearest(self, vector: np.ndarray, limit: int) -> list[str]:
         """Return up to ``limit`` item ids, nearest (cosine) first: LSH candidates, else all when the store is small."""
         keys = bucket_keys(vector)[0]
-        if self._items is None:
-            self._items = self.count()
-        shift = FINE_ROWS - resolution(self._items)
+        shift = FINE_ROWS - resolution(self.size())
         params: list[object] = [self.kind]
         for band, key in enumerate(keys):
             low = (int(key) >> shift) << shift
@@ -153,7 +166,7 @@ class VectorIndex:
         sql = _VECTORS[self.kind][1]
         while rows := self.conn.execute(sql, (small.last_rowid, 1000)).fetchall():
             small.extend(rows)
-            if len(small.ids) >= EXACT_BELOW:
+            if len(small.names) >= EXACT_BELOW:
                 self._small, self._large = None, True
                 return None
         self._small = small
@@ -182,11 +195,6 @@ class _SmallStore:
     """The vectors in its first ``len(names)`` rows (the capacity doubles as needed)."""
     last_rowid: int = 0
     held: set[str] = field(default_factory=set)
-
-    @property
-    def ids(self) -> list[str]:
-        """The item ids held."""
-        return self.names
 
     def extend(self, rows: Sequence[tuple[int, str, bytes]]) -> None:
         """Add rows read after :attr:`last_rowid` (rowid, item id, vector); an id seen before moves to its new row."""
@@ -241,13 +249,17 @@ def _place(conn: sqlite3.Connection, members: Sequence[tuple[str, str, str]]) ->
                      {(s, t) for _, s, t in members})
 
 
-def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: Sequence[tuple[str, str]]) -> None:
+def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: Sequence[tuple[str, str]], *,
+                   index: VectorIndex | None = None) -> None:
     """Store many linked documents at once with their (story, thread), as :meth:`SqliteLinkBackend.add` does one (no commit).
 
     For bulk loads of new documents (a benchmark, a rebuild): the articles must be stored and not yet linked.
+    ``index`` is told the store grew (a new one by default).
     """
     conn.executemany(f"INSERT INTO link_docs VALUES ({', '.join('?' * 12)})", (_doc_row(d) for d in docs))
-    VectorIndex(conn, "doc").add([d.id for d in docs], np.stack([d.doc_vector for d in docs]) if docs else np.zeros((0, DIMENSIONS)))
+    index = index or VectorIndex(conn, "doc")
+    index.add([d.id for d in docs], np.stack([d.doc_vector for d in docs]) if docs else np.zeros((0, DIMENSIONS)))
+    index.grew(len(docs))
     counts: dict[str, int] = {}
     for d in docs:
         for key in d.frequency_keys():
@@ -261,21 +273,13 @@ def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: 
 class SqliteLinkBackend:
     """The :class:`storyline.link.stories.LinkBackend` over the database (tables link_docs, link_df, story_members, ...)."""
 
-    RECOUNT = 1000
-    """Own additions after which :meth:`size` counts the table again (other processes add too)."""
-
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.index = VectorIndex(conn, "doc")
-        self._size: int | None = None
-        self._added = 0
 
     def size(self) -> int:
-        """Return how many documents are linked (counted once, then kept up to date with this backend's own
-        additions and counted again every :data:`RECOUNT` of them: no table scan per article)."""
-        if self._size is None or self._added >= self.RECOUNT:
-            self._size, self._added = self.index.count(), 0
-        return self._size
+        """Return how many documents are linked (:meth:`VectorIndex.size`: no table scan per article)."""
+        return self.index.size()
 
     def df(self, keys: Iterable[str]) -> Mapping[str, int]:
         """Return the corpus frequency of each key (0 when unseen)."""
@@ -300,9 +304,8 @@ class SqliteLinkBackend:
         """Store ``doc`` in ``story`` and ``thread`` (replacing an earlier link of the same article), no commit."""
         gone = self.conn.execute("DELETE FROM link_docs WHERE article_id = ?", (doc.id,)).rowcount  # its trigger takes back its frequencies
         self.conn.execute("DELETE FROM story_members WHERE article_id = ?", (doc.id,))  # and this one drops a story left empty
-        save_link_docs(self.conn, [doc], [(story, thread)])
-        if self._size is not None and not gone:
-            self._size, self._added = self._size + 1, self._added + 1
+        save_link_docs(self.conn, [doc], [(story, thread)], index=self.index)
+        self.index.grew(-gone)  # linked again: the store did not grow
 
     def story_span(self, story: str) -> tuple[date, date] | None:
         """Return the earliest and latest publication dates among the story's articles (None when none is dated)."""

@@ -86,3 +86,12 @@ def test_article_pages_strike_through_the_cut_boilerplate(report: Path) -> None:
     assert all('class="reason">cut: ' in h for h in cut)
     assert sum('class="m quote' in h for h in pages) > len(pages) // 2
     assert any('class="claim-link"' in h for h in pages)
+
+
+def test_dates_read_in_words_not_codes(report: Path) -> None:
+    """Time marks, the article's table and the story timeline show "3 March 2025", "week of ...", never the codes."""
+    pages = [p.read_text(encoding="utf-8") for p in (*(report / "articles").glob("*.html"), *(report / "stories").glob("*.html"))]
+    text = "\n".join(pages)
+    assert re.search(r"time · \d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}", text)
+    assert not re.search(r"\((day|week|month|season|quarter|year)\)|<span class=\"meta\">(day|week|month|season)</span>", text)
+    assert not re.search(r">\d{4}-(W\d\d|SP|SU|FA|WI|Q\d)\b", text)

@@ -21,6 +21,7 @@ from ..store.annotations import (
     StoredAttribution, StoredMention, StoredQuote, annotation_skip, iter_attributions, iter_mentions, iter_quotes,
 )
 from ..store.articles import count_articles, load_article
+from ..annotate.time.words import in_words
 from ..link.groups import iter_claim_groups, load_claim_group
 from ..store.claims import ArticleClaim, article_claims
 from ..store.framing import iter_framing
@@ -223,8 +224,8 @@ def story_page(conn: sqlite3.Connection, story_id: str) -> StoryPage | None:
 
 
 def _time_note(t: TimeExpression) -> str:
-    value = t.value or "unresolved"
-    return f"time · {value} ({t.granularity or t.type.lower()})" + (f" · anchored on {t.anchor}" if t.anchor else "")
+    value = in_words(t.value) if t.value else f"unresolved {t.type.lower()}"
+    return f"time · {value}" + (f" · anchored on {t.anchor}" if t.anchor else "")
 
 
 def article_marks(quotes: Sequence[StoredQuote], claims: Sequence[ArticleClaim], times: Sequence[TimeExpression],

@@ -26,7 +26,7 @@ class Mark:
     start: int
     end: int
     note: str
-    """Shown on hover: "quote · speaker Ilona Maresh", "2025-01-15 (day)"."""
+    """Shown on hover: "quote · speaker Ilona Maresh", "time · 15 January 2025"."""
     href: str | None = None
     """A link shown right after the mark (a claim's group), with ``link_text``."""
     link_text: str | None = None

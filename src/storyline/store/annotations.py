@@ -112,17 +112,16 @@ _PENDING = (" FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n
             " AND NOT EXISTS (SELECT 1 FROM annotation_skips s WHERE s.article_id = a.id AND s.model = ?1)")
 
 
-def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Sequence[str], when: str) -> int:
+def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Sequence[str], when: str) -> None:
     """Record the pending articles written in a language not in ``languages`` as not to be annotated with
-    ``model`` (an unknown language is annotated), and forget such records for languages now read; no commit.
-    Return how many articles are skipped now."""
+    ``model`` (an unknown language is annotated), and forget such records for languages now read; no commit
+    (:func:`count_skipped` says how many are skipped)."""
     read = "," + ",".join(languages) + ","
     conn.execute("DELETE FROM annotation_skips WHERE model = ?1 AND article_id IN (SELECT id FROM articles"
                  " WHERE instr(?2, ',' || language || ',') > 0)", (model, read))
     conn.execute("INSERT OR IGNORE INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?1,"
                  " 'written in ' || a.language || '; Storyline annotates ' || ?3, ?4" + _PENDING
                  + " AND a.language IS NOT NULL AND instr(?2, ',' || a.language || ',') = 0", (model, read, ", ".join(languages), when))
-    return count_skipped(conn, model)
 
 
 def count_skipped(conn: sqlite3.Connection, model: str) -> int:

@@ -64,6 +64,8 @@ class Item:
     speaker_text: str = ""
     """The speaker's words as they appear in the text (may be a pronoun, or empty)."""
     cue_text: str = ""
+    quote: bool = False
+    """Predicted: the item is one of Storyline's quotes (not an attribution)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,7 @@ def predicted_items(found: TextAnnotations, text: str, *, with_attributions: boo
         speaker = q.speaker_name or (q.speaker.text if q.speaker else "")
         items.setdefault((q.start, q.end), Item(
             region(q.start, q.end), _region(q.speaker), _region(q.cue), q.direct,
-            speaker, q.speaker.text if q.speaker else "", q.cue.text if q.cue else ""))
+            speaker, q.speaker.text if q.speaker else "", q.cue.text if q.cue else "", quote=True))
     for a in found.attributions if with_attributions else ():
         c = a.content
         direct = starts_with_quote_mark(c.text) or starts_with_quote_mark(text[max(0, c.start - 1) : c.start])

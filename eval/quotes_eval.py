@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -198,11 +198,105 @@ def score_polnear(article: Article, preds: list[Item], result: Result) -> None:
         g_spans, p_spans = [i.content for i in g_role], [i.content for i in p_role]
         result.add(result.prf, f"{role} @0.3", counts(match(g_spans, p_spans, overlap_ratio, 0.3), g_role, p_role))
         result.add(result.prf, f"{role} exact", counts(match(g_spans, p_spans, exact_score(text), 0.5), g_role, p_role))
+    score_direct_quotes(article, preds, result)
     relations = match(gold, preds, relation_score, 0.3)
     result.add(result.prf, "relation (content @0.3 + source)", counts(relations, gold, preds))
     result.add(result.acc, "source span on matched content @0.3", accuracy(pairs, gold, preds, _source_ok))
     result.add(result.acc, "cue words on matched content @0.3", accuracy(pairs, gold, preds, cue_ok))
     _note_errors(result, article, preds, pairs, exact, _source_ok)
+
+
+PRONOUNS = frozenset("i me my we us our you your he him his she her they them their it its one who "
+                     "this that these those which".split())
+
+
+def token_starts(text: str) -> list[int]:
+    """Return the first offset of every ``\\w+`` token of ``text``."""
+    return [m.start() for m in _WORD_RE.finditer(text)]
+
+
+def token_overlap(starts: Sequence[int]) -> Score:
+    """Return the issue [9] direct-quote ratio: gold tokens the prediction covers / gold tokens.
+
+    A token belongs to a region when its first character lies inside it.
+    """
+    def tokens(reg: Region) -> set[int]:
+        return {t for t in starts if any(s <= t < e for s, e in reg.ranges)}
+
+    def score(gold: Region | None, pred: Region | None) -> float:
+        if gold is None or pred is None:
+            return 0.0
+        g = tokens(gold)
+        return len(g & tokens(pred)) / len(g) if g else 0.0
+    return score
+
+
+def source_words_ok(gold: Item, pred: Item) -> bool:
+    """Issue [9] speaker rule: the gold source's words and our speaker's (its words or its actor
+    name) are one a contiguous run of the other, ours holding a word that is not a pronoun or article.
+
+    "House Speaker Paul Ryan, the convention chair," ~ "Paul Ryan"; "Trump" ~ "Donald Trump".
+    """
+    true = name_tokens(gold.speaker_text)
+    for ours in (name_tokens(pred.speaker_text), name_tokens(pred.speaker_name)):
+        if not any(w not in PRONOUNS | {"the", "a", "an"} for w in ours):
+            continue
+        short, long = sorted((true, ours), key=len)
+        if any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)):
+            return True
+    return False
+
+
+def named_source(item: Item) -> bool:
+    """Tell whether a gold item has a source other than pronouns."""
+    words = name_tokens(item.speaker_text)
+    return bool(words) and not all(w in PRONOUNS for w in words)
+
+
+def joined_parts(text: str, quotes: Sequence[Item]) -> list[Item]:
+    """Join one speaker's consecutive direct quotes into one item, PolNeAR's unit of a quotation.
+
+    PolNeAR annotates "“A,” she said. “B.”" as one relation whose content has two ranges;
+    we (like the Gender Gap Tracker) give two quotes. Two quotes join when they have the same
+    resolved speaker and at most 12 words, and no paragraph break, lie between them.
+    """
+    joined: list[Item] = []
+    for item in quotes:
+        last = joined[-1] if joined else None
+        if (last is not None and last.content and item.content and item.speaker_name
+                and item.speaker_name == last.speaker_name):
+            gap = text[last.content.end : item.content.start]
+            if "\n" not in gap and len(gap.split()) <= 12:
+                joined[-1] = replace(last, content=Region(last.content.ranges + item.content.ranges))
+                continue
+        joined.append(item)
+    return joined
+
+
+def score_direct_quotes(article: Article, preds: Sequence[Item], result: Result) -> None:
+    """Issue [9] rows: gold contents opening with a quotation mark against our direct quotes only.
+
+    A pair matches when our quote covers at least half of the gold content's tokens (one to
+    one, greedy in gold order); speaker accuracy is over matched pairs whose gold source is
+    not a pronoun.
+    """
+    gold = [i for i in article.gold if i.direct]
+    overlap = token_overlap(token_starts(article.text))
+    direct = sorted((i for i in preds if i.quote and i.direct), key=lambda i: i.content.start if i.content else 0)
+    separate = match([i.content for i in gold], [i.content for i in direct], overlap, 0.5 - 1e-9)
+    result.add(result.prf, "direct quotes, parts apart", counts(separate, gold, direct))
+    ours = joined_parts(article.text, direct)
+    pairs = match([i.content for i in gold], [i.content for i in ours], overlap, 0.5 - 1e-9)
+    result.add(result.prf, "direct quotes (tokens >= 0.5)", counts(pairs, gold, ours))
+    named = {g: p for g, p in pairs.items() if named_source(gold[g])}
+    result.add(result.acc, "direct quote speaker (source words)", accuracy(named, gold, ours, source_words_ok))
+    for g, item in enumerate(gold):
+        if g in named and not source_words_ok(item, ours[named[g]]):
+            result.errors.setdefault("direct quote, wrong speaker", []).append((article.id, item, ours[named[g]]))
+    for p in set(range(len(ours))) - set(pairs.values()):
+        result.errors.setdefault("direct quote, not gold direct", []).append((article.id, None, ours[p]))
+    for g in set(range(len(gold))) - set(pairs):
+        result.errors.setdefault("direct quote, missed", []).append((article.id, gold[g], None))
 
 
 def _distinct(items: Sequence[Item], role: str) -> list[Item]:

@@ -53,6 +53,9 @@ class GoldTimex:
     granularity: str | None
     modifier: str | None
     certain: bool
+    earliest: str | None = None
+    latest: str | None = None
+    """The days a counted range covers ("the past two weeks": DURATION ``P2W``), when the line gives them."""
 
     @property
     def passage_key(self) -> tuple[str, str | None, str]:
@@ -84,6 +87,9 @@ def check_record(rec: Mapping[str, object]) -> list[str]:
         problems.append("certain must be true or false")
     if (rec["value"] is None) != (rec["granularity"] is None):
         problems.append("value and granularity must both be null or both set")
+    for key in ("earliest", "latest"):
+        if rec.get(key) is not None and not _DATE_RE.fullmatch(str(rec[key])):
+            problems.append(f"{key} {rec[key]!r} is not YYYY-MM-DD")
     anchors = rec.get("anchors")
     if anchors is not None and not (isinstance(anchors, dict) and all(_DATE_RE.fullmatch(str(v)) for v in anchors.values())):
         problems.append("anchors must map names to YYYY-MM-DD")
@@ -101,7 +107,7 @@ def load_own(path: Path = OWN_SET) -> list[GoldTimex]:
             raise ValueError(f"{path.name} line {n}: {'; '.join(problems)}")
         items.append(GoldTimex(rec["id"], rec["category"], rec["text"], rec["published"], rec.get("anchors"),
                                rec["expression"], rec["start"], rec["end"], rec["type"], rec["value"],
-                               rec["granularity"], rec["modifier"], rec["certain"]))
+                               rec["granularity"], rec["modifier"], rec["certain"], rec.get("earliest"), rec.get("latest")))
     return items
 
 

@@ -171,6 +171,8 @@ class OwnOutcome:
             return value_exact(self.gold.value, self.pred.value)
         if what == "type":
             return self.gold.type == self.pred.type
+        if what == "range":
+            return (self.gold.earliest, self.gold.latest) == (self.pred.earliest, self.pred.latest)
         return bool(getattr(self.gold, what) == getattr(self.pred, what))
 
 
@@ -243,6 +245,9 @@ def report_own(result: OwnResult) -> dict[str, object]:
     for name, (right, n) in rows.items():
         print(f"{name:<34}{(right / n if n else 0):>8.3f}{right:>8}{n:>6}")
     print(f"{'precision (preds on a gold span)':<34}{p:>8.3f}{result.predictions_on_gold:>8}{result.predictions:>6}")
+    ranged = [o for o in outs if o.gold.earliest is not None]
+    range_row = (sum(o.ok("range") for o in ranged), len(ranged))
+    print(f"{'range accuracy (where given)':<34}{_rate(range_row):>8.3f}{range_row[0]:>8}{range_row[1]:>6}")
     unpublished = own_rows([o for o in outs if o.gold.published is None])["value accuracy"]
     print(f"{'value accuracy, published null':<34}{_rate(unpublished):>8.3f}{unpublished[0]:>8}{unpublished[1]:>6}")
     cats = per_category(outs)
@@ -254,6 +259,7 @@ def report_own(result: OwnResult) -> dict[str, object]:
         "failures": result.failures, "seconds": round(result.seconds, 2),
         "rows": {name: {"rate": round(_rate(rn), 4), "right": rn[0], "of": rn[1]} for name, rn in rows.items()},
         "precision": {"rate": round(p, 4), "on_gold": result.predictions_on_gold, "predicted": result.predictions},
+        "range_accuracy": {"rate": round(_rate(range_row), 4), "right": range_row[0], "of": range_row[1]},
         "value_accuracy_published_null": {"rate": round(_rate(unpublished), 4), "right": unpublished[0], "of": unpublished[1]},
         "categories": {c: {"items": n, "found": f, "value_right": r, "value_accuracy": round(r / n, 4)}
                        for c, (n, f, r) in sorted(cats.items())},

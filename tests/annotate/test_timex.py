@@ -81,7 +81,7 @@ def test_seed_without_any_bound_leaves_relative_times_unresolved() -> None:
     ("Talks will resume in September.", "2023-03-10", "September", "2023-09"),
     ("Prices rose in late March.", "2024-05-23", "late March", "2024-03"),
     ("The envoy visited last fall.", "2023-12-15", "last fall", "2023-FA"),
-    ("Fighting flared in recent weeks.", "2024-05-23", "recent weeks", "2024-04-25/2024-05-23"),
+    ("Fighting flared in recent weeks.", "2024-05-23", "recent weeks", "PXW"),
     ("The ban, imposed last month, stays.", "2024-01-10", "last month", "2023-12"),
     ("The court will rule next year.", "2024-01-10", "next year", "2025"),
 ])

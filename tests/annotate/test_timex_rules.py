@@ -48,7 +48,7 @@ OPEN_DURATIONS = [
     ("The visa lets her stay for two more weeks.", "2023-06-01", "two more weeks", "P2W", "DURATION"),
     ("She spent 5 1/2 hours in the capital.", "2023-06-01", "5 1/2 hours", "PT5H30M", "DURATION"),
     ("The flight took two and a half hours.", "2023-06-01", "two and a half hours", "PT2H30M", "DURATION"),
-    ("The siege lasted 1 1/2 years.", "2023-06-01", "1 1/2 years", "P1.5Y", "DURATION"),
+    ("The siege lasted 1 1/2 years.", "2023-06-01", "1 1/2 years", "P1Y6M", "DURATION"),  # TimeML counts whole units
 ]
 
 
@@ -239,9 +239,60 @@ def test_a_bare_second_half_is_a_match_not_a_year() -> None:
     _absent("Arsenal scored twice in the second half.", "2023-06-01", "half")
 
 
-def test_coming_weeks_without_the_is_future() -> None:
+def test_coming_weeks_without_the_is_a_duration_ahead() -> None:
     t = _find("Prices will rise in coming weeks.", "2023-06-01", "coming weeks")
-    assert (t.value, t.certain) == ("FUTURE_REF", False)
+    assert (t.type, t.value, t.certain, t.earliest, t.latest) == ("DURATION", "PXW", False, "2023-06-01", "2023-06-29")
+
+
+COUNTED_RANGES = [
+    # TimeML: a counted range is a DURATION P<n><unit>; the days it covers are earliest/latest.
+    ("Sales doubled over the past two years.", "2024-05-23", "the past two years", "P2Y", "2022-05-23", "2024-05-23"),
+    ("Talks may take the next couple of years.", "2024-05-23", "the next couple of years", "P2Y", "2024-05-23", "2026-05-23"),
+    ("Losses mounted in the past two quarters.", "2024-05-23", "the past two quarters", "P2Q", "2023-11-23", "2024-05-23"),
+    ("Output grew in the past year.", "2024-05-23", "the past year", "P1Y", "2023-05-23", "2024-05-23"),
+    ("Stocks fell over the weeks ahead.", "2024-05-23", "the weeks ahead", "PXW", "2024-05-23", "2024-06-20"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "value", "earliest", "latest"), COUNTED_RANGES)
+def test_counted_ranges_are_durations_with_their_days(text: str, published: str, words: str, value: str,
+                                                       earliest: str, latest: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value, t.granularity, t.earliest, t.latest) == ("DURATION", value, "range", earliest, latest)
+
+
+TIMEML_RULES = [
+    # (text, published, words, type, value): general TimeML conventions
+    ("The 1996 campaign failed.", "1998-02-13", "1996", "DATE", "1996"),
+    ("For 1988, the company earned $1.7 billion.", "1989-10-30", "1988", "DATE", "1988"),
+    ("The bonds are due 1993.", "1989-11-02", "1993", "DATE", "1993"),
+    ("In nineteen ninety-one Keating was convicted.", "1998-01-15", "nineteen ninety-one", "DATE", "1991"),
+    ("The third departs each Thursday.", "1998-02-13", "each Thursday", "SET", "XXXX-WXX-4"),
+    ("Orangemen march each July.", "1998-03-22", "each July", "SET", "XXXX-07"),
+    ("The offer runs until 5 p.m. EST Nov. 9.", "1989-11-02", "5 p.m. EST Nov. 9", "TIME", "1989-11-09T17:00"),
+    ("Polls close at 15:00 GMT Saturday.", "2024-05-23", "15:00 GMT Saturday", "TIME", "2024-05-18T15:00"),
+    ("Polls will close 15:00 GMT Saturday.", "2024-05-23", "15:00 GMT Saturday", "TIME", "2024-05-25T15:00"),
+    ("The company expects to report third-quarter results.", "1989-10-27", "third-quarter", "DATE", "1989-Q3"),
+    ("Sales in the latest quarter rose.", "1989-10-26", "the latest quarter", "DATE", "1989-Q3"),
+    ("Net in the third quarter rose from $3 million a year ago.", "1989-10-26", "a year ago", "DATE", "1988-Q3"),
+    ("A pilot called a minute and a half later.", "1998-01-14", "a minute and a half", "DURATION", "PT1M30S"),
+    ("He said it today.", "1998-01-14", "today", "DATE", "1998-01-14"),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "words", "type_", "value"), TIMEML_RULES)
+def test_timeml_types_and_values(text: str, published: str, words: str, type_: str, value: str) -> None:
+    t = _find(text, published, words)
+    assert (t.type, t.value) == (type_, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Qantas will add 700 seats and pay $1.76 a year.", "Mr. Reupke, 52 years old, resigned.",
+    "Oil prices could fall further.", "He was previously head of sales.", "About 2000 troops arrived.",
+])
+def test_no_time_expression(text: str) -> None:
+    found = [(t.text, t.value) for t in find_time_expressions(text, "1989-11-02")]
+    assert not found, found
 
 
 SHIFTED = [

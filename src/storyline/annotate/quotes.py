@@ -22,6 +22,7 @@ What data or a document "suggests" is evidence, attributed but not quoted
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -33,13 +34,13 @@ from .quotemarks import (
 )
 from .sources import is_evidence_report
 from .speakers import plausible_speaker, resolve_speaker, speaker_phrase, subject_of
-from .nlp import sentence_of, text_of
+from .nlp import ents_of, sentence_of, text_of
 
 __all__ = ["find_evidence", "find_quotes", "is_reporting_verb"]
 
 _MIN_UNATTRIBUTED_WORDS = 6
 _MIN_QUOTE_WORDS = 3
-_MIXED_SHARE = 0.6  # a clause mostly in quote marks is a direct quote, not a mixed one
+_SPEAKER_SENTENCE = 8  # tokens: "Trump said.", "Bozell points out to reporters."
 
 
 def is_reporting_verb(token: Token) -> bool:
@@ -80,12 +81,16 @@ def _cue_near(doc: Doc, span: QuotedSpan, spans: list[QuotedSpan]) -> Token | No
         if previous is not None and previous.text.rstrip().endswith((":", ",")):
             candidates = [t for t in previous if usable(t)]
     after = text_of(doc)[span.end:span.end + 2]
-    if not candidates and after[:1] == " " and (after[1:].islower() or text_of(doc)[span.inner_end - 1:span.inner_end] in "!?"):
-        # "“Run!” the guard shouted.", "“Why?” Kim said.": the parser ended the sentence at the "!"
-        # or "?", the cue goes on (a cue that has a clause of its own starts a new sentence).
+    if not candidates and after[:1] == " ":
+        # "“Run!” the guard shouted.", "“Why?” Kim said.", "“... missing.” Trump said.": the parser
+        # ended the sentence at the closing mark, the cue goes on (a cue that has a clause of its
+        # own starts a new sentence; a short sentence of a name and a cue only tells who spoke).
         following = doc.char_span(span.end, len(text_of(doc)), alignment_mode="expand")
         if following is not None and len(following):
-            candidates = [t for t in sentence_of(following[0]) if usable(t) and _cue_clause(t) is None]
+            sentence = sentence_of(following[0])
+            goes_on = after[1:].islower() or text_of(doc)[span.inner_end - 1:span.inner_end] in "!?"
+            if goes_on or len(sentence) <= _SPEAKER_SENTENCE:
+                candidates = [t for t in sentence if usable(t) and _cue_clause(t) is None]
     with_subject = [t for t in candidates if (h := subject_of(t)) is not None and not _inside(h, spans)]
     pool = with_subject or candidates
     return min(pool, key=lambda t: min(abs(t.idx - span.end), abs(t.idx - span.start))) if pool else None
@@ -98,28 +103,60 @@ def _previous_sentence(doc: Doc, sent: Span) -> Span | None:
 def _quote_from_cue(doc: Doc, span: QuotedSpan, cue: Token | None) -> Quote:
     text = text_of(doc)[span.inner_start:span.inner_end]
     if cue is None:
-        return Quote(text, span.inner_start, span.inner_end, True)
+        named = _named_before_colon(doc, span)
+        if named is None:
+            return Quote(text, span.inner_start, span.inner_end, True)
+        words, name = resolve_speaker(named, speaker_phrase(named))
+        return Quote(text, span.inner_start, span.inner_end, True, speaker=words, speaker_name=name)
     cue_span = TextSpan(cue.text, cue.idx, cue.idx + len(cue.text))
     head = subject_of(cue)
+    if head is not None and span.start <= head.idx < span.end:
+        head = _name_between(doc, span.end, cue.idx)  # the parser took a word of the quote for the subject
     if head is None or not plausible_speaker(head):
         return Quote(text, span.inner_start, span.inner_end, True, cue=cue_span)
     words, name = resolve_speaker(head, speaker_phrase(head))
     return Quote(text, span.inner_start, span.inner_end, True, speaker=words, speaker_name=name, cue=cue_span)
 
 
+def _name_between(doc: Doc, start: int, end: int) -> Token | None:
+    """The first person or organisation named between the closing mark and the cue ("”, Ramos, 58, told")."""
+    names = [e for e in ents_of(doc) if start <= e.start_char and e.end_char <= end and e.label_ in {"PERSON", "ORG"}]
+    return names[0].root if names else None
+
+
+def _named_before_colon(doc: Doc, span: QuotedSpan) -> Token | None:
+    """"... Republican pollster Daron Shaw: “...”": a name right before a colon introduces the quote."""
+    before = text_of(doc)[: span.start].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = len(before) - 1
+    names = [e for e in ents_of(doc) if e.label_ == "PERSON" and 0 <= colon - e.end_char <= 1]
+    return names[-1].root if names else None
+
+
 def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> Iterator[Quote]:
-    previous: Quote | None = None
+    text, previous = text_of(doc), None
     for span in spans:
-        if any(_contains(c, span) for c in clauses) or is_subhead(text_of(doc), span):
+        if any(_contains(c, span) for c in clauses) or is_subhead(text, span):
             continue  # a fragment quoted inside reported speech (the clause is the quote), or a subhead
         quote = _quote_from_cue(doc, span, _cue_near(doc, span, spans))
-        if quote.speaker is None and previous is not None and previous.speaker_name and (
-            _continues(doc, previous, span) or whole_paragraph(text_of(doc), span)
+        embedded = _embedded(doc, span)
+        if _is_title(text, span) and (embedded or quote.cue is None):
+            continue  # a title or a slogan named in the writer's sentence (on “Meet the Press”)
+        if embedded:
+            mixed = _mixed_quote(doc, span, quote)
+            if mixed is not None:
+                yield mixed  # words quoted inside the writer's sentence: indirect speech
+            continue
+        before = max((q for q in (previous, *clauses) if q is not None and q.end <= span.start),
+                     key=lambda q: q.end, default=None)
+        if quote.speaker is None and before is not None and before.speaker_name and (
+            _continues(doc, before, span) or whole_paragraph(text, span)
         ):
             # "“A,” X said. “B.”": B is X's too, though no speaker words stand in its sentence;
             # so is a paragraph that is nothing but a quotation, after X's quote.
-            quote = Quote(quote.text, quote.start, quote.end, True, speaker_name=previous.speaker_name)
-        if quote.speaker_name is None and whole_paragraph(text_of(doc), span) and len(quote.text.split()) >= 4:
+            quote = Quote(quote.text, quote.start, quote.end, True, speaker_name=before.speaker_name)
+        if quote.speaker_name is None and whole_paragraph(text, span) and len(quote.text.split()) >= 4:
             yield quote  # a quotation paragraph whose speaker the text leaves to the reader
             continue
         if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
@@ -132,17 +169,104 @@ def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> I
         yield quote
 
 
+def _embedded(doc: Doc, span: QuotedSpan) -> bool:
+    """The marks open after a word of the writer's own sentence ("described the field as “...”",
+    "said that “...”"), not after punctuation, a reporting verb ("said “...”") or its addressee
+    ("told reporters “...”")."""
+    before = text_of(doc)[: span.start].rstrip(" \t")
+    if not before or not before[-1].isalnum():
+        return False
+    token = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if token is None or not len(token):
+        return False
+    word = token[-1]
+    return not (is_reporting_verb(word) or word.dep_ in {"dobj", "dative", "pobj"} and is_reporting_verb(word.head))
+
+
+def _mixed_quote(doc: Doc, span: QuotedSpan, quote: Quote) -> Quote | None:
+    """The writer's clause holding a quoted fragment, as an indirect quote of the fragment's speaker.
+
+    It runs from the cue ("that" included, as annotators mark it) to the closing mark when the
+    cue comes first, else from the start of the sentence; a fragment with no speaker is none.
+    """
+    if quote.cue is None or quote.speaker is None or not _speaks(doc, quote.cue):
+        return None
+    if len(quote.text.split()) < _MIN_QUOTE_WORDS and not _cue_right_before(quote, span):
+        return None  # a scare quote ("accused of using “barrier troops”")
+    left, _ = paragraph_bounds(text_of(doc), span.start, span.end)
+    if quote.cue.end <= span.start:
+        after = [t for t in doc if quote.cue.end <= t.idx < span.start and not t.is_space]
+        that = next((t for t in after if t.lower_ == "that" and t.dep_ == "mark"), None)
+        first = that or next((t for t in after if not t.is_punct), None)
+        start = first.idx if first is not None else span.start
+    else:
+        inner = doc.char_span(span.inner_start, span.inner_end, alignment_mode="expand")
+        start = sentence_of(inner[0]).start_char if inner is not None and len(inner) else span.start
+    start = max(start, left)
+    if span.end - start < 8:
+        return None
+    return Quote(text_of(doc)[start:span.end], start, span.end, False, quote.speaker, quote.speaker_name, quote.cue)
+
+
+def _speaks(doc: Doc, cue: TextSpan) -> bool:
+    """The cue's subject says something: not "was accused of", "has not said", "may claim"."""
+    token = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    return token is not None and len(token) > 0 and _reports_a_statement(token.root, token.root)
+
+
+def _is_title(text: str, span: QuotedSpan) -> bool:
+    """A short run of capitalised words (“Good Morning America”, “Peace Through Strength”)."""
+    words = text[span.inner_start:span.inner_end].strip(" .,;:!?").split()
+    long = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    return 0 < len(words) <= 6 and bool(long) and all(w[:1].isupper() for w in long)
+
+
 def _cue_right_before(quote: Quote, span: QuotedSpan) -> bool:
     """'called the plan “bold”', 'finally said “no mas.”': a cue a few words before a short quote."""
     return quote.cue is not None and quote.speaker is not None and 0 <= span.start - quote.cue.end <= 20
 
 
-def _direct_not_mixed(span: QuotedSpan, start: int, end: int) -> bool:
-    """A quoted span that overlaps the clause and either spills out of it or fills most of it."""
+def _direct_not_mixed(text: str, span: QuotedSpan, start: int, end: int) -> bool:
+    """The clause is (part of) a direct quote: the marks open it ("said “...”") or begin before it.
+
+    A clause with words of its own before the marks ("said the plan was “dead on arrival”",
+    "said that “...”") is indirect speech holding quoted words, however much of it is quoted.
+    """
     if not (span.start < end and start < span.end):
         return False
-    inside = start - 2 <= span.start and span.end <= end + 3
-    return not inside or (span.inner_end - span.inner_start) >= _MIXED_SHARE * (end - start)
+    return span.start < start or not text[start : span.start].strip()
+
+
+def _with_quoted_tail(text: str, spans: list[QuotedSpan], start: int, end: int) -> int:
+    """Return the clause's end, stretched to the closing mark of a quote it opens after its first words.
+
+    The parser may end the clause inside the quoted words ("said Trump had “the opportunity
+    and the obligation to bring us together.”"); the quoted fragment is part of the clause.
+    """
+    for span in spans:
+        if start + 1 < span.start < end < span.end and "\n" not in text[end : span.end]:
+            end = span.end
+    return end
+
+
+def _before_next_quote(doc: Doc, spans: list[QuotedSpan], start: int, end: int) -> int:
+    """Return the clause's end, cut before a quotation it runs into after punctuation and a cue:
+    "said the policy “was maniacal,” adding, “He lost ...”" ends at "maniacal,”"."""
+    text = text_of(doc)
+    for span in spans:
+        if not start < span.start < end or not _opens_after_punctuation(text, span):
+            continue
+        words = [t for t in doc if start <= t.idx < span.start and not t.is_space]
+        while words and (words[-1].is_punct and words[-1].text not in "”’\"»" or words[-1].dep_ == "cc"
+                         or is_reporting_verb(words[-1])):
+            words.pop()
+        return words[-1].idx + len(words[-1].text) if words else start
+    return end
+
+
+def _opens_after_punctuation(text: str, span: QuotedSpan) -> bool:
+    before = text[: span.start].rstrip(" \t")
+    return bool(before) and before[-1] in ",:;—–"
 
 
 def _contains(clause: Quote, span: QuotedSpan) -> bool:
@@ -292,7 +416,8 @@ def _indirect_quotes(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
             continue
         parts = [_clause_span(clause, verb)] if clause.i != verb.head.i else _around(verb)
         for start, end in parts:
-            if end - start < 8 or any(_direct_not_mixed(s, start, end) for s in spans):
+            end = _before_next_quote(doc, spans, start, _with_quoted_tail(text_of(doc), spans, start, end))
+            if end - start < 8 or any(_direct_not_mixed(text_of(doc), s, start, end) for s in spans):
                 continue  # the clause is (part of) a direct quote, found with the marks
             words, name = resolve_speaker(head, speaker_phrase(head))
             cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
@@ -333,7 +458,7 @@ def _told_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
         if content is None or head is None or not plausible_speaker(head) or not _reports_a_statement(verb, content):
             continue
         start, end = _clause_span(content, verb)
-        if any(_direct_not_mixed(s, start, end) for s in spans):
+        if any(_direct_not_mixed(text_of(doc), s, start, end) for s in spans):
             continue
         words, name = resolve_speaker(head, speaker_phrase(head))
         cue = TextSpan(verb.text, verb.idx, verb.idx + len(verb.text))
@@ -384,8 +509,42 @@ def _all_quotes(doc: Doc) -> list[Quote]:
         quotes = list(_direct_quotes(doc, spans, clauses)) + clauses
         regions = not_reporting(doc)
         outside = [q for q in quotes if not any(a <= q.start < b or q.cue and a <= q.cue.start < b for a, b in regions)]
-        cached = doc.user_data["storyline:quotes"] = sorted(outside, key=lambda q: q.start)
+        cached = doc.user_data["storyline:quotes"] = _pronouns_of_the_last_speaker(doc, sorted(outside, key=lambda q: q.start), spans)
     return cached
+
+
+_PERSONAL = frozenset({"he", "she"})
+
+
+def _a_person(quote: Quote, people: list[Span]) -> bool:
+    """The quote's speaker is a named person (not an outlet or an office)."""
+    if quote.speaker is not None and any(e.start_char < quote.speaker.end and quote.speaker.start < e.end_char for e in people):
+        return True
+    return any(e.text in (quote.speaker_name or "") for e in people)
+
+
+def _in_quote_marks(entity: Span, spans: list[QuotedSpan]) -> bool:
+    return any(s.start <= entity.start_char < s.end for s in spans)
+
+
+def _pronouns_of_the_last_speaker(doc: Doc, quotes: list[Quote], spans: list[QuotedSpan]) -> list[Quote]:
+    """"X said ... “...,” he said.": a he or she who speaks right after X's quote is X.
+
+    The quote just before, in the same or the previous paragraph, names its speaker, and no
+    other person is named between the two outside quote marks.
+    """
+    people = [e for e in ents_of(doc) if e.label_ == "PERSON"]
+    out: list[Quote] = []
+    for quote in quotes:
+        last = out[-1] if out else None
+        if (quote.speaker is not None and quote.speaker.text.lower() in _PERSONAL and last is not None
+                and last.speaker_name and last.speaker_name != quote.speaker_name and _a_person(last, people)
+                and text_of(doc).count("\n", last.end, quote.start) <= 2
+                and not any(last.end <= e.start_char < quote.speaker.start and not _in_quote_marks(e, spans)
+                            for e in people)):
+            quote = replace(quote, speaker_name=last.speaker_name)
+        out.append(quote)
+    return out
 
 
 def find_quotes(doc: Doc) -> Iterator[Quote]:

@@ -38,6 +38,11 @@ def subject_of(verb: Token) -> Token | None:
         if head.dep_ == "ccomp" and head.head.lemma_.lower() in load_lexicon().reporting_verbs:
             head = head.head  # "X said the ferry will run, adding ...": X adds, not the ferry
         return subject_of(head)  # "Zelensky made the remarks ..., telling the tabloid ..."
+    if verb.tag_ == "VBG" and verb.i > 0 and verb.nbor(-1).text == ",":
+        # "Flea shared the news, writing “...”": the parser may hang the gerund anywhere
+        before = [t for t in sentence_of(verb) if t.i < verb.i and t.dep_ in _SUBJECT_DEPS and t.head.i < verb.i]
+        if before:
+            return before[-1]
     if verb.lemma_.lower() in _ADDRESSEE_VERBS:
         return None  # "told reporters": the object is who was told, not who spoke
     for child in verb.rights:  # "..., said another senior source"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-__all__ = ["DateMention", "find_dates", "parse_iso_date"]
+__all__ = ["DateMention", "NumericDate", "find_dates", "find_numeric_dates", "parse_iso_date"]
 
 MONTHS: dict[str, int] = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -52,6 +52,46 @@ def find_dates(text: str) -> Iterator[DateMention]:
             if not any(s <= m.start() < d.end for s, d in found.items()):
                 found[m.start()] = DateMention(value, m.group(), m.start(), m.end())
     yield from (found[k] for k in sorted(found))
+
+
+@dataclass(frozen=True, slots=True)
+class NumericDate:
+    """A date written in figures only ("27/09/2018", "11.14.2019", "05.10.18"), with every valid reading."""
+
+    readings: tuple[date, ...]
+    """Day-first first where it is valid; two readings when day and month could be either way round."""
+    text: str
+    start: int
+    end: int
+
+
+_NUMERIC = re.compile(r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d./-]*\d)")
+_NUMERIC_YMD = re.compile(r"(?<![\d./-])(?P<year>(?:19|20)\d\d)\.(?P<month>[01]?\d)\.(?P<day>[0-3]?\d)(?![\d.]*\d)")
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_numeric_dates(text: str) -> Iterator[NumericDate]:
+    """Yield the dates written in figures in ``text`` (dd.mm.yyyy, mm/dd/yy, yyyy.mm.dd ...), with offsets.
+
+    A two-digit year is read as 20yy. Which of day and month comes first is often
+    unknowable; every valid reading is kept (day-first first) for the caller to settle.
+    """
+    for m in _NUMERIC.finditer(text):
+        year = int(m["year"]) if len(m["year"]) == 4 else 2000 + int(m["year"])
+        a, b = int(m["a"]), int(m["b"])
+        readings = tuple(dict.fromkeys(d for d in (_valid(year, b, a), _valid(year, a, b)) if d))
+        if readings:
+            yield NumericDate(readings, m.group(), m.start(), m.end())
+    for m in _NUMERIC_YMD.finditer(text):
+        value = _valid(int(m["year"]), int(m["month"]), int(m["day"]))
+        if value:
+            yield NumericDate((value,), m.group(), m.start(), m.end())
 
 
 def parse_iso_date(value: str | None) -> str | None:

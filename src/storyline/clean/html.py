@@ -1,9 +1,11 @@
 """Whole web pages to main text and metadata, with trafilatura and htmldate.
 
 trafilatura finds the main text and the page metadata (title, author, site
-name); htmldate, which trafilatura calls, finds the publication date from the
-page's markup only (``extensive_search`` off: a date guessed from free text is
-our own job, with evidence, in :mod:`storyline.clean.metadata`).
+name); htmldate, which trafilatura calls, finds a date in the page's markup
+(``extensive_search`` off). :func:`storyline.clean.pubdate.page_date` then
+decides the publication day from that, the page's own metadata, the byline
+next to the headline and the URL, with htmldate's extensive search as the
+tie-breaker and last resort; the date it returns carries its evidence.
 
 Budget: lxml takes time quadratic in the attributes of one element (20,000 take
 2.6 s, a million never end), so a tag with more than :data:`MAX_ATTRIBUTES`
@@ -16,9 +18,11 @@ from __future__ import annotations
 import re
 
 import trafilatura
+from htmldate import find_date
 
 from ..errors import ExtractError
 from ..models import Extraction
+from .pubdate import page_date
 
 __all__ = ["extract_html", "bounded_markup", "MAX_ATTRIBUTES"]
 
@@ -44,9 +48,10 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     Raises:
         ExtractError: the page has no recognisable article text.
     """
+    bounded = bounded_markup(html)
     try:
         doc = trafilatura.bare_extraction(
-            bounded_markup(html),
+            bounded,
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -59,15 +64,31 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     if not text:
         raise ExtractError("no article text found in the page")
     lang = _HTML_LANG.search(html[:4000])
+    title = _clean(getattr(doc, "title", None))
     return Extraction(
         text=text,
-        title=_clean(getattr(doc, "title", None)),
+        title=title,
         author=_clean(getattr(doc, "author", None)),
         sitename=_clean(getattr(doc, "sitename", None)),
-        date=_clean(getattr(doc, "date", None)),
+        date=_page_date(bounded, url, title, _clean(getattr(doc, "date", None))),
         language=lang.group(1).lower() if lang else None,
         url=_clean(getattr(doc, "url", None)) or url,
     )
+
+
+def _page_date(html: str, url: str | None, title: str | None, markup: str | None) -> str | None:
+    """The publication day with its evidence (a :class:`~storyline.clean.pubdate.PageDate`), or None."""
+
+    def extensive() -> str | None:
+        try:
+            return find_date(html, url=url, extensive_search=True, original_date=True)
+        except (RecursionError, ValueError, TypeError, AssertionError):
+            return None
+
+    try:
+        return page_date(html, url, title=title, markup=markup, extensive=extensive)
+    except (RecursionError, ValueError, TypeError, AssertionError):  # lxml on pathological markup: the markup date alone
+        return markup
 
 
 def bounded_markup(html: str) -> str:

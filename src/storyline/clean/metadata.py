@@ -6,9 +6,11 @@ the body cites that name as a source ("Reuters writes ...": then it is the
 source, not the publisher); 4. the URL's host. Otherwise unknown.
 
 Publication date, first that applies: 1. declared by the source; 2. the page's
-markup (htmldate); 3. inferred from the text, flagged as inferred: a dateline
-("PORT ALVEN, March 12, 2025 —"), a "Published ..." line, or a dated photo
-caption ("... in Lisk on March 20, 2025. Ministry photo"). Otherwise unknown.
+own sources (:mod:`storyline.clean.pubdate`: byline, metadata, URL, htmldate),
+with the method that decided; 3. inferred from the text, flagged as inferred: a
+dateline ("PORT ALVEN, March 12, 2025 —"), a "Published ..." line, or a dated
+photo caption ("... in Lisk on March 20, 2025. Ministry photo"); 4. htmldate's
+extensive search of the whole page, flagged as inferred. Otherwise unknown.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 from ..models import Evidence
 from .boilerplate import split_paragraphs
 from .dates import find_dates, parse_iso_date
+from .pubdate import PageDate
 from .rules import line_key, load_rules
 
 __all__ = ["infer_outlet", "infer_published", "title_from_text", "looks_like_title", "strip_outlet_suffix"]
@@ -135,10 +138,19 @@ def infer_published(
     iso = parse_iso_date(declared)
     if iso:
         return iso, False, (Evidence("published", iso, "feed" if via_feed else "declared", declared or ""),)
+    guessed = isinstance(page_date, PageDate) and page_date.inferred
     iso = parse_iso_date(page_date)
-    if iso:
-        return iso, False, (Evidence("published", iso, "html-meta", page_date or ""),)
+    if iso and not guessed:
+        return iso, False, (_page_evidence(iso, page_date or ""),)
     ev = _text_date(text)
     if ev:
         return ev.value, True, (ev,)
+    if iso:  # htmldate's extensive search: a date somewhere in the page, no better source
+        return iso, True, (_page_evidence(iso, page_date or ""),)
     return None, False, ()
+
+
+def _page_evidence(iso: str, page_date: str) -> Evidence:
+    if isinstance(page_date, PageDate):
+        return Evidence("published", iso, page_date.method, page_date.evidence)
+    return Evidence("published", iso, "html-meta", page_date)

@@ -84,8 +84,10 @@ def _dated(finder: Callable[..., tuple[TimeExpression, ...]], text: str, publish
     return dated
 
 
-def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[str]) -> tuple[date, str, str, str] | None:
-    """(first day, value, granularity, words) of the latest date ending by ``before`` of one of ``granularities``.
+def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[str],
+                within: int | None = None) -> tuple[date, str, str, str] | None:
+    """(first day, value, granularity, words) of the latest date ending by ``before`` of one of ``granularities``
+    (and, with ``within``, ending at most that many characters before it).
 
     A binary search per granularity: a text of n dates costs n log n, not n², for all its phrases.
     """
@@ -96,7 +98,7 @@ def latest_date(ctx: Context, before: int, granularities: frozenset[str] | set[s
     for granularity in granularities:
         ends = dated.ends.get(granularity, [])
         at = bisect.bisect_right(ends, before)
-        if at:
+        if at and (within is None or before - ends[at - 1] <= within):
             order, first, value, words = dated.entries[granularity][at - 1]
             if best is None or order > best[0]:
                 best = (order, first, value, granularity, words)

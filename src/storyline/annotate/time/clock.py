@@ -14,7 +14,8 @@ from datetime import date
 from .calc import add_days, weekday_offset
 from .grammar import load_grammar
 from .lexicon import load_time_lexicon
-from .resolve import Context, Resolved, unresolved
+from .resolve import DATE_RESOLVERS, Context, Resolved, unresolved
+from .tense import is_future
 
 __all__ = ["CLOCK_RESOLVERS"]
 
@@ -33,16 +34,31 @@ def _clock(m: re.Match[str]) -> str:
     return f"{hour:02d}:{m['min'] or '00'}"
 
 
+def _date_after(at: int, ctx: Context) -> tuple[date, str, int] | None:
+    """A date written at ``at`` ("Nov. 9", "Nov. 9, 1989"), resolved as it is alone: (day, why, its end), or None."""
+    for name, pattern in load_grammar().rules:
+        if name in {"full_date", "day_month"} and (dm := pattern.match(ctx.text, at)):
+            resolved = DATE_RESOLVERS[name](dm, ctx)
+            if resolved is not None and resolved.value:
+                return date.fromisoformat(resolved.value), f"{resolved.rule} (the date after the time)", dm.end()
+    return None
+
+
 def _day_after(m: re.Match[str], ctx: Context, ref: date) -> tuple[date, str, int] | None:
-    """The day named right after the time: (day, why, where the span ends), or None."""
+    """The day named right after the time: (day, why, where the span ends), or None.
+
+    A weekday is resolved as it is alone, by the tense of its own place in the clause."""
     after = load_grammar().day_after_time.match(ctx.text, m.end())
     if after is None:
         return None
     end = m.end() if after["paren"] else after.end()
+    if after["date"] is not None:
+        dated = _date_after(after.start("date"), ctx)
+        return None if dated is None or after["paren"] else dated
     if after["word"]:
         return add_days(ref, _DEICTIC[after["word"].lower()]), f"{after['word'].lower()}, after the time", end
     target = load_time_lexicon().weekdays[after["wd"].lower()]
-    delta, why = weekday_offset(ref, target, None, ctx.future(m))
+    delta, why = weekday_offset(ref, target, None, is_future(ctx.text, after.start("wd"), after.end("wd")))
     return add_days(ref, delta), f"{why} (the weekday after the time)", end
 
 

@@ -141,8 +141,8 @@ def _anchored(cand: _Candidate, noun: str, anchors: Mapping[str, Anchor]) -> tup
 
 def _record(text: str, cand: _Candidate, ref: Ref, anchor: str | None) -> TimeExpression:
     start, end, _, res = cand
-    bounds = value_bounds(res.value) if res.type != "DURATION" else None
-    if bounds and res.modifier:
+    bounds = res.bounds or (value_bounds(res.value) if res.type not in {"DURATION", "SET"} else None)
+    if bounds and res.modifier and res.bounds is None:
         bounds = narrow(bounds, res.modifier)
     relative = res.kind in {"relative", "partial"}
     return TimeExpression(

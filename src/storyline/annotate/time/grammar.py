@@ -44,6 +44,12 @@ def _cap(words: object) -> str:
     return "(?-i:" + alternation(names) + ")"
 
 
+_TENS = "(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ONES = "(?:one|two|three|four|five|six|seven|eight|nine)"
+_ZONES = "GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|CET|CEST|BST"
+"""Time zones after a 24-hour clock time that make it one without a preposition ("15:00 GMT")."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Pieces:
     """Sub-patterns shared by the rules: month and weekday names, days, years, counts, units."""
@@ -64,7 +70,7 @@ class _Pieces:
 
 def _pieces(lex: TimeLexicon) -> _Pieces:
     full = {name.lower() for name in calendar.month_name if name}
-    tens = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)"
+    tens = rf"{_TENS}[\s-]+{_ONES}"
     return _Pieces(
         mon="(?:" + _cap(m for m in lex.months if m in full) + "|" + _cap(m for m in lex.months if m not in full) + r"\.?)",
         wd=_cap(w for w in lex.weekdays if len(w) > 4),
@@ -94,7 +100,7 @@ def _calendar_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]
         ("day_month", rf"{b}(?:{p.wd},?\s+)?(?:the\s+)?{p.day}\s+(?:of\s+)?(?P<month>{p.mon})(?!,?\s+\d)"),
         ("second_day", rf"{b}(?P<month>{p.mon})\s+[0-3]?\d(?:st|nd|rd|th)?\s*(?:and|or|to|through|-|–)\s*(?P<second>{p.day}){b}(?!,?\s+\d|\s*%)"),
         ("decade", rf"{b}(?:the\s+)?(?:(?P<q>early|late|mid)[\s-]*)?(?P<dec>(?:1[6-9]|20)\d0)'?s{b}|(?:the\s+)?'(?P<short>\d0)s{b}"),
-        ("quarter", rf"{b}(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:{p.year}|(?P<yrel>this|last|next)\s+year))?"),
+        ("quarter", rf"{b}(?:the\s+)?(?P<ord>first|second|third|fourth|final|last|latest|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?:{p.year}|(?P<yrel>this|last|next)\s+year))?"),
         ("quarter", rf"{b}Q(?P<qn>[1-4])\s+{p.year}"),
         ("quarter", rf"{b}(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)-quarter{b}"),
         ("half", rf"{b}(?:the\s+)?(?P<ord>first|second|latter)[\s-]+half(?:\s+of\s+(?:{p.year}|(?P<yrel>this|last|next)\s+year|the\s+year))?{b}"),
@@ -103,6 +109,8 @@ def _calendar_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]
         ("month_of_year", rf"{b}(?P<month>{p.mon})\s+(?P<yrel>this|next|last)\s+year{b}"),
         ("month", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<month>{p.mon})(?![\w-])"),
         ("year", rf"(?<![\w$€£.,]){p.year}(?!\w|[.,]\d)"),
+        ("year_words", rf"{b}(?:(?P<hundreds>eighteen|nineteen)\s+(?P<rest>{_TENS}(?:[\s-]+{_ONES})?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+                       rf"|the\s+year\s+two\s+thousand(?:\s+(?:and\s+)?(?P<y2k>{_ONES}|ten))?){b}"),
     )
 
 
@@ -117,15 +125,17 @@ def _relative_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]
         ("ago", rf"{b}{p.approx}(?:{p.num}|{p.vague})(?:\s+and\s+a\s+half)?\s+{p.unit}\s+(?:ago|(?P<hence>from\s+now|hence)){b}"),
         ("shifted", rf"{b}{p.approx}{p.num}(?:\s+and\s+a\s+half)?\s+{p.unit}\s+(?P<dir>earlier|later){b}"),
         ("shifted", rf"{b}(?P<unit>year)-(?P<dir>earlier|ago){b}"),
-        ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{p.num}|{p.vague})\s+{p.unit}{b}"),
-        ("recent", rf"{b}(?P<rel>recent|the\s+past|the\s+last)\s+(?P<unit>day|week|month|year)s{b}"),
+        ("past_n", rf"{b}(?:the\s+)?(?P<rel>past|last|previous|next|coming|first)\s+(?:{p.num}|{p.vague})\s+(?P<unit>{p.units}|quarter)s?{b}"),
+        ("recent", rf"{b}(?:(?P<rel>recent|the\s+past|the\s+last|(?:the\s+)?coming)\s+(?P<unit>day|week|month|year)s"
+                   rf"|(?:the\s+)?(?P<unit2>day|week|month|year)s\s+(?P<ahead>ahead)){b}"),
         ("weekend", rf"{b}(?:(?P<rel>last|this|next|that)|the)\s+weekend{b}"),
         ("relative_unit", rf"{b}(?:the\s+)?{p.rel}\s+(?:(?P<fiscal>fiscal)\s+)?(?P<unit>week|month|year|decade|quarter|century){b}"),
         ("the_unit", rf"{b}(?P<unit>the\s+(?:week|month|year))(?=\W)"),
         ("vague_ref", rf"{b}" + alternation(lex.vague_references) + rf"{b}"),
         ("time", rf"{b}(?P<h>[01]?\d)(?:[:.](?P<min>[0-5]\d))?\s*(?:(?P<ampm>a\.m\.|p\.m\.|am{b}|pm{b})|(?:o'clock\s+)?in\s+the\s+(?P<inpart>morning|afternoon|evening))"
                  rf"|{b}(?P<noon>noon|midnight|midday){b}"
-                 rf"|{b}(?:at|by|until|till|from|for|before|after|around|about|since)\s+(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d){b}(?![:.]\d|\s*(?:a\.?m|p\.?m))"),
+                 rf"|{b}(?:(?P<prep>at|by|until|till|from|for|before|after|around|about|since)\s+)?(?P<h24>[01]?\d|2[0-3]):(?P<min24>[0-5]\d){b}(?![:.]\d|\s*(?:a\.?m|p\.?m))"
+                 rf"(?(prep)|(?=\s+(?-i:{_ZONES})\b))"),
     )
 
 
@@ -133,9 +143,10 @@ def _other_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
     """Durations, recurring times, holidays and anaphoric phrases."""
     b = r"\b"
     return (
-        ("duration", rf"{b}{p.approx}(?:{p.num}|{p.vague})(?:\s+and\s+a\s+half)?(?:\s+(?:more|additional|extra|straight|consecutive|full))?[\s-]+{p.unit}(?P<old>-old|-long)?{b}"),
+        ("duration", rf"{b}{p.approx}(?:{p.num}|{p.vague})(?:\s+and\s+a\s+half)?(?:\s+(?:more|additional|extra|straight|consecutive|full))?[\s-]+{p.unit}(?P<old>-old|-long)?(?:\s+and\s+a\s+half)?{b}"),
         ("set", rf"{b}{alternation(lex.sets)}{b}"),
         ("set_every", rf"{b}every\s+(?:(?P<other>other)\s+|{p.num}\s+)?{p.unit}{b}"),
+        ("set_named", rf"{b}(?:(?:every|each)\s+(?:(?P<wd>{p.wd})|(?P<month>{p.mon}))|(?P<wds>{p.wd})s)(?:\s+{p.part}s?)?{b}"),
         ("unit_long", rf"{b}(?P<unit>{p.units})(?P<plural>s)?-long{b}"),
         ("for_units", rf"(?<=\bfor\s)(?P<unit>{p.units})s{b}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{p.year})?(?!\w)"),
@@ -158,7 +169,7 @@ def load_grammar() -> Grammar:
         boundary_before=re.compile(rf"(?:(?<=\W)|^)(?P<b>{alternation(lex.boundaries)})\s+(?P<least>at\s+least\s+)?$", re.I),
         approx_before=re.compile(rf"(?:(?<=\W)|^)(?P<a>{alternation(lex.approximators)})\s+$", re.I),
         anchor_after=re.compile(rf"^\s*(?:into|of|since|after|in)?\s*(?:the\s+|a\s+|this\s+|its\s+|their\s+|[A-Z]\w+'s\s+)?(?:[\w-]+\s+){{0,2}}?(?P<noun>{alternation(lex.anchor_nouns)}){b}", re.I),
-        day_after_time=re.compile(rf"\s*(?P<paren>\([^()\n]{{0,30}}\)\s*)?(?:(?-i:[A-Z]{{2,4}})\s+)?(?:on\s+)?"
-                                  rf"(?:(?P<wd>{wd})|(?P<word>yesterday|today|tomorrow|tonight)){b}", re.I),
+        day_after_time=re.compile(rf"\s*(?P<paren>\([^()\n]{{0,30}}\)\s*)?(?:(?-i:[A-Z]{{2,4}}),?\s+)?(?:on\s+)?"
+                                  rf"(?:(?P<wd>{wd})|(?P<word>yesterday|today|tomorrow|tonight)|(?P<date>(?={p.mon}\s+[0-3]?\d\b))){b}", re.I),
         trigger_before=re.compile(r"(?:\b(?:in|since|until|till|by|before|after|during|through|throughout|from|to|of|between|and|or|with|than|against|versus|vs\.?|early|late|mid|until|on|last|next|this|the|end|beginning|start|middle|fiscal|around|circa|as\s+of|a|an)\s+|\b(?:post|pre)-|\bmid-|^|[(,])\s*$", re.I),
     )

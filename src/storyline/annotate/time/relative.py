@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from .anaphora import ANAPHORA_RESOLVERS, PLACEHOLDER, collecting, latest_date
 from .tense import next_to_past_verb
 from .clock import CLOCK_RESOLVERS
-from .calc import OutOfCalendar, add_days, iso_week, shift_months, weekday_offset, weekend_of, year_text
+from .calc import QUARTER_VALUE, OutOfCalendar, add_days, iso_week, shift_months, weekday_offset, weekend_of, year_text
 from .holidays import HOLIDAY_RESOLVERS
 from .lexicon import load_time_lexicon
 from .resolve import Context, Resolved, number_of, unresolved
@@ -121,10 +122,9 @@ def _relative_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
         return unresolved(f"{rel} {unit}", _need(unit))
     ref = ctx.ref.day
     assert ref is not None
-    if rel in {"past", "coming"} and unit != "weekend":
+    if rel in {"past", "coming"}:
         end = shift_by(ref, unit, 1 if rel == "coming" else -1)
-        lo, hi = sorted((ref, end))
-        return Resolved(f"{lo.isoformat()}/{hi.isoformat()}", "range", "relative", f"the {rel} {unit}: one {unit} up to publication")
+        return _counted(1.0, unit, (ref, end), True, f"the {rel} {unit}: one {unit} {'from' if rel == 'coming' else 'up to'} publication")
     step = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "past": -1, "coming": 1}[rel]
     value, granularity = _unit_value(unit, shift_by(ref, unit, step))
     return Resolved(value, granularity, "relative", f"{rel} {unit} from the publication date")
@@ -160,7 +160,7 @@ def _the_unit(m: re.Match[str], ctx: Context) -> Resolved | None:
 def _count(m: re.Match[str]) -> tuple[float | None, bool]:
     """Return (the count, whether it is vague) of a counted expression."""
     if _g(m, "vague"):
-        return None, True
+        return (2.0, False) if "couple" in _g(m, "vague").lower() else (None, True)  # "a couple of years": P2Y, as TimeML counts it
     n = number_of(_g(m, "num"))
     if n is not None and "and a half" in m.group().lower():
         n += 0.5
@@ -179,9 +179,27 @@ def _unit_name(m: re.Match[str]) -> str:
     return word
 
 
+_QUARTER_REACH = 400
+"""How far before "a year ago" a quarter may be named for the phrase to mean that quarter a year before."""
+
+
+def _year_before_quarter(m: re.Match[str], ctx: Context, n: float | None) -> Resolved | None:
+    """"(profit rose in the third quarter ...) from $9 million a year ago": the quarter just named, ``n`` years
+    before (TimeML: a comparison takes the granularity of the period it compares); None when no quarter is near."""
+    if n is None or n % 1 or collecting():
+        return None
+    latest = latest_date(ctx, m.start(), {"quarter"}, within=_QUARTER_REACH)
+    if latest is None or not QUARTER_VALUE.match(latest[1]):
+        return None
+    value = f"{year_text(int(latest[1][:4]) - int(n))}{latest[1][4:]}"
+    return Resolved(value, "quarter", "anchored", f"{n:g} years before “{latest[3]}”, the quarter named just before")
+
+
 def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
     n, vague = _count(m)
     unit = _unit_name(m)
+    if unit == "year" and (same := _year_before_quarter(m, ctx, n)):
+        return same
     if not ctx.ref.knows(_need(unit)):
         return unresolved(f"<n> {unit}s ago", _need(unit))
     ref = ctx.ref.day
@@ -224,6 +242,8 @@ def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
     if collecting():
         return PLACEHOLDER
     sign = 1 if m["dir"].lower() == "later" else -1
+    if unit == "year" and sign < 0 and (same := _year_before_quarter(m, ctx, n)):
+        return same
     base = latest_date(ctx, m.start(), _BASES.get(unit, _ANY_DATE))
     if base is None and sign > 0:
         return None
@@ -239,6 +259,12 @@ def _shifted(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(shifted, unit_granularity, "anchored", why, modifier=modifier, certain=certain)
 
 
+def _counted(n: float | None, unit: str, ends: tuple[date, date], certain: bool, why: str) -> Resolved:
+    """A counted range ("the past two years"): TimeML's DURATION ``P2Y``, the days it covers in ``bounds``."""
+    value = f"P{'X' if n is None else f'{n:g}'}Q" if unit == "quarter" else period(n, unit)
+    return Resolved(value, "range", "relative", why, type="DURATION", certain=certain, bounds=(min(ends), max(ends)))
+
+
 def _range(m: re.Match[str], ctx: Context, n: float | None, unit: str, forward: bool, certain: bool, why: str) -> Resolved:
     ref = ctx.ref.day
     assert ref is not None
@@ -248,8 +274,7 @@ def _range(m: re.Match[str], ctx: Context, n: float | None, unit: str, forward: 
         other = shift_by(ref, "day" if unit_plural in {"days", "weeks"} else unit, (1 if forward else -1) * reach[unit_plural])
     else:
         other = shift_by(ref, unit, n if forward else -n)
-    lo, hi = sorted((ref, other))
-    return Resolved(f"{lo.isoformat()}/{hi.isoformat()}", "range", "relative", why, certain=certain)
+    return _counted(n, unit, (ref, other), certain, why)
 
 
 def _past_n(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -261,17 +286,21 @@ def _past_n(m: re.Match[str], ctx: Context) -> Resolved | None:
     if unit in {"hour", "minute", "second"}:
         return None
     if not ctx.ref.knows("day"):
-        return unresolved(f"the {rel} <n> {unit}s", "day")
+        return replace(unresolved(f"the {rel} <n> {unit}s", "day"), type="DURATION")
     forward = rel in {"next", "coming"}
     return _range(m, ctx, n, unit, forward, not vague, f"the {rel} {'few' if vague else f'{n:g}'} {unit}s {'from' if forward else 'up to'} publication")
 
 
 def _recent(m: re.Match[str], ctx: Context) -> Resolved | None:
-    unit = m["unit"].lower()
+    """"recent weeks", "the past weeks" (back from publication), "the coming weeks", "the weeks ahead" (forward)."""
+    unit = (m["unit"] or m["unit2"]).lower()
+    forward = bool(m["ahead"]) or "coming" in _g(m, "rel").lower()
+    words = f"{'coming' if forward else 'recent'} {unit}s"
     if not ctx.ref.knows("day"):
-        return unresolved(f"recent {unit}s", "day")
+        return replace(unresolved(words, "day"), type="DURATION")
     reach = load_time_lexicon().vague_reach[unit + "s"]
-    return _range(m, ctx, None, unit, False, False, f"recent {unit}s: the {reach} {unit if unit in {'months', 'years'} else 'day'}s of docs/time.md up to publication")
+    return _range(m, ctx, None, unit, forward, False,
+                  f"{words}: the {reach} {unit if unit in {'month', 'year'} else 'day'}s of docs/time.md {'from' if forward else 'up to'} publication")
 
 
 def _before_a_noun(m: re.Match[str], ctx: Context) -> bool:
@@ -296,7 +325,9 @@ def _vague_ref(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(value, "vague", "relative", "vague reference to the past, present or future", certain=False, span=span)
 
 
-_RATE_BEFORE = re.compile(r"\b(?:once|twice|thrice|times|per|every|each|a|an|the|hours|days|nights|weeks|months|minutes)\s+$", re.I)
+_RATE_BEFORE = re.compile(r"(?:\b(?:once|twice|thrice|times|per|every|each|a|an|the|hours|days|nights|weeks|months|minutes"
+                          r"|million|billion|thousand|hundred|cents?|dollars?|euros?|pounds?|percent|shares|units|barrels|tons|tonnes)|\d|%)\s+$", re.I)
+"""What stands before "a year" in a rate: "twice a year", "$1.76 a year", "8% a year"."""
 
 
 def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -307,7 +338,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None  # a rate: "twice a year", "24 hours a day"
     if word in {"a", "an"} and unit == "second" and re.match(r"\s+[a-z]", ctx.text[m.end():m.end() + 2]):
         return None  # an ordinal: "a second term"
-    if _g(m, "old").lower() == "-old" or (m["unit"][0].isupper() and m.start() > 0 and ctx.text[m.start() - 1] != "\n"):
+    if _g(m, "old").lower() == "-old" or re.match(r"\s+old\b", ctx.text[m.end():m.end() + 5]) or (m["unit"][0].isupper() and m.start() > 0 and ctx.text[m.start() - 1] != "\n"):
         return None  # ages ("a 44-year-old") and titles ("60 Minutes") are not time expressions
     modifier, certain = _approx(m)
     amount = None if vague or n is None else n

@@ -29,6 +29,13 @@ _AMBIGUOUS_MONTHS = {"may", "march", "mar", "april", "apr", "june", "jun", "augu
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|since|until|till|by|before|after|during|from|through|throughout|of|early|late|mid|last|next|this)\s+$", re.I)
 _FAR_MONTHS = 9
 """A month written without a year lies at most this many months from publication in another year."""
+_MEASURED_AFTER = re.compile(r"\s*(?:%|(?:per\s*cent|percent|people|men|women|children|feet|foot|metres|meters|miles|km|kg|tons|tonnes"
+                             r"|GMT|UTC|EST|EDT|CET|hours?|hrs|local)\b|\s+[A-Z][a-z]+\s+(?:Avenue|Street|Road|Boulevard)\b)", re.I)
+"""What follows a four-digit number that measures ("1500 GMT", "1800 metres"), not a year."""
+_COUNTED_AFTER = re.compile(r"\s+(?!(?:as|was|is|has|this|its|his|hers|ours|yours|less|unless|whereas|news)\b)[a-z]+s\b")
+"""A plural noun after a four-digit number with no date word before it counts ("2000 troops")."""
+_COUNT_BEFORE = re.compile(r"\b(?:about|some|nearly|almost|approximately|roughly|over|only|just|least|than|up\s+to|No\.?|number|page|room|flight|route)\s+$", re.I)
+_VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|can|may|might|should|must|did|does|do|not|n't|also)\s+$", re.I)
 _YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\s+(?:[A-Za-z-]+\s+){0,3}(?:in|on)\s+$")
 
 
@@ -67,6 +74,9 @@ class Resolved:
     """A narrower span than the match, when the match carried a leading preposition."""
     amount: tuple[float, str] | None = None
     """For durations: how many of which unit (for anchoring)."""
+    bounds: tuple[date, date] | None = None
+    """The days a DURATION covers when the text places it ("the past two years": from two years
+    before publication to publication); None for a date (its value gives them) or a free duration."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,13 +272,30 @@ def _month_of_year(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """A bare year: "in 2010", "since 2007", "the 1996 campaign", "for 1988"; not a count or a measure.
+
+    News writes counts of a thousand and more with a comma ("1,500 troops"), so four digits from
+    1600 to 2099 are a year unless a unit or a counted noun follows ("1800-page", "2000 troops",
+    "1500 GMT") or a count word stands before them ("about 1900").
+    """
     left = ctx.left(m, 30)
     if left.endswith("-") and not left.lower().endswith(("mid-", "post-", "pre-")):
         return None
-    after = ctx.text[m.end():m.end() + 2]
-    if not (ctx.trigger(m) or after in ("'s", "’s")) or re.match(r"-[a-z]", after):
-        return None  # a measure, not a year: "an 1800-page report"
+    after = ctx.text[m.end():m.end() + 30]
+    if re.match(r"-[a-z]", after) or _MEASURED_AFTER.match(after):
+        return None  # a measure, not a year: "an 1800-page report", "1500 GMT"
+    if not ctx.trigger(m) and (_COUNTED_AFTER.match(after) or _COUNT_BEFORE.search(left)):
+        return None  # a count: "2000 troops", "about 1900"
     return Resolved(m["year"], "year", "absolute", "year")
+
+
+def _year_words(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """A year in words, as broadcasts write them: "nineteen ninety-six" → ``1996``, "the year two thousand" → ``2000``."""
+    if m["hundreds"]:
+        year = 100 * int(number_of(m["hundreds"]) or 0) + int(number_of(m["rest"]) or 0)
+    else:
+        year = 2000 + int(number_of(m["y2k"]) or 0) if m["y2k"] else 2000
+    return Resolved(year_text(year), "year", "absolute", "year in words")
 
 
 def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -280,17 +307,18 @@ def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(value, "decade", "absolute", "decade", modifier=(m["q"] or "").lower() or None)
 
 
-def _year_of_part(m: re.Match[str], ctx: Context, part: int, now: int) -> int:
+def _year_of_part(m: re.Match[str], ctx: Context, part: int, now: int, grace: int = 0) -> int:
     """The year of the ``part``-th half or quarter named without one (``now`` is the publication's):
     by "this/last/next year", else the latest on or before publication for the past, the first on
-    or after it for the future."""
+    or after it for the future; with ``grace`` 1 the future reaches back one part too (results are
+    reported after a quarter ends: "expects to report third-quarter results", said in October)."""
     assert ctx.ref.day is not None
     year = ctx.ref.day.year
     rel = m.groupdict().get("yrel")
     if rel:
         return year + {"this": 0, "last": -1, "next": 1}[rel.lower()]
     if ctx.future(m):
-        return year if part >= now else year + 1
+        return year if part >= now - grace else year + 1
     return year if part <= now else year - 1
 
 
@@ -321,14 +349,26 @@ def _quarter(m: re.Match[str], ctx: Context) -> Resolved | None:
     word = m["ord"].lower()
     if g.get("year"):
         return Resolved(f"{m['year']}-Q{ordinal[word]}", "quarter", "absolute", "quarter of a year")
-    if word in {"last", "final"} and not g.get("yrel"):
+    if word == "latest" and not (g.get("yrel") or g.get("year")):
+        return _latest_quarter(ctx)
+    if word in {"last", "final", "latest"} and not g.get("yrel"):
         return None
     if not ctx.ref.knows("month"):
         return unresolved("quarter without a year", "month")
     assert ctx.ref.day is not None
     q = ordinal[word]
-    year = _year_of_part(m, ctx, q, (ctx.ref.day.month - 1) // 3 + 1)
+    year = _year_of_part(m, ctx, q, (ctx.ref.day.month - 1) // 3 + 1, grace=1)
     return Resolved(f"{year_text(year)}-Q{q}", "quarter", "partial", "quarter without a year, by tense")
+
+
+def _latest_quarter(ctx: Context) -> Resolved:
+    """"the latest quarter": the last quarter that ended before publication (the one results are reported for)."""
+    if not ctx.ref.knows("month"):
+        return unresolved("the latest quarter", "month")
+    assert ctx.ref.day is not None
+    q, year = (ctx.ref.day.month - 1) // 3, ctx.ref.day.year
+    year, q = (year - 1, 4) if q == 0 else (year, q)
+    return Resolved(f"{year_text(year)}-Q{q}", "quarter", "relative", "the latest quarter: the last one ended before publication")
 
 
 def _season(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -337,8 +377,9 @@ def _season(m: re.Match[str], ctx: Context) -> Resolved | None:
     if m["year"]:
         return Resolved(f"{m['year']}-{code}", "season", "absolute", "season and year")
     after = ctx.text[m.end():m.end() + 12].lower()
-    if m["season"].lower() == "fall" and not rel and re.match(r"\s+(?:of|in|from|to|on|back|behind)\b", after):
-        return None
+    if m["season"].lower() == "fall" and not rel and (re.match(r"\s+(?:of|in|from|to|on|back|behind|apart|further|below|short)\b", after)
+                                                     or _VERB_BEFORE.search(ctx.left(m, 20))):
+        return None  # the verb: "prices could fall further", "began to fall apart"
     if rel is None and not m["the"] and not ctx.trigger(m):
         return None
     if rel == "that":
@@ -373,7 +414,7 @@ def _season_year(code: str, ctx: Context, m: re.Match[str], rel: str | None) -> 
 DATE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
     "full_date": _full_date, "iso_date": _iso_date, "month_year": _month_year, "day_month": _day_month,
     "decade": _decade, "quarter": _quarter, "season": _season, "month": _month_alone, "year": _year,
-    "month_of_year": _month_of_year, "week_of": _week_of, "half": _half, "century": _century,
+    "month_of_year": _month_of_year, "week_of": _week_of, "year_words": _year_words, "half": _half, "century": _century,
     "second_day": _second_day,
 }
 """Resolvers of calendar dates, whole or partial (the relative ones are in annotate/time/relative.py)."""

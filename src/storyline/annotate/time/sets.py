@@ -17,6 +17,8 @@ __all__ = ["SET_RESOLVERS", "period"]
 
 _LETTERS = {"DE": ("Y", 10), "CE": ("Y", 100), "FN": ("W", 2)}
 """Units TimeML has no letter for: (letter, how many of it)."""
+_SMALLER = {"Y": ("M", 12), "D": ("H", 24), "H": ("M", 60), "MIN": ("S", 60)}
+"""A fraction of a unit is counted in the next smaller one: (its letter, how many make the unit)."""
 
 
 def period(amount: float | None, unit: str) -> str:
@@ -24,8 +26,11 @@ def period(amount: float | None, unit: str) -> str:
     letter = load_time_lexicon().units[unit]
     letter, times = _LETTERS.get(letter, (letter, 1))
     count = "X" if amount is None else f"{amount * times:g}"
-    if letter == "H" and amount is not None and amount % 1:
-        return f"PT{int(amount)}H{round(amount % 1 * 60)}M"  # "5 1/2 hours" → PT5H30M
+    if amount is not None and amount % 1 and letter in _SMALLER:
+        smaller, per = _SMALLER[letter]  # TimeML counts in whole units: "2 1/2 years" → P2Y6M, "5 1/2 hours" → PT5H30M
+        whole, part = f"{int(amount)}{letter[0]}" if int(amount) else "", f"{round(amount % 1 * per)}{smaller}"
+        clock = letter in {"H", "MIN"}
+        return f"P{'T' if clock else ''}{whole}{'T' if smaller == 'H' else ''}{part}"
     if letter in {"H", "MIN", "S"}:
         return f"PT{count}{'M' if letter == 'MIN' else letter}"
     return f"P{count}{letter}"
@@ -46,6 +51,18 @@ def _set_every(m: re.Match[str], ctx: Context) -> Resolved | None:
     return Resolved(period(n, unit), "duration", "duration", f"every {n:g} {unit}s: a recurring time", type="SET")
 
 
+def _set_named(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """"every Thursday", "on Mondays", "each July", "Tuesday nights": TimeML's ``XXXX-WXX-4``, ``XXXX-07``, ``XXXX-WXX-2TNI``."""
+    lex = load_time_lexicon()
+    if m["month"]:
+        month = lex.months[m["month"].lower().rstrip(".")]
+        return Resolved(f"XXXX-{month:02d}", "duration", "duration", f"every {m['month']}: a recurring month", type="SET")
+    name = m["wd"] or m["wds"]
+    part = lex.parts_of_day.get((m["part"] or "").lower(), "")
+    value = f"XXXX-WXX-{lex.weekdays[name.lower()] + 1}" + (f"T{part}" if part else "")
+    return Resolved(value, "duration", "duration", f"every {name}: a recurring weekday", type="SET")
+
+
 def _unit_long(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit = m["unit"].lower()
     amount = None if m["plural"] else 1.0
@@ -60,6 +77,6 @@ def _for_units(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 SET_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None]] = {
-    "set": _set, "set_every": _set_every, "unit_long": _unit_long, "for_units": _for_units,
+    "set": _set, "set_every": _set_every, "set_named": _set_named, "unit_long": _unit_long, "for_units": _for_units,
 }
 """Resolvers of recurring times and of durations with no count."""

@@ -79,6 +79,19 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class PageDate:
+    """A web page's publication day (``YYYY-MM-DD``) and how it was found."""
+
+    day: str
+    method: str = "html-meta"
+    """byline, html-meta, json-ld, url, htmldate or htmldate-extensive."""
+    evidence: str = ""
+    """The words or the metadata value it was read from (the day itself when nothing more)."""
+    inferred: bool = False
+    """True for a date searched for anywhere in the page (htmldate's extensive search): a guess."""
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Main text and metadata pulled out of a web page."""
 
@@ -86,7 +99,7 @@ class Extraction:
     title: str | None = None
     author: str | None = None
     sitename: str | None = None
-    date: str | None = None
+    date: PageDate | None = None
     language: str | None = None
     url: str | None = None
 

@@ -21,7 +21,8 @@ import trafilatura
 from htmldate import find_date
 
 from ..errors import ExtractError
-from ..models import Extraction
+from ..models import Extraction, PageDate
+from .dates import parse_iso_date
 from .pubdate import page_date
 
 __all__ = ["extract_html", "bounded_markup", "MAX_ATTRIBUTES"]
@@ -76,8 +77,8 @@ def extract_html(html: str, url: str | None = None) -> Extraction:
     )
 
 
-def _page_date(html: str, url: str | None, title: str | None, markup: str | None) -> str | None:
-    """The publication day with its evidence (a :class:`~storyline.clean.pubdate.PageDate`), or None."""
+def _page_date(html: str, url: str | None, title: str | None, markup: str | None) -> PageDate | None:
+    """The publication day with its evidence, or None."""
 
     def extensive() -> str | None:
         try:
@@ -88,7 +89,8 @@ def _page_date(html: str, url: str | None, title: str | None, markup: str | None
     try:
         return page_date(html, url, title=title, markup=markup, extensive=extensive)
     except (RecursionError, ValueError, TypeError, AssertionError):  # lxml on pathological markup: the markup date alone
-        return markup
+        day = parse_iso_date(markup)
+        return PageDate(day, "htmldate", markup or day) if day else None
 
 
 def bounded_markup(html: str) -> str:

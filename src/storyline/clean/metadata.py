@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..models import Evidence
+from ..models import Evidence, PageDate
 from .boilerplate import split_paragraphs
 from .dates import find_dates, parse_iso_date
-from .pubdate import PageDate
 from .rules import line_key, load_rules
 
 __all__ = ["infer_outlet", "infer_published", "title_from_text", "looks_like_title", "strip_outlet_suffix"]
@@ -132,25 +131,22 @@ def _is_caption(line: str, date_start: int, date_end: int) -> bool:
 
 
 def infer_published(
-    *, declared: str | None, page_date: str | None, text: str, via_feed: bool = False
+    *, declared: str | None, page_date: PageDate | str | None, text: str, via_feed: bool = False
 ) -> tuple[str | None, bool, tuple[Evidence, ...]]:
-    """Return (ISO date or None, inferred?, evidence). Text offsets point into ``text``."""
+    """Return (ISO date or None, inferred?, evidence). Text offsets point into ``text``.
+
+    ``page_date`` is what the page's markup gave (a bare ISO string counts as its metadata).
+    """
     iso = parse_iso_date(declared)
     if iso:
         return iso, False, (Evidence("published", iso, "feed" if via_feed else "declared", declared or ""),)
-    guessed = isinstance(page_date, PageDate) and page_date.inferred
-    iso = parse_iso_date(page_date)
-    if iso and not guessed:
-        return iso, False, (_page_evidence(iso, page_date or ""),)
+    found = PageDate(page_date) if isinstance(page_date, str) else page_date
+    iso = parse_iso_date(found.day) if found is not None else None
+    if found is not None and iso and not found.inferred:
+        return iso, False, (Evidence("published", iso, found.method, found.evidence or found.day),)
     ev = _text_date(text)
     if ev:
         return ev.value, True, (ev,)
-    if iso:  # htmldate's extensive search: a date somewhere in the page, no better source
-        return iso, True, (_page_evidence(iso, page_date or ""),)
+    if found is not None and iso:  # htmldate's extensive search: a date somewhere in the page, no better source
+        return iso, True, (Evidence("published", iso, found.method, found.evidence or found.day),)
     return None, False, ()
-
-
-def _page_evidence(iso: str, page_date: str) -> Evidence:
-    if isinstance(page_date, PageDate):
-        return Evidence("published", iso, page_date.method, page_date.evidence)
-    return Evidence("published", iso, "html-meta", page_date)

@@ -32,9 +32,10 @@ from datetime import date, timedelta
 
 import lxml.html  # type: ignore[import-untyped]
 
+from ..models import PageDate
 from .dates import MONTHS, find_dates, find_numeric_dates, parse_iso_date
 
-__all__ = ["DateClue", "PageDate", "page_date"]
+__all__ = ["DateClue", "page_date"]
 
 _PUBLISHED_KEYS = (
     "article:published_time", "og:article:published_time", "datepublished", "article.published", "pubdate",
@@ -71,23 +72,6 @@ class DateClue:
     slack: int = 1
     """Days a byline may differ and still agree: 1 (a UTC time, or no time: the outlet's day may be either), 0 for
     a time stamped with the outlet's own offset (``-05:00``), whose day is already the one its readers see."""
-
-
-class PageDate(str):
-    """The decided day (``YYYY-MM-DD``, the string itself), with how it was found.
-
-    A ``str`` so that it fits :attr:`storyline.models.Extraction.date` unchanged;
-    :func:`storyline.clean.metadata.infer_published` reads the evidence from it.
-    """
-
-    method: str
-    evidence: str
-    inferred: bool
-
-    def __new__(cls, day: str, method: str = "html-meta", evidence: str = "", inferred: bool = False) -> PageDate:
-        obj = super().__new__(cls, day)
-        obj.method, obj.evidence, obj.inferred = method, evidence or day, inferred
-        return obj
 
 
 def page_date(

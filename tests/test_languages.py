@@ -71,6 +71,12 @@ def test_articles_in_other_languages_are_stored_and_searchable_but_not_annotated
     assert not conn.execute(f"SELECT COUNT(*) FROM mentions WHERE article_id IN ({','.join('?' * len(foreign))})", foreign).fetchone()[0]
     skips = dict(conn.execute("SELECT article_id, reason FROM annotation_skips"))
     assert set(skips) == set(foreign) and skips[language["de.txt"][1]] == "written in de; Storyline annotates en"
+    # placed in stories all the same, by the known actors their names refer to, their dates and words
+    story = dict(conn.execute("SELECT article_id, story_id FROM story_members"))
+    assert set(story) == {aid for _, aid in language.values()}
+    assert story[language["fr.txt"][1]] == story[language["en.txt"][1]]  # « la maire Ines Hald », Lisk, the ferry
+    evidence = conn.execute("SELECT evidence FROM story_members WHERE article_id = ?", (language["de.txt"][1],)).fetchone()[0]
+    assert "hald" in evidence  # matched to the mayor of the English article, though not annotated
     # searchable all the same, and the page says why it has no quotes
     assert [a.id for a in search(conn, "Gewerkschaft")] and [a.id for a in search(conn, "профспілкою")] == [language["uk.txt"][1]]
     page = article_page(conn, language["ru.txt"][1])
@@ -83,6 +89,8 @@ def test_articles_in_other_languages_are_stored_and_searchable_but_not_annotated
     assert annotate_pending(conn, Settings(db=str(db), workers=1, languages="en,de")) == 2
     assert {language["de.txt"][1], language["mixed-de.txt"][1]} <= {r[0] for r in conn.execute("SELECT article_id FROM annotated")}
     assert set(dict(conn.execute("SELECT article_id, reason FROM annotation_skips"))) == {language[n][1] for n in ("fr.txt", "ru.txt", "uk.txt")}
+    placed = [r[0] for r in conn.execute("SELECT article_id FROM story_members")]
+    assert sorted(placed) == sorted(aid for _, aid in language.values())  # linked again once annotated, never twice
 
 
 def test_the_page_of_a_skipped_article_says_so(tmp_path: Path) -> None:

@@ -103,6 +103,13 @@ class ActorRegistry:
         """Every actor, in the order first seen."""
         return list(self._actors.values())
 
+    def known(self, name: str) -> Actor | None:
+        """Return the actor ``name`` already refers to (a name or variant seen, or a person's surname),
+        or None; never creates one."""
+        key = fold(name)
+        found = self._by_folded.get(key) or self._same_person_as(key)
+        return self._actors[found] if found is not None else None
+
     def resolve(self, name: str, kind: str) -> Actor:
         """Return the actor ``name`` refers to, creating or extending one as needed."""
         key = fold(name)

@@ -34,6 +34,7 @@ from ..link.origins import cited_outlets, resolve_origin
 from ..link.similarity import key_sentences
 from ..link.stories import StoryDoc, StoryLinker, doc_texts, linked_docs
 from ..link.storydoc import story_doc
+from ..link.unread import unread_story_doc
 from ..errors import StoreError, one_line
 from ..models import Article, ArticleFraming, Claim, ClaimOrigin, ClaimRecord, Evidence, LinkedDoc, StoryAssignment, TextAnnotations
 from ..settings import Settings
@@ -165,6 +166,20 @@ class LinkRun:
             if item.outcome == "failed":
                 self._record(item)
         return [(i.article_id, i.outcome) for i in items]
+
+    def place_unread(self, article_id: str) -> bool:
+        """Place an article not annotated for its language in a story, by the known actors its names refer
+        to, its date and its words (:mod:`storyline.link.unread`); one write. False when it is gone."""
+        article = articles.load_article(self.conn, article_id)
+        if article is None:
+            return False
+        [linked] = linked_docs([unread_story_doc(article, self.registry)])
+
+        def save() -> None:
+            links.save_assignment(self.conn, self.linked_by.stories.add(linked))
+
+        write(self.conn, save, what=f"placing {article_id} in a story")
+        return True
 
     def _resolve(self, item: _Item) -> None:
         """Its actors' ids and the stored article (no writes)."""

@@ -88,15 +88,20 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
         write(conn, lambda: clear_article_failures(conn, model), what="retry failed articles")
     languages = settings.read_languages()
     write(conn, lambda: notes.skip_unread_languages(conn, model, languages, utc_now()), what="skipping unread languages")
-    if not notes.count_unannotated(conn, model):
-        return 0
-    workers = settings.worker_count() if notes.unannotated_exceed(conn, model, settings.max_annotate_chars, settings.batch_chars) else 1
-    linking, done = LinkRun(conn, settings), 0
-    for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):
-        for article_id, outcome in linking.link(batch):
-            done += outcome == "annotated"
-            if progress:
-                progress(outcome, article_id)
+    done, linking = 0, None
+    if notes.count_unannotated(conn, model):
+        workers = settings.worker_count() if notes.unannotated_exceed(conn, model, settings.max_annotate_chars, settings.batch_chars) else 1
+        linking = LinkRun(conn, settings)
+        for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):
+            for article_id, outcome in linking.link(batch):
+                done += outcome == "annotated"
+                if progress:
+                    progress(outcome, article_id)
+    unread = notes.skipped_unplaced(conn, model)
+    if unread:  # after the annotated ones, whose actors they are matched against
+        linking = linking or LinkRun(conn, settings)
+        for article_id in unread:
+            linking.place_unread(article_id)
     return done
 
 

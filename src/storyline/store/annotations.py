@@ -13,7 +13,7 @@ from .times import clear_times, save_times
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
-    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "count_skipped", "count_unannotated", "unannotated_exceed", "is_annotated", "save_annotations", "clear_annotations",
+    "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "skipped_unplaced", "count_skipped", "count_unannotated", "unannotated_exceed", "is_annotated", "save_annotations", "clear_annotations",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -127,6 +127,13 @@ def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Seque
 def count_skipped(conn: sqlite3.Connection, model: str) -> int:
     """Return how many articles are not annotated with ``model`` because of their language."""
     return int(conn.execute("SELECT COUNT(*) FROM annotation_skips WHERE model = ?", (model,)).fetchone()[0])
+
+
+def skipped_unplaced(conn: sqlite3.Connection, model: str) -> list[str]:
+    """Return the articles not annotated with ``model`` for their language and not yet in a story, in ingest order."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT a.id FROM annotation_skips s JOIN articles a ON a.id = s.article_id WHERE s.model = ?"
+        " AND NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id) ORDER BY a.rowid", (model,))]
 
 
 def annotation_skip(conn: sqlite3.Connection, article_id: str) -> str | None:

@@ -2,7 +2,8 @@
 
 Steps, per paragraph (one line of text):
 
-1. double marks: curly “ ” and „, guillemets « », straight " (toggling). A new
+1. double marks: curly “ ” and „, guillemets « », straight " (toggling; typewriter '' and `` count
+   as one straight mark). A new
    opening mark while a quote is open restarts the quote there (the earlier mark
    was stray); straight marks close what is open;
 2. a quote still open at the end of a paragraph continues when the next
@@ -59,8 +60,16 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _double_in_paragraph(text: str, start: int, end: int, open_at: int | None) -> tuple[list[tuple[int, int]], int | None]:
     """Return closed (open_pos, close_pos) pairs in one paragraph and a still-open position."""
     pairs: list[tuple[int, int]] = []
+    skip_to = start
     for i in range(start, end):
+        if i < skip_to:
+            continue
         ch = text[i]
+        if ch in _DOUBLE_OPEN and open_at is not None and text[open_at] == _STRAIGHT:
+            inner_close = _nested_close(text, i, end)
+            if inner_close is not None:  # "... about “Equal Justice Under Law” anymore.": nested, not a restart
+                skip_to = inner_close + 1
+                continue
         if ch in _DOUBLE_OPEN:
             open_at = i
         elif ch in _DOUBLE_CLOSE:
@@ -70,6 +79,12 @@ def _double_in_paragraph(text: str, start: int, end: int, open_at: int | None) -
         elif ch == _STRAIGHT:
             open_at = _straight(text, i, start, end, open_at, pairs)
     return pairs, open_at
+
+
+def _nested_close(text: str, i: int, end: int) -> int | None:
+    """The curly mark closing the one at ``i``, when it comes before the next straight mark of the paragraph."""
+    close = next((j for j in range(i + 1, end) if text[j] in _DOUBLE_CLOSE + _STRAIGHT), None)
+    return close if close is not None and text[close] in _DOUBLE_CLOSE and text.find(_STRAIGHT, close, end) >= 0 else None
 
 
 def _straight(text: str, i: int, start: int, end: int, open_at: int | None, pairs: list[tuple[int, int]]) -> int | None:
@@ -153,18 +168,43 @@ def _single_spans(text: str, taken: list[QuotedSpan]) -> list[QuotedSpan]:
     return spans
 
 
+_ASCII_DOUBLE = re.compile(r"``|''")
+
+
+def _ascii_doubles(text: str) -> str:
+    """Return ``text`` with typewriter double marks (``''Yes,'' he said``, ````Yes''``: archives and
+    LDC-style text) as one straight mark each, on the side of the words they touch; offsets unchanged."""
+    def mark(m: re.Match[str]) -> str:
+        after = text[m.end() : m.end() + 1]
+        return ' "' if m.group() == "``" or after.isalnum() or after and after in "‘'(" else '" '
+    return _ASCII_DOUBLE.sub(mark, text) if "''" in text or "``" in text else text
+
+
+def _whole_marks(raw: str, span: QuotedSpan) -> QuotedSpan:
+    """The span with both characters of a typewriter mark (``''``, ``````) inside its outer bounds."""
+    start = span.start - 1 if span.start > 0 and raw[span.start - 1 : span.start + 1] in ("''", "``") else span.start
+    end = span.end + 1 if raw[span.end - 1 : span.end + 1] == "''" else span.end
+    return QuotedSpan(start, end, span.inner_start, span.inner_end, span.balanced)
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """Return every quoted passage in ``text``, in order of position (nested ones left out)."""
-    doubles = _double_spans(text)
+    raw, text = text, _ascii_doubles(text)
+    doubles = [_whole_marks(raw, s) for s in _double_spans(text)] if raw is not text else _double_spans(text)
     singles = _single_spans(text, doubles)
     merged = sorted(doubles + singles, key=lambda s: (s.start, -s.end))
     out: list[QuotedSpan] = []
     for span in merged:
         if out and span.start < out[-1].end:  # nested inside the previous passage
             continue
-        if text[span.inner_start:span.inner_end].strip():
+        if text[span.inner_start:span.inner_end].strip() and not _attribute_value(text, span):
             out.append(span)
     return out
+
+
+def _attribute_value(text: str, span: QuotedSpan) -> bool:
+    """'<tweet author="JebBush">': markup left in a text quotes the value of an attribute, not a person."""
+    return text[max(0, span.start - 1) : span.start] == "=" and text[span.start] in "\"'"
 
 
 # --- Where a quoted span stands --------------------------------------------------------------

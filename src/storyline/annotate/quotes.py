@@ -159,7 +159,7 @@ def _direct_quotes(doc: Doc, spans: list[QuotedSpan], clauses: list[Quote]) -> I
         if quote.speaker_name is None and whole_paragraph(text, span) and len(quote.text.split()) >= 4:
             yield quote  # a quotation paragraph whose speaker the text leaves to the reader
             continue
-        if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS:
+        if quote.speaker_name is None and len(quote.text.split()) < _MIN_UNATTRIBUTED_WORDS and not _framed(quote, span):
             continue  # a scare quote or a title, not a quotation
         if len(quote.text.split()) < _MIN_QUOTE_WORDS and not _cue_right_before(quote, span):
             continue  # a quoted word or title ("yeet", “Face the Nation”), unless a cue introduces it
@@ -221,6 +221,11 @@ def _is_title(text: str, span: QuotedSpan) -> bool:
     return 0 < len(words) <= 6 and bool(long) and all(w[:1].isupper() for w in long)
 
 
+def _framed(quote: Quote, span: QuotedSpan) -> bool:
+    """"“You'd have to be insane,” he said": its speaker words and cue follow the closing mark."""
+    return quote.speaker is not None and quote.cue is not None and 0 <= quote.speaker.start - span.end <= 3
+
+
 def _cue_right_before(quote: Quote, span: QuotedSpan) -> bool:
     """'called the plan “bold”', 'finally said “no mas.”': a cue a few words before a short quote."""
     return quote.cue is not None and quote.speaker is not None and 0 <= span.start - quote.cue.end <= 20
@@ -275,9 +280,13 @@ def _contains(clause: Quote, span: QuotedSpan) -> bool:
 
 
 def _continues(doc: Doc, previous: Quote, span: QuotedSpan) -> bool:
-    """Step 3: only a short gap, within one paragraph or into the next, separates the two quotes."""
+    """Step 3: a short gap separates the two quotes: up to 25 words in one paragraph ("“A,” Cuban said in
+    an interview airing Sunday on NBC's “Meet the Press.” “B.”"), 12 into the next, naming no one else."""
     gap = text_of(doc)[previous.end : span.start]
-    return gap.count("\n") <= 2 and len(gap.split()) <= 12
+    if gap.count("\n") > 2 or len(gap.split()) > (25 if "\n" not in gap else 12):
+        return False
+    return not any(previous.end <= e.start_char < span.start and e.label_ == "PERSON"
+                   and e.text.split()[-1] not in (previous.speaker_name or "") for e in ents_of(doc))
 
 
 def _clause_span(clause: Token, verb: Token | None = None) -> tuple[int, int]:

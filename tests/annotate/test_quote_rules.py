@@ -209,3 +209,48 @@ def test_of_two_subjects_the_nearer_speaks() -> None:
     doc = Doc(load_nlp().vocab, words=words, heads=heads, deps=deps, pos=pos)
     subject = subject_of(doc[5])
     assert subject is not None and subject.text == "poll"
+
+
+def _said(text: str) -> list[tuple[str, bool, str | None, str | None]]:
+    """(content, direct, speaker words, speaker name) for every quote found in ``text``."""
+    return [(q.text, q.direct, q.speaker.text if q.speaker else None, q.speaker_name) for q in find_quotes(load_nlp()(text))]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # words quoted inside the writer's own clause are indirect speech holding quoted words (issue [9])
+    ("Councillor Vela Aston spoke on Friday. Aston said the tram plan was \u201clike a bridge to nowhere, and an expensive one.\u201d",
+     [("the tram plan was \u201clike a bridge to nowhere, and an expensive one.\u201d", False, "Aston", "Vela Aston")]),
+    # the clause the parser cut short inside the quote runs on to the closing mark
+    ("Mayor Ines Hald, who backed the plan, now said Lisk had \u201cthe chance and the duty to build the bridge.\u201d",
+     [("Lisk had \u201cthe chance and the duty to build the bridge.\u201d", False, "Mayor Ines Hald", "Ines Hald")]),
+    # ... and stops before a quotation it runs into after a second cue
+    ("Hald said the old ferry \u201cwas a disgrace,\u201d adding, \u201cWe will not go back to the old timetable ever again.\u201d",
+     [("the old ferry \u201cwas a disgrace,\u201d", False, "Hald", "Hald"),
+      ("We will not go back to the old timetable ever again.", True, "Hald", "Hald")]),
+])
+def test_a_fragment_quoted_inside_reported_speech_is_part_of_it(text: str, expected: list[tuple[str, bool, str | None, str | None]]) -> None:
+    assert _said(text) == expected
+
+
+def test_titles_and_slogans_are_not_quotes() -> None:
+    found = _said("Hald defended the plan on \u201cMorning Harbour Live\u201d on Sunday. \u201cWe are ready for the vote,\u201d she said.")
+    assert [(t, d) for t, d, _, _ in found] == [("We are ready for the vote,", True)]
+
+
+def test_a_pronoun_after_a_quote_is_the_last_speaker_not_a_name_inside_the_quote() -> None:
+    text = ("Councillor Vela Aston said she would vote against it. \u201cSome people think Ines Hald will fix the ferry,\u201d "
+            "she said. \u201cIf the plan passes, the fares will rise,\u201d she said.")
+    assert [n for _, d, _, n in _said(text) if d] == ["Vela Aston", "Vela Aston"]
+
+
+def test_typewriter_marks_and_a_name_before_a_colon() -> None:
+    found = _said("The union met on Monday. ''You would have to be mad,'' he said.\n\n"
+                  "The vote surprised union steward Ola Berg: \u201cNobody expected the dockers to agree so quickly.\u201d")
+    assert [(t, d, s) for t, d, s, _ in found] == [
+        ("You would have to be mad,", True, "he"),
+        ("Nobody expected the dockers to agree so quickly.", True, "union steward Ola Berg")]
+
+
+def test_a_curly_quote_nested_in_a_straight_one_does_not_cut_it() -> None:
+    found = _said('Dr. Vela Aston stated: "The port is not about \u201cjobs for all\u201d anymore. It is about the budget."')
+    assert found[0][:2] == ('The port is not about \u201cjobs for all\u201d anymore. It is about the budget.', True)

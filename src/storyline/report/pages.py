@@ -21,7 +21,7 @@ from ..store.annotations import (
     StoredAttribution, StoredMention, StoredQuote, annotation_skip, iter_attributions, iter_mentions, iter_quotes,
 )
 from ..store.articles import count_articles, load_article
-from ..annotate.time.words import in_words
+from ..annotate.time.words import time_in_words
 from ..link.groups import iter_claim_groups, load_claim_group
 from ..store.claims import ArticleClaim, article_claims
 from ..store.framing import iter_framing
@@ -224,7 +224,7 @@ def story_page(conn: sqlite3.Connection, story_id: str) -> StoryPage | None:
 
 
 def _time_note(t: TimeExpression) -> str:
-    value = in_words(t.value) if t.value else f"unresolved {t.type.lower()}"
+    value = time_in_words(t) if t.value else f"unresolved {t.type.lower()}"
     return f"time · {value}" + (f" · anchored on {t.anchor}" if t.anchor else "")
 
 

@@ -302,7 +302,7 @@ SHIFTED = [
     ("The mine closed on May 3, 1988; a week later the town emptied.", "1989-10-26", "a week later", "1988-W19", "week"),
     ("The union struck on March 2, 2021, and two days later the talks resumed.", None, "two days later", "2021-03-04", "day"),
     ("Rates were lower two years earlier.", "2023-06-01", "two years earlier", "2021", "year"),
-    ("Net rose in the third quarter from $5 million in the year-earlier quarter.", "1989-10-26", "year-earlier", "1988-Q3", "quarter"),
+    ("Net rose in the third quarter; year-earlier net was $5 million.", "1989-10-26", "year-earlier", "1988-Q3", "quarter"),
 ]
 
 
@@ -355,5 +355,5 @@ def test_anaphora_after_a_less_precise_date_keeps_what_is_known() -> None:
 
 def test_anaphora_that_moves_from_a_less_precise_date_is_left_out() -> None:
     _absent("The plant shut in 1997 and reopened the next day.", "1999-02-06", "next day")
-    _absent("In 1988 the quarter was weak.", "1989-10-26", "quarter")
+    _absent("In 1988 that quarter was weak.", "1989-10-26", "quarter")
     _absent("The Fed made a quarter-point cut in the third quarter; the quarter-point move helped.", "1989-10-26", "quarter-point")

@@ -150,8 +150,22 @@ def _other_rules(p: _Pieces, lex: TimeLexicon) -> tuple[tuple[str, str], ...]:
         ("unit_long", rf"{b}(?P<unit>{p.units})(?P<plural>s)?-long{b}"),
         ("for_units", rf"(?<=\bfor\s)(?P<unit>{p.units})s{b}"),
         ("holiday", rf"{b}(?:(?P<rel>last|next|this)\s+)?(?P<holiday>{_names(lex.holidays)})(?:\s+(?P<week>week))?(?:,?\s+{p.year})?(?!\w)"),
+        *_period_rules(p),
         ("anaphora", rf"{b}{alternation(lex.anaphora)}{b}(?!-)"),
         ("weekday_after", rf"{b}the\s+(?P<rel>following|next|previous)\s+(?P<wd>{p.wd}){b}"),
+    )
+
+
+def _period_rules(p: _Pieces) -> tuple[tuple[str, str], ...]:
+    """The periods company results are reported for: "the year", "the quarter", "the year-ago period"."""
+    b, same = r"\b", r"(?:comparable\s+|corresponding\s+|same\s+)?"
+    ordinal, period = r"(?:(?P<ord>first|second|third|fourth)[\s-]+)?", r"(?-i:quarter|period)(?![\w-])"
+    return (
+        ("the_year", rf"{b}the\s+(?:(?:full|fiscal)\s+)?year(?![\w-])"),
+        ("the_quarter", rf"{b}the\s+(?:(?-i:quarter)|latest\s+period)(?![\w-])"),
+        ("year_ago_period", rf"{b}the\s+{same}(?:{p.year}|year[\s-](?:ago|earlier|before))\s+{ordinal}{period}"),
+        ("year_ago_period", rf"{b}last\s+year's\s+{ordinal}{period}"),
+        ("year_ago_period", rf"{b}the\s+{same}{period}\s+(?:a\s+year\s+(?:ago|earlier)|(?:of\s+)?last\s+year){b}"),
     )
 
 

@@ -49,6 +49,8 @@ class TimeLexicon:
     """Verbs that start a war without naming it ("invaded")."""
     sets: dict[str, str]
     """Recurring times ("daily") -> the period they recur with ("P1D")."""
+    classifying_sets: frozenset[str]
+    """Recurring times that, right before a noun, only classify it ("a quarterly dividend")."""
     holidays: dict[str, str]
     """Holiday name -> its date rule ("12-25", "easter-2", "11 thu 4")."""
     anaphora: dict[str, tuple[str, int]]
@@ -92,7 +94,8 @@ def load_time_lexicon() -> TimeLexicon:
         anchor_nouns={noun: key for key, nouns in anchors.items() for noun in nouns},
         start_verbs=tuple(raw["anchor_starts"]["verbs"]),
         war_verbs=tuple(raw["anchor_starts"]["war"]),
-        sets=dict(raw["sets"]),
+        sets={k: v for k, v in raw["sets"].items() if isinstance(v, str)},
+        classifying_sets=frozenset(raw["sets"].get("classifying", [])),
         holidays=dict(raw["holidays"]),
         anaphora={phrase: (str(unit), int(offset)) for phrase, (unit, offset) in raw["anaphora"].items()},
     )

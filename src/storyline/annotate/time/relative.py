@@ -21,6 +21,7 @@ from .tense import next_to_past_verb
 from .clock import CLOCK_RESOLVERS
 from .calc import QUARTER_VALUE, OutOfCalendar, add_days, iso_week, shift_months, weekday_offset, weekend_of, year_text
 from .holidays import HOLIDAY_RESOLVERS
+from .periods import PERIOD_RESOLVERS
 from .lexicon import load_time_lexicon
 from .resolve import Context, Resolved, number_of, unresolved
 from .sets import SET_RESOLVERS, period
@@ -351,7 +352,7 @@ RELATIVE_RESOLVERS: dict[str, Callable[[re.Match[str], Context], Resolved | None
     "relative_day": _relative_day, "weekday": _weekday, "earlier_unit": _earlier_unit, "ago": _ago,
     "past_n": _past_n, "recent": _recent, "relative_unit": _relative_unit, "weekend": _weekend, "the_unit": _the_unit,
     "vague_ref": _vague_ref, "duration": _duration, "shifted": _shifted,
-    **CLOCK_RESOLVERS, **SET_RESOLVERS, **HOLIDAY_RESOLVERS, **ANAPHORA_RESOLVERS,
+    **CLOCK_RESOLVERS, **SET_RESOLVERS, **HOLIDAY_RESOLVERS, **ANAPHORA_RESOLVERS, **PERIOD_RESOLVERS,
 }
 """Resolvers of expressions relative to the publication date, of durations, recurring times,
 holidays and anaphoric phrases ("later that year")."""

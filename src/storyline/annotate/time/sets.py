@@ -36,11 +36,18 @@ def period(amount: float | None, unit: str) -> str:
     return f"P{count}{letter}"
 
 
+_WORD_AFTER = re.compile(r"\s+([a-z]+)\b")
+
+
 def _set(m: re.Match[str], ctx: Context) -> Resolved | None:
     if ctx.in_name(m):
         return None  # "the Daily Mail"
     phrase = " ".join(m.group().lower().split())
-    return Resolved(load_time_lexicon().sets[phrase], "duration", "duration", f"“{phrase}”: a recurring time", type="SET")
+    lex = load_time_lexicon()
+    noun = _WORD_AFTER.match(ctx.text, m.end())
+    if phrase in lex.classifying_sets and noun and noun[1] not in lex.not_adjective_before:
+        return None  # "a quarterly dividend": a kind of dividend
+    return Resolved(lex.sets[phrase], "duration", "duration", f"“{phrase}”: a recurring time", type="SET")
 
 
 def _set_every(m: re.Match[str], ctx: Context) -> Resolved | None:

@@ -210,6 +210,10 @@ PRONOUNS = frozenset("i me my we us our you your he him his she her they them th
                      "this that these those which".split())
 
 
+TITLES = frozenset("mr mrs ms miss dr sen rep gov president senator representative secretary gen prof rev "
+                   "judge justice mayor".split())
+
+
 def token_starts(text: str) -> list[int]:
     """Return the first offset of every ``\\w+`` token of ``text``."""
     return [m.start() for m in _WORD_RE.finditer(text)]
@@ -235,9 +239,12 @@ def source_words_ok(gold: Item, pred: Item) -> bool:
     """Issue [9] speaker rule: the gold source's words and our speaker's (its words or its actor
     name) are one a contiguous run of the other, ours holding a word that is not a pronoun or article.
 
-    "House Speaker Paul Ryan, the convention chair," ~ "Paul Ryan"; "Trump" ~ "Donald Trump".
+    "House Speaker Paul Ryan, the convention chair," ~ "Paul Ryan"; "Trump" ~ "Donald Trump"; a leading
+    title of the gold words is dropped first ("Mr. Trump" ~ "Donald J. Trump").
     """
     true = name_tokens(gold.speaker_text)
+    while len(true) > 1 and true[0] in TITLES:
+        true = true[1:]  # "Mr. Trump" ~ "Donald J. Trump": a title is no word of the name
     for ours in (name_tokens(pred.speaker_text), name_tokens(pred.speaker_name)):
         if not any(w not in PRONOUNS | {"the", "a", "an"} for w in ours):
             continue

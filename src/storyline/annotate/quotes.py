@@ -478,8 +478,8 @@ def _according_to(doc: Doc, spans: list[QuotedSpan]) -> Iterator[Quote]:
     """"According to X, CONTENT": the rest of the sentence is X's, indirectly; "A, according to X, B"
     gives A and B as two quotes, as a parenthetical cue does."""
     for token in doc:
-        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
-            continue
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to" or _inside(token, spans):
+            continue  # (an "according to" inside a quotation is the speaker's, not the writer's)
         obj = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
         if obj is None or not plausible_speaker(obj):
             continue

@@ -48,6 +48,9 @@ def subject_of(verb: Token) -> Token | None:
     for child in verb.rights:  # "..., said another senior source"
         if child.dep_ in {"dobj", "attr", "npadvmod", "oprd", "dative"} and child.pos_ in {"PROPN", "NOUN", "PRON"}:
             return child
+    following = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    if following is not None and following.head == verb and following.is_title and following.dep_ in {"advmod", "npadvmod", "nsubj"}:
+        return following  # "”, said Skelly, explaining ...": the parser took the name for an adverb
     return None
 
 
@@ -59,9 +62,18 @@ def plausible_speaker(head: Token) -> bool:
     """Return False for subjects that cannot say anything: dates, amounts, titles of works, "this"."""
     if head.pos_ == "PRON":
         return head.lower_ not in _NOT_SPEAKER_PRONOUNS
-    if head.ent_type_ in _NOT_SPEAKER_ENTS or head.like_num:
+    if head.like_num:
+        return False
+    if head.ent_type_ in _NOT_SPEAKER_ENTS and not _named_elsewhere(head):
         return False
     return head.lemma_.lower() not in load_lexicon().non_speakers
+
+
+def _named_elsewhere(head: Token) -> bool:
+    """"“...,” Sanders remarked" with "Sanders" tagged a work of art here: a name the text gives a person
+    or an organisation elsewhere is one here too."""
+    return head.pos_ in {"PROPN", "NOUN"} and head.is_title and any(
+        e.label_ in {"PERSON", "ORG"} and head.text in e.text.split() for e in ents_of(head.doc))
 
 
 def speaker_phrase(head: Token) -> Span:

@@ -89,7 +89,7 @@ def quote_record(q: StoredQuote) -> dict[str, Any]:
     """Return the export form of one stored quote (see docs/schema.md)."""
     return {"id": q.id, "article_id": q.article_id, "text": q.quote.text, "speaker": q.quote.speaker.text if q.quote.speaker else None,
             "speaker_name": q.quote.speaker_name, "speaker_actor_id": q.speaker_actor_id,
-            "cue": q.quote.cue.text if q.quote.cue else None, "direct": q.quote.direct, "start": q.quote.start, "end": q.quote.end,
+            "cue": q.quote.cue.text if q.quote.cue else None, "direct": q.quote.direct, "quoted_words": q.quote.quoted_words, "start": q.quote.start, "end": q.quote.end,
             "speaker_span": _span(q.quote.speaker), "cue_span": _span(q.quote.cue)}
 
 

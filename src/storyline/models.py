@@ -202,6 +202,13 @@ class Quote:
     cue: Span | None = None
     """The reporting verb or phrase ("said", "told reporters", "according to")."""
 
+    @property
+    def quoted_words(self) -> bool:
+        """An indirect quote holding words in quote marks ("said the plan was “dead on arrival”"): a mixed quote.
+
+        Read from the text (opening or double marks; ’ and ' alone are apostrophes), so every view agrees."""
+        return not self.direct and (any(mark in self.text for mark in "\"“”„«»‘") or "''" in self.text)
+
 
 @dataclass(frozen=True, slots=True)
 class Attribution:

@@ -254,3 +254,14 @@ def test_typewriter_marks_and_a_name_before_a_colon() -> None:
 def test_a_curly_quote_nested_in_a_straight_one_does_not_cut_it() -> None:
     found = _said('Dr. Vela Aston stated: "The port is not about \u201cjobs for all\u201d anymore. It is about the budget."')
     assert found[0][:2] == ('The port is not about \u201cjobs for all\u201d anymore. It is about the budget.', True)
+
+
+def test_a_mixed_quote_is_flagged_as_holding_quoted_words_everywhere() -> None:
+    from storyline.export import quote_record
+    from storyline.store.annotations import StoredQuote
+
+    mixed, plain = find_quotes(load_nlp()("Aston said the tram plan was \u201clike a bridge to nowhere.\u201d Aston said Lisk\u2019s ferry will run."))
+    assert mixed.quoted_words and not mixed.direct
+    assert not plain.quoted_words  # an apostrophe is no quote mark
+    record = quote_record(StoredQuote("a:q0", "a", None, mixed))
+    assert record["quoted_words"] is True and record["direct"] is False

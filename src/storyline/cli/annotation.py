@@ -50,10 +50,10 @@ def quotes(
     for q in iter_quotes(conn, article_id=article, speaker=speaker):
         n += 1
         who = q.quote.speaker_name or (q.quote.speaker.text if q.quote.speaker else "unknown speaker")
-        mark = "“”" if q.quote.direct else "~"
+        mark = "“”" if q.quote.direct else ("~“”" if q.quote.quoted_words else "~")
         out.print(f"[bold]{escape(who)}[/] [dim]{escape(q.quote.cue.text if q.quote.cue else '-')} {mark} {q.id}[/]")
         out.print(f"    {escape(q.quote.text)}")
-    err.print(f"{n} quote(s); “” direct, ~ indirect")
+    err.print(f"{n} quote(s); “” direct, ~ indirect, ~“” indirect with quoted words")
 
 
 @app.command()

@@ -4,7 +4,12 @@
   982 documents in 43 topics, gold label ``event_cluster`` (two similar events per topic).
   Its texts are tokenised (spaces around punctuation, one sentence per line);
   ``detokenise`` rejoins them before annotation.
-* ``load_own`` reads our own ``eval/data/stories_set.jsonl`` (gold ``story`` and ``thread``).
+* ``load_own`` reads our own ``eval/data/stories_set.jsonl`` (gold ``story`` and ``thread``), and
+  ``eval/data/framing_set.jsonl`` (``FRAMING_SET``: one event told by outlets of opposite leanings
+  in short leads, with same-actor distractor events; gold ``story``) in the same format.
+* ``load_polnear`` reads the PolNeAR events of ``eval/data/polnear_claims.jsonl`` (33 articles of
+  7 outlets, 5 events of 2016; gold ``story`` = the event); the texts come from
+  ``../shared/eval-data/quotes/polnear`` and are never copied.
 * ``annotate_cached`` runs the real annotation pass once per text and keeps the results in a
   pickle under ``eval/.cache/`` (one file per data set, one entry per text, keyed by a hash of
   the storyline version, the text and its date).
@@ -25,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import claim_groups_eval as polnear_set  # the PolNeAR events' reader and metadata, shared with the claim-group eval
 from storyline import __version__
 from storyline.link.stories import StoryDoc
 from storyline.link.storydoc import story_doc
@@ -34,6 +40,9 @@ from evalkit import read_jsonl  # noqa: E402
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ECBPLUS = REPO_ROOT.parent / "shared" / "eval-data" / "clustering" / "ecbplus" / "ecbplus_docs.jsonl"
 OWN_SET = REPO_ROOT / "eval" / "data" / "stories_set.jsonl"
+FRAMING_SET = REPO_ROOT / "eval" / "data" / "framing_set.jsonl"
+POLNEAR = polnear_set.POLNEAR
+POLNEAR_EVENTS = polnear_set.SET
 CACHE_DIR = REPO_ROOT / "eval" / ".cache"
 OWN_REQUIRED = ("id", "text", "story")
 
@@ -176,6 +185,20 @@ def load_own(path: Path = OWN_SET) -> list[GoldDoc] | None:
         docs.append(GoldDoc(id=str(rec["id"]), text=rec["text"], story=str(rec["story"]),
                             thread=str(thread) if thread is not None else None, title=rec.get("title"),
                             outlet=rec.get("outlet"), published=rec.get("published")))
+    return docs
+
+
+def load_polnear(events: Path = POLNEAR_EVENTS, root: Path = POLNEAR) -> list[GoldDoc] | None:
+    """Read the PolNeAR articles of the claim-group set's events (gold story = event), in the set's order;
+    None when the PolNeAR folder is missing."""
+    if not (root / "data" / "metadata.tsv").exists():
+        return None
+    articles = polnear_set.polnear_articles(root)
+    docs = []
+    for event in polnear_set.load_set(events)[0]:
+        for a in (articles[name] for name in event["articles"]):
+            docs.append(GoldDoc(id=a.filename, text=polnear_set.read_text(a.path), story=str(event["event"]), title=a.title,
+                                outlet=polnear_set.OUTLETS.get(a.publisher, a.publisher), published=a.published))
     return docs
 
 

@@ -5,12 +5,19 @@
   each topic. ``--split dev`` (odd topics) is for developing rules, ``test`` (even topics)
   and ``all`` are for reporting.
 * ``own``: ``eval/data/stories_set.jsonl``, gold ``story`` and ``thread`` per article.
+* ``framing``: ``eval/data/framing_set.jsonl``, each event told in short leads by outlets of left,
+  centre and right leanings in different words and frames, next to same-actor events on other
+  days (gold ``story``; stories only).
+* ``polnear``: the 33 PolNeAR articles of 7 outlets that the claim-group set
+  (``eval/data/polnear_claims.jsonl``) assigns to 5 events of 2016 (gold ``story`` = event;
+  texts from ``../shared/eval-data/quotes/polnear``; stories only).
 
 Every article goes through the real annotation pass (cached under ``eval/.cache/``) and
 ``clustering_data.story_doc_from``; then ``cluster_stories`` is called once on all of them,
 timed on its own. Baselines (each article alone; one cluster per topic; everything in one)
 show what the numbers mean. eval/README.md spells the metric out. Usage:
-``.venv/bin/python eval/clustering_eval.py [--dataset ecbplus|own|all] [--split dev|test|all] [--limit N]
+``.venv/bin/python eval/clustering_eval.py [--dataset ecbplus|own|framing|polnear|all] [--split dev|test|all] [--limit N]
+[--set PATH] [--framing-set PATH] [--polnear DIR]
 [--shuffle SEED] [--per-topic] [--refresh-cache] [--json PATH]``
 """
 
@@ -27,7 +34,8 @@ from dataclasses import dataclass
 from math import comb
 from pathlib import Path
 
-from clustering_data import ECBPLUS, OWN_SET, GoldDoc, annotate_cached, load_ecbplus, load_own, story_docs
+from clustering_data import (ECBPLUS, FRAMING_SET, OWN_SET, POLNEAR, GoldDoc, annotate_cached, load_ecbplus, load_own,
+                             load_polnear, story_docs)
 
 from storyline.link.stories import StoryDoc, cluster_stories
 from storyline.models import StoryAssignment
@@ -35,6 +43,8 @@ from evalkit import prf_text, rounded, write_results  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO_ROOT / "eval" / "results" / "clustering.json"
+SMALL_SETS = ("own", "framing", "polnear")
+"""The sets scored by :func:`run_stories_set` (results under their names)."""
 
 Labels = Sequence[Hashable]
 Clusterer = Callable[[Sequence[StoryDoc]], list[StoryAssignment]]
@@ -269,22 +279,36 @@ def run_ecbplus(args: argparse.Namespace) -> dict[str, object]:
             "stories": rows_json(rows)}
 
 
-def run_own(args: argparse.Namespace) -> dict[str, object] | None:
-    loaded = load_own(args.set)
-    if loaded is None:
-        print(f"\nown set: {args.set} not found, skipped", file=sys.stderr)
-        return None
-    docs = loaded[: args.limit]
-    if not docs:
-        print(f"\nown set: {args.set} has no usable records, skipped", file=sys.stderr)
-        return None
-    prep = prepare("own", docs, args.refresh_cache)
-    gold_s, gold_t = [d.story for d in docs], gold_threads(docs)
+def cross_outlet_pairs(pred: Labels, docs: Sequence[GoldDoc]) -> dict[str, int]:
+    """Pairs of articles of different outlets: same-story pairs put in one story (joined of all), and
+    different-story pairs put in one story (wrongly joined)."""
+    same = joined = wrong = 0
+    for i, a in enumerate(docs):
+        for j in range(i + 1, len(docs)):
+            b = docs[j]
+            if a.outlet == b.outlet:
+                continue
+            together = pred[i] == pred[j]
+            if a.story == b.story:
+                same += 1
+                joined += together
+            else:
+                wrong += together
+    return {"same_story_pairs": same, "joined": joined, "wrongly_joined": wrong}
+
+
+def run_stories_set(name: str, docs: Sequence[GoldDoc], args: argparse.Namespace) -> dict[str, object]:
+    """Score stories (and threads where the set has them) of one of our sets or PolNeAR's events."""
+    prep = prepare(name, docs, args.refresh_cache)
+    gold_s = [d.story for d in docs]
+    with_threads = any(d.thread is not None for d in docs)
+    gold_t = gold_threads(docs)
     linked = link(prep.story_docs)
-    print(f"\nOwn set: {len(docs)} articles, {clusters(gold_s)} gold stories, {clusters(gold_t)} gold threads")
+    threads_text = f", {clusters(gold_t)} gold threads" if with_threads else ""
+    print(f"\n{name} set: {len(docs)} articles, {clusters(gold_s)} gold stories{threads_text}")
     tables: dict[str, dict[str, Row]] = {}
     shuffled = link_shuffled(prep.story_docs, args.shuffle) if args.shuffle is not None else None
-    for what, gold, ours in (("stories", gold_s, linked.stories), ("threads", gold_t, linked.threads)):
+    for what, gold, ours in (("stories", gold_s, linked.stories), ("threads", gold_t, linked.threads))[:2 if with_threads else 1]:
         rows = {"cluster_stories": score_row(ours, gold)}
         if shuffled is not None:
             shuffle_rows(shuffled, linked, args.shuffle, gold, None, rows, what)
@@ -295,20 +319,35 @@ def run_own(args: argparse.Namespace) -> dict[str, object] | None:
         print_table(f"{what.capitalize()} vs gold {'story' if what == 'stories' else 'thread'}", rows)
         tables[what] = rows
     split = stories_across_threads(linked.stories, linked.threads)
+    pairs = cross_outlet_pairs(linked.stories, docs)
     print(f"\npredicted stories spread over more than one thread: {split}")
+    print(f"pairs of articles of different outlets: same-story pairs joined {pairs['joined']} of {pairs['same_story_pairs']}, "
+          f"different-story pairs joined {pairs['wrongly_joined']}")
     return {"linker": linker_name(), "limit": args.limit, "shuffle": args.shuffle, "documents": len(docs),
-            "timing": timing(prep, linked),
-            "stories_across_threads": split, **{k: rows_json(v) for k, v in tables.items()}}
+            "timing": timing(prep, linked), "stories_across_threads": split, "cross_outlet_pairs": pairs,
+            **{k: rows_json(v) for k, v in tables.items()}}
+
+
+def load_set(name: str, args: argparse.Namespace) -> list[GoldDoc] | None:
+    """The gold documents of one of the small sets (``--limit`` applied); None (reported) when missing or empty."""
+    where = {"own": args.set, "framing": args.framing_set, "polnear": args.polnear}[name]
+    loaded = load_polnear(root=args.polnear) if name == "polnear" else load_own(where)
+    if not loaded:
+        print(f"\n{name} set: {where} not found or without usable records, skipped", file=sys.stderr)
+        return None
+    return loaded[: args.limit]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Score the chosen data sets, print the tables and merge the numbers into the JSON results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", choices=("ecbplus", "own", "all"), default="all")
+    parser.add_argument("--dataset", choices=("ecbplus", *SMALL_SETS, "all"), default="all")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all",
                         help="ECB+ topics: dev = odd (develop rules here), test = even, all")
     parser.add_argument("--data", type=Path, default=ECBPLUS, help="ECB+ ecbplus_docs.jsonl")
     parser.add_argument("--set", type=Path, default=OWN_SET, help="our own JSONL set")
+    parser.add_argument("--framing-set", type=Path, default=FRAMING_SET, help="our multi-outlet framing set (JSONL)")
+    parser.add_argument("--polnear", type=Path, default=POLNEAR, help="the PolNeAR folder (holding data/metadata.tsv)")
     parser.add_argument("--limit", type=int, help="use only the first N articles of each set (split)")
     parser.add_argument("--shuffle", type=int, metavar="SEED", help="also link a shuffled input order")
     parser.add_argument("--per-topic", action="store_true",
@@ -322,10 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             saved[f"ecbplus_{args.split}"] = run_ecbplus(args)
         else:
             print(f"ECB+ not found at {args.data}, skipped", file=sys.stderr)
-    if args.dataset in ("own", "all"):
-        own = run_own(args)
-        if own is not None:
-            saved["own"] = own
+    for name in SMALL_SETS:
+        if args.dataset in (name, "all") and (docs := load_set(name, args)) is not None:
+            saved[name] = run_stories_set(name, docs, args)
     write_results(args.json, saved)
     return 0
 

@@ -236,3 +236,19 @@ def test_text_key_depends_on_version_text_and_date() -> None:
     assert k == cd.text_key("a", None, "0.1.0")
     assert len({k, cd.text_key("a", None, "0.2.0"), cd.text_key("b", None, "0.1.0"),
                 cd.text_key("a", "2024-01-01", "0.1.0")}) == 4
+
+
+def test_cross_outlet_pairs_count_joined_and_wrongly_joined_pairs() -> None:
+    docs = [clustering_data.GoldDoc("a", "", "e1", outlet="Left"), clustering_data.GoldDoc("b", "", "e1", outlet="Right"),
+            clustering_data.GoldDoc("c", "", "e1", outlet="Left"), clustering_data.GoldDoc("d", "", "e2", outlet="Centre")]
+    pairs = clustering_eval.cross_outlet_pairs(["s1", "s1", "s2", "s1"], docs)
+    # same story, other outlet: a-b (joined), b-c (apart); a-c share an outlet; d is in e2 but put with a and b
+    assert pairs == {"same_story_pairs": 2, "joined": 1, "wrongly_joined": 2}
+
+
+def test_polnear_events_are_read_as_stories() -> None:
+    docs = clustering_data.load_polnear()
+    if docs is None:
+        pytest.skip(f"{clustering_data.POLNEAR} not found")
+    assert len(docs) == 33 and len({d.story for d in docs}) == 5 and len({d.outlet for d in docs}) == 7
+    assert all(d.text and d.published and d.title for d in docs)

@@ -1,9 +1,10 @@
-"""Format checks for the story/thread set and the claim-pair set in eval/data/."""
+"""Format checks for the story/thread set, the framing set and the claim-pair set in eval/data/."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,11 @@ from tests.conftest import REPO
 DATA = REPO / "eval" / "data"
 STORIES = DATA / "stories_set.jsonl"
 CLAIMS = DATA / "claim_pairs.jsonl"
+FRAMING = DATA / "framing_set.jsonl"
 
 ARTICLE_FIELDS = {"id": str, "title": str, "outlet": str, "text": str, "story": str, "thread": str, "note": str}
+LEAD_FIELDS = {"id": str, "title": str, "outlet": str, "leaning": str, "published": str, "text": str, "story": str, "note": str}
+LEANINGS = {"l": "left", "c": "centre", "r": "right"}
 PAIR_FIELDS = {"id": str, "a": str, "b": str, "same": bool, "kind": str, "note": str}
 TRUE_KINDS = {"paraphrase", "label-variation", "sourcing-variation", "hedged", "summary-vs-detail", "condition"}
 """A condition is an attribute of the appearance, not another claim (issue [6])."""
@@ -96,3 +100,39 @@ def test_pairs_well_formed(pairs: list[dict[str, Any]]) -> None:
     for kind in FALSE_KINDS - {"unrelated"}:
         assert kinds[kind] >= 6, (kind, kinds[kind])
     assert kinds["unrelated"] >= 3
+
+
+@pytest.fixture(scope="module")
+def leads() -> list[dict[str, Any]]:
+    return _load(FRAMING)
+
+
+def test_framing_leads_well_formed(leads: list[dict[str, Any]]) -> None:
+    ids = [a["id"] for a in leads]
+    assert len(ids) == len(set(ids)), "duplicate lead ids"
+    outlet_leaning: dict[str, str] = {}
+    for a in leads:
+        assert set(a) == set(LEAD_FIELDS), a["id"]
+        for field, kind in LEAD_FIELDS.items():
+            assert isinstance(a[field], kind) and a[field].strip(), (a["id"], field)
+        dt.date.fromisoformat(a["published"])
+        assert a["id"].startswith(a["story"] + "-") and a["leaning"] == LEANINGS[a["id"][-1]], a["id"]
+        assert outlet_leaning.setdefault(a["outlet"], a["leaning"]) == a["leaning"], a["id"]  # one leaning per outlet
+        sentences = [s for s in re.split(r"(?<=[.!?])[\"”]?\s+(?=[A-Z\"“])", a["text"]) if s]
+        assert 1 <= len(sentences) <= 3 and len(a["text"].split()) <= 80, (a["id"], len(sentences))
+
+
+def test_framing_events_told_by_three_leanings_next_to_distractors(leads: list[dict[str, Any]]) -> None:
+    by_story: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in leads:
+        by_story[a["story"]].append(a)
+    events = {s: arts for s, arts in by_story.items() if s[-1].isdigit()}
+    distractors = {s: arts for s, arts in by_story.items() if not s[-1].isdigit()}
+    assert len(events) >= 10 and len(distractors) >= 10
+    for story, arts in by_story.items():
+        assert len({a["outlet"] for a in arts}) == len(arts), (story, "two leads from one outlet")
+    for story, arts in events.items():
+        assert sorted(a["leaning"] for a in arts) == ["centre", "left", "right"], story
+    for story, arts in distractors.items():
+        event = events[story[:3]]  # the same people on another day
+        assert min(a["published"] for a in arts) > max(e["published"] for e in event), story

@@ -4,9 +4,11 @@ A document vector alone does not single out two retellings of one report (they o
 differently); matching sentence by sentence does, so the score rests on the best-matching
 sentence pairs (embeddings), on the rare words and names both use (TF-IDF, see
 :mod:`storyline.link.lexical`), on the actors both name, on a shared attribution origin
-(both retell the same newspaper's report), and on closeness in time. The weights were
-fitted (logistic regression, then rounded) on the development half of ECB+ (odd topics) and
-are named constants here.
+(both retell the same newspaper's report), on the anchors of the event that outlets keep however
+they frame it (the day it happened and the figures, :mod:`storyline.link.anchors`), and on
+closeness in time. The weights were fitted (logistic regression, then rounded) on the
+development half of ECB+ (odd topics) and are named constants here; the figure weight was
+chosen there too, the day bonus and penalty (ECB+ has no publication dates) with our own sets.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import ACTOR_KEY, LinkedDoc
+from .anchors import FIGURE, day_relation
 from .lexical import NAME, WORD, tfidf_cosine
 
 __all__ = [
     "LinkedDoc", "PairScore", "pair_score", "key_sentences", "actor_key",
-    "W_SENTENCES", "W_WORDS", "W_NAMES", "W_ACTORS", "W_ORIGIN", "ORIGIN_SHARE", "TIME_GAP_DAYS", "ACTOR",
+    "W_SENTENCES", "W_WORDS", "W_NAMES", "W_ACTORS", "W_ORIGIN", "W_FIGURES", "W_SAME_DAY", "P_OTHER_DAY",
+    "ORIGIN_SHARE", "TIME_GAP_DAYS", "ACTOR",
 ]
 
 W_SENTENCES = 0.30
@@ -39,6 +43,14 @@ W_ORIGIN = 0.25
 ORIGIN_SHARE = 0.25
 """An origin counts in full when at least this share of each article's attributions ends there
 (a report the article retells), in proportion below it (a passing citation)."""
+W_SAME_DAY = 0.20
+"""Bonus when both articles lead with an event of the same day (see :mod:`storyline.link.anchors`)."""
+W_FIGURES = 0.20
+"""Weight of the TF-IDF cosine over the figures both report."""
+P_OTHER_DAY = 0.15
+"""Penalty when both articles are dated and no day of one's events is a day of the other's (an article that
+dates no event stands for its publication day and the day before): the same people on another day are
+another event (scaled down by a shared origin, like the time penalty)."""
 TIME_GAP_DAYS = 14
 """Articles published further apart than this are penalised, less so the more they share an origin
 (a report retold weeks later is still the same story)."""
@@ -80,10 +92,19 @@ class PairScore:
     """(sentence index in a, sentence index in b) of the best-matching pair."""
     origin_strength: float = 0.0
     """1.0 when both retell the shared origin (see :data:`ORIGIN_SHARE`), less for passing citations."""
+    figures: float = 0.0
+    """TF-IDF cosine over the figures both report."""
+    same_day: bool | None = None
+    """True: both lead with an event of the same day; False: their events are on other days; None: unknown
+    (:func:`storyline.link.anchors.day_relation`)."""
 
     def describe(self, a: LinkedDoc, b: LinkedDoc) -> str:
         """Say in words why the pair scored as it did."""
         parts = [f"score {self.score:.2f}: sentences {self.sentences:.2f}, words {self.words:.2f}, names {self.names:.2f}, actors {self.actors:.2f}"]
+        if self.figures:
+            parts.append(f"figures {self.figures:.2f}")
+        if self.same_day is not None:
+            parts.append("same day" if self.same_day else "other days")
         if self.shared_origins:
             parts.append("same origin: " + ", ".join(self.shared_origins))
         if self.shared_actors:
@@ -167,7 +188,10 @@ def pair_score(a: LinkedDoc, b: LinkedDoc, df: Mapping[str, int], n: int) -> Pai
     actors = sum(_idf(x, df, n) for x in shared) / smaller if smaller else 0.0
     origins = set(a.origins) & set(b.origins)
     strength = max((min(1.0, a.origins[o] / ORIGIN_SHARE, b.origins[o] / ORIGIN_SHARE) for o in origins), default=0.0)
-    score = W_SENTENCES * sentences + W_WORDS * words + W_NAMES * names + W_ACTORS * actors + W_ORIGIN * strength
+    figures = tfidf_cosine(a.terms, b.terms, FIGURE, df, n)
+    same_day = day_relation(a.terms, a.published, b.terms, b.published)
+    score = (W_SENTENCES * sentences + W_WORDS * words + W_NAMES * names + W_ACTORS * actors + W_ORIGIN * strength
+             + W_FIGURES * figures + W_SAME_DAY * (same_day is True))
     if a.years and b.years and not a.years & b.years:
         score -= P_YEARS
     thread_score = score
@@ -175,8 +199,10 @@ def pair_score(a: LinkedDoc, b: LinkedDoc, df: Mapping[str, int], n: int) -> Pai
         score -= P_OTHER_REPORT
     if _other_words(a, b):
         score -= P_OTHER_WORDS
+    if same_day is False:
+        score -= P_OTHER_DAY * (1.0 - strength)
     if a.published and b.published and abs((a.published - b.published).days) > TIME_GAP_DAYS:
         score -= P_TIME_GAP * (1.0 - strength)
     ranked = tuple(sorted(shared, key=lambda x: -_idf(x, df, n)))
     return PairScore(score, thread_score, sentences, words, names, actors, ranked, tuple(sorted(origins)), best,  # type: ignore[arg-type]
-                     strength)
+                     strength, figures, same_day)

@@ -1,13 +1,14 @@
 """Stories and threads: which articles report the same event, which stories form one narrative.
 
 Linking is incremental: each new article is compared with its nearest stored neighbours
-(candidates from the backend's index), and every pair scoring at least
-:data:`STORY_THRESHOLD` (:mod:`storyline.link.similarity`) joins the two articles' stories;
-every pair at least :data:`THREAD_THRESHOLD` joins their threads. Stories are therefore the
-connected components of the "same story" graph and threads those of the looser "same
-narrative" graph, so a story never straddles two threads, and the grouping does not depend
-on ingest order except through (1) the corpus frequencies that weight shared actors at the
-time each article is added and (2) the cap of :data:`CANDIDATES` neighbours per article.
+(candidates from the backend's index). It joins the story of its best neighbour scoring at least
+:data:`STORY_THRESHOLD` (:mod:`storyline.link.similarity`), and merges into it the story of another
+such neighbour only when it matches at least :data:`MERGE_SUPPORT` of that story's candidates;
+every pair at least :data:`THREAD_THRESHOLD` joins their threads. Threads are therefore the
+connected components of the looser "same narrative" graph and a story never straddles two
+threads; the grouping does not depend on ingest order except through (1) the corpus frequencies
+that weight shared actors at the time each article is added, (2) the cap of :data:`CANDIDATES`
+neighbours per article and (3) the stories that exist when an article matching several arrives.
 
 The backend keeps the documents and the assignments: :class:`MemoryBackend` for a batch,
 a SQLite one (store/stories.py) for the database.
@@ -15,6 +16,7 @@ a SQLite one (store/stories.py) for the database.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +25,7 @@ from typing import Protocol
 import numpy as np
 
 from ..models import LinkedDoc, StoryAssignment
+from .anchors import anchor_terms
 from .embed import embed
 from .exact import ExactIndex
 from .lexical import content_words, terms
@@ -30,7 +33,7 @@ from .similarity import PairScore, actor_key, key_sentences, pair_score
 
 __all__ = [
     "StoryDoc", "StoryAssignment", "LinkBackend", "MemoryBackend", "StoryLinker", "cluster_stories",
-    "linked_docs", "doc_texts", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES",
+    "linked_docs", "doc_texts", "STORY_SPAN_DAYS", "STORY_THRESHOLD", "THREAD_THRESHOLD", "CANDIDATES", "MERGE_SUPPORT",
 ]
 
 STORY_THRESHOLD = 0.49
@@ -43,6 +46,10 @@ STORY_SPAN_DAYS = 21
 unless both retell the same origin (a report retold later, see ``ORIGIN_SHARE``): this keeps a
 developing narrative from chaining day by day into one endless story."""
 """How many nearest stored articles (by document vector) each new article is scored against."""
+MERGE_SUPPORT = 0.67
+"""An article that matches several stories joins the best one, and merges another into it only when it matches
+at least this share of that story's articles among its candidates: one chance match (the same people, a
+similar event) does not fuse two events into one story."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +153,12 @@ def _quotes(doc: StoryDoc) -> dict[str, tuple[frozenset[str], ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _terms(doc: StoryDoc) -> dict[str, int]:
+    """The article's words and names, and the anchors of its event: days and figures (:mod:`.anchors`)."""
+    text = f"{doc.title or ''}\n{doc.text}"
+    return {**terms(text), **anchor_terms(text, doc.event_dates, _published(doc.published))}
+
+
 def doc_texts(doc: StoryDoc) -> list[str]:
     """Return the sentences :func:`linked_docs` embeds for ``doc`` (its key sentences)."""
     return key_sentences(doc.text, doc.title)
@@ -166,7 +179,7 @@ def linked_docs(docs: Sequence[StoryDoc], vectors: Mapping[str, np.ndarray] | No
         years = frozenset(int(v[:4]) for v in doc.event_dates if v[:4].isdigit())
         out.append(LinkedDoc(
             doc.id, _published(doc.published), frozenset(actor_key(a) for a in doc.actor_ids),
-            _shares(doc), years, mean.astype(np.float32), sv, tuple(group), terms(f"{doc.title or ''}\n{doc.text}"),
+            _shares(doc), years, mean.astype(np.float32), sv, tuple(group), _terms(doc),
             max(doc.attributions, len(doc.origins)), actor_key(doc.outlet) if doc.outlet else None, _quotes(doc),
         ))
     return out
@@ -187,15 +200,16 @@ class StoryLinker:
         n = self.backend.size() + 1
         return [(o, pair_score(doc, o, df, n)) for o in others]
 
-    def _joinable(self, ranked: list[str], doc: LinkedDoc) -> set[str]:
+    def _joinable(self, ranked: list[str], doc: LinkedDoc, support: Mapping[str, float]) -> set[str]:
         """The stories the article may join, best first, as long as together they stay within
-        :data:`STORY_SPAN_DAYS` (an article, dated or not, never bridges two distant stories)."""
+        :data:`STORY_SPAN_DAYS` (an article, dated or not, never bridges two distant stories) and each one
+        after the first has the :data:`MERGE_SUPPORT` of the article (``support``: story -> share matched)."""
         chosen: set[str] = set()
         lo = hi = doc.published
         for story in ranked:
-            span = self.backend.story_span(story)
-            if story in chosen:
+            if story in chosen or (chosen and support.get(story, 0.0) < MERGE_SUPPORT):
                 continue
+            span = self.backend.story_span(story)
             if span is not None:
                 new_lo, new_hi = min(filter(None, (lo, span[0]))), max(filter(None, (hi, span[1])))
                 if chosen and (new_hi - new_lo).days > STORY_SPAN_DAYS:
@@ -203,6 +217,14 @@ class StoryLinker:
                 lo, hi = new_lo, new_hi
             chosen.add(story)
         return chosen
+
+    def _support(self, matched: list[str], scored: list[tuple[LinkedDoc, PairScore]]) -> dict[str, float]:
+        """Story -> the share of its articles among the candidates that the article matched (only looked up
+        when it matched more than one story)."""
+        if len(set(matched)) < 2:
+            return {}
+        seen = Counter(self.backend.story_of(o.id)[0] for o, _ in scored)
+        return {story: n / seen[story] for story, n in Counter(matched).items()}
 
     def _in_span(self, doc: LinkedDoc, other: LinkedDoc, score: PairScore) -> bool:
         if doc.published is None or score.origin_strength >= 1.0:
@@ -215,7 +237,8 @@ class StoryLinker:
         scored = self._scores(doc)
         story_hits = [(o, s) for o, s in scored if s.score >= self.story_threshold and self._in_span(doc, o, s)]
         thread_hits = [(o, s) for o, s in scored if s.thread_score >= self.thread_threshold or s.score >= self.story_threshold]
-        stories = self._joinable([self.backend.story_of(o.id)[0] for o, _ in sorted(story_hits, key=lambda p: -p[1].score)], doc)
+        ranked = [self.backend.story_of(o.id)[0] for o, _ in sorted(story_hits, key=lambda p: -p[1].score)]
+        stories = self._joinable(ranked, doc, self._support(ranked, scored))
         threads = {self.backend.story_of(o.id)[1] for o, _ in thread_hits}
         story = min(stories) if stories else f"story:{doc.id}"
         thread = min(threads) if threads else f"thread:{doc.id}"

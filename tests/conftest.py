@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +15,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_eval_script(name: str) -> ModuleType:
+    """Import ``eval/<name>.py`` (the evaluation scripts are not a package) as module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "eval" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def seed_path(prefix: str) -> Path:

@@ -153,3 +153,9 @@ def test_page_date_survives_pickling() -> None:
     value = PageDate("2025-03-19", "byline", "By Staff | March 19, 2025")
     back = pickle.loads(pickle.dumps(value))
     assert back == value and (back.day, back.method, back.inferred) == ("2025-03-19", "byline", False)
+
+
+def test_a_searched_date_the_story_itself_reports_is_not_its_publication_date() -> None:
+    searched = PageDate("2025-01-15", "htmldate-extensive", "htmldate extensive search 2025-01-15", inferred=True)
+    text = f"{STORY}\n\nThe blockade was imposed by decree on January 15, 2025, after months of talks."
+    assert infer_published(declared=None, page_date=searched, text=text) == (None, False, ())

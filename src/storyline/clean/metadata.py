@@ -147,6 +147,13 @@ def infer_published(
     ev = _text_date(text)
     if ev:
         return ev.value, True, (ev,)
-    if found is not None and iso:  # htmldate's extensive search: a date somewhere in the page, no better source
+    if found is not None and iso and not _reported_in(text, iso):
+        # htmldate's extensive search: a date somewhere in the page outside the story, no better source
         return iso, True, (Evidence("published", iso, found.method, found.evidence or found.day),)
     return None, False, ()
+
+
+def _reported_in(text: str, iso: str) -> bool:
+    """The day is written in the story itself ("imposed by decree on January 15, 2025"): a date it
+    reports, not the day it was published (the annotate stage bounds an undated article by such dates)."""
+    return any(d.value.isoformat() == iso for d in find_dates(text))

@@ -79,3 +79,14 @@ def test_text_change_clears_annotations(seeded: str, tmp_path: Path) -> None:
     assert "annotated 0 article(s)" in result.stderr
     result = CliRunner().invoke(app, ["annotate", "--all", "--db", seeded])
     assert "annotated 5 article(s)" in result.stderr
+
+
+def test_version_is_printed_and_matches_the_installed_package() -> None:
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    done = CliRunner().invoke(app, ["--version"])
+    assert done.exit_code == 0 and done.stdout.strip() == f"storyline {version('storyline')}"

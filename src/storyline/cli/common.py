@@ -25,6 +25,20 @@ WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, max=64
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help="Where sentence embeddings run: cpu (default) or cuda (optional; needs a CUDA build of torch).")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        out.print(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                help="Print Storyline's version and exit.")] = False) -> None:
+    """Storyline: turn many news articles about one story into a sourced, dated picture."""
+
+
 def settings_or_exit(**overrides: object) -> Settings:
     """Return the settings with these flags applied, or exit with status 2 naming the bad setting."""
     try:

@@ -43,6 +43,9 @@ class RawDocument:
     """The feed URL or path when the document was reached through a feed."""
     notes: tuple[str, ...] = ()
     """What a reader should know about how its bytes were read ("not valid UTF-8: decoded as cp1251 ...")."""
+    set_by_user: tuple[str, ...] = ()
+    """The metadata fields (outlet, published, title, author) the user set (``ingest --outlet``, a sidecar
+    ``.meta.json``): they win over what the source declared and over inference, and say so in the evidence."""
 
 
 @dataclass(frozen=True, slots=True)

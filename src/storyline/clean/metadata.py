@@ -83,11 +83,13 @@ def _suffix_outlet(title: str, body: str) -> tuple[str | None, Evidence | None]:
 
 
 def infer_outlet(
-    *, declared: str | None, sitename: str | None, title: str | None, url: str | None, body: str, via_feed: bool = False
+    *, declared: str | None, sitename: str | None, title: str | None, url: str | None, body: str, via_feed: bool = False,
+    by_user: bool = False,
 ) -> tuple[str | None, tuple[Evidence, ...]]:
-    """Return the outlet and the evidence for it (and for rejected candidates)."""
+    """Return the outlet and the evidence for it (and for rejected candidates); ``by_user``: the declared
+    outlet is one the user set (evidence method ``user``)."""
     if declared:
-        return declared, (Evidence("outlet", declared, "feed" if via_feed else "declared", declared),)
+        return declared, (Evidence("outlet", declared, _declared_by(via_feed, by_user), "set by the user" if by_user else declared),)
     if sitename:
         return sitename, (Evidence("outlet", sitename, "html-meta", sitename),)
     rejected: tuple[Evidence, ...] = ()
@@ -131,7 +133,7 @@ def _is_caption(line: str, date_start: int, date_end: int) -> bool:
 
 
 def infer_published(
-    *, declared: str | None, page_date: PageDate | str | None, text: str, via_feed: bool = False
+    *, declared: str | None, page_date: PageDate | str | None, text: str, via_feed: bool = False, by_user: bool = False
 ) -> tuple[str | None, bool, tuple[Evidence, ...]]:
     """Return (ISO date or None, inferred?, evidence). Text offsets point into ``text``.
 
@@ -139,7 +141,7 @@ def infer_published(
     """
     iso = parse_iso_date(declared)
     if iso:
-        return iso, False, (Evidence("published", iso, "feed" if via_feed else "declared", declared or ""),)
+        return iso, False, (Evidence("published", iso, _declared_by(via_feed, by_user), "set by the user" if by_user else declared or ""),)
     found = PageDate(page_date) if isinstance(page_date, str) else page_date
     iso = parse_iso_date(found.day) if found is not None else None
     if found is not None and iso and not found.inferred:
@@ -151,6 +153,10 @@ def infer_published(
         # htmldate's extensive search: a date somewhere in the page outside the story, no better source
         return iso, True, (Evidence("published", iso, found.method, found.evidence or found.day),)
     return None, False, ()
+
+
+def _declared_by(via_feed: bool, by_user: bool) -> str:
+    return "user" if by_user else "feed" if via_feed else "declared"
 
 
 def _reported_in(text: str, iso: str) -> bool:

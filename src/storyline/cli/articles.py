@@ -15,6 +15,7 @@ from ..errors import StorylineError
 from ..export import FORMATS, write_export
 from ..ingest.files import iter_folder
 from ..ingest.sources import is_url
+from ..ingest.usermeta import UserMetadata
 from ..models import Article, IngestSummary
 from ..flow import annotate_pending, ingest as run_ingest
 from ..settings import Settings
@@ -41,12 +42,20 @@ def ingest(
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Annotate again the articles that failed before (see `storyline failures`).")] = False,
     workers: WorkersOption = None,
     device: DeviceOption = None,
+    outlet: Annotated[Optional[str], typer.Option("--outlet", help="The outlet of this one input's articles (wins over what they declare).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Their publication date, YYYY-MM-DD (one input only).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The title of this one input's article.")] = None,
 ) -> None:
     """Ingest articles from folders, files, URLs and RSS/Atom feeds.
 
+    A file may have a sidecar beside it (article.txt + article.meta.json: outlet, published, title,
+    author); what the user sets wins over the source and inference and is kept as evidence.
+
     Example: storyline ingest demo/corpus https://example.org/feed.xml --db story.db --workers 2
+    Example: storyline ingest interview.txt --outlet "Harbour Ledger" --published 2025-03-12
     """
     settings = settings_or_exit(db=db, allow_private=allow_private or None, workers=workers, device=device)
+    metadata = _user_metadata(sources, outlet=outlet, published=published, title=title)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task("ingesting", total=_expected_total(sources))
@@ -55,13 +64,29 @@ def ingest(
             bar.update(task, advance=1, description=f"{outcome:<9} {Path(source).name[:40]}")
 
         try:
-            summary = run_ingest(sources, settings, progress=progress, retry_failed=retry_failed)
+            summary = run_ingest(sources, settings, progress=progress, retry_failed=retry_failed, metadata=metadata)
         except StorylineError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
     _print_summary(summary, settings)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _user_metadata(sources: list[str], **values: str | None) -> UserMetadata | None:
+    """The --outlet/--published/--title values, or None; exit 2 when they are given for several inputs or are bad."""
+    given = {name: v.strip() for name, v in values.items() if v is not None and v.strip()}
+    if not given:
+        return None
+    flags = ", ".join(f"--{name}" for name in given)
+    if len(sources) != 1:
+        err.print(f"[red]error:[/] {flags}: for a single input only; got {len(sources)} (use a sidecar .meta.json per file)")
+        raise typer.Exit(2)
+    try:
+        return UserMetadata(**given)
+    except StorylineError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
 
 
 def _print_summary(summary: IngestSummary, settings: Settings) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from collections import deque
 from itertools import chain, islice
 from datetime import datetime, timezone
+from typing import Any
 
 import numpy as np
 
@@ -82,6 +83,9 @@ def _normalize(d: Draft) -> Draft:
 
 def _title(d: Draft) -> Draft:
     declared = d.raw.title or (d.extraction.title if d.extraction else None)
+    if declared and "title" in d.raw.set_by_user:
+        chosen = normalize_text(declared)
+        return replace(d, title=chosen, evidence=d.evidence + (Evidence("title", chosen, "user", "set by the user"),))
     if declared:
         return replace(d, title=normalize_text(declared))
     if d.extraction is not None:
@@ -99,13 +103,14 @@ def _boilerplate(d: Draft) -> Draft:
 
 def _metadata(d: Draft) -> Draft:
     ex, raw = d.extraction, d.raw
-    via_feed = raw.feed is not None
+    via_feed, user = raw.feed is not None, raw.set_by_user
     outlet, out_ev = infer_outlet(
         declared=raw.outlet, sitename=ex.sitename if ex else None, title=d.title,
-        url=raw.url or (ex.url if ex else None), body=d.text, via_feed=via_feed,
+        url=raw.url or (ex.url if ex else None), body=d.text, via_feed=via_feed, by_user="outlet" in user,
     )
     published, inferred, pub_ev = infer_published(
-        declared=raw.published, page_date=ex.date if ex else None, text=d.text, via_feed=via_feed
+        declared=raw.published, page_date=ex.date if ex else None, text=d.text, via_feed=via_feed,
+        by_user="published" in user,
     )
     language, lang_ev = identify_language(d.text)
     if language is None and ex is not None and ex.language:  # unsure from the text: what the page declares
@@ -169,7 +174,7 @@ def clean_document(raw: RawDocument, settings: Settings | None = None) -> Articl
 
 def _scrubbed(raw: RawDocument) -> RawDocument:
     """The document with lone surrogates replaced in every text field (no encoding, spaCy nor SQLite takes them), said in its notes."""
-    changed: dict[str, str] = {}
+    changed: dict[str, Any] = {}
     count = 0
     for name in ("text", "html", "url", "title", "published", "outlet", "author", "feed"):
         value = getattr(raw, name)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..ingest.fetch import fetch
 from ..ingest.sources import Fetcher, iter_documents
+from ..ingest.usermeta import UserMetadata
 from ..models import IngestSummary
 from ..settings import Settings
 from ..store import annotations as notes
@@ -40,7 +41,7 @@ PAGE = 256
 
 def ingest(
     sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
-    retry_failed: bool = False,
+    retry_failed: bool = False, metadata: UserMetadata | None = None,
 ) -> IngestSummary:
     """Ingest every source into the database at ``settings.db``, then annotate and link what is new.
 
@@ -50,6 +51,7 @@ def ingest(
         progress: optional callback after each document.
         fetcher: fetches URLs (tests may point it at a local server).
         retry_failed: annotate again the articles that failed annotation before.
+        metadata: outlet, date, title or author the user set for every document of these sources.
 
     Returns:
         What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
@@ -58,7 +60,7 @@ def ingest(
     run = SaveRun(conn, settings)
     notify = progress or (lambda outcome, source: None)
     try:
-        for item, result in cleaned(iter_documents(sources, settings, fetcher=fetcher), settings.worker_count()):
+        for item, result in cleaned(iter_documents(sources, settings, fetcher=fetcher, metadata=metadata), settings.worker_count()):
             notify(run.handle(result), item.source)
         run.commit()
         outlet_boilerplate(conn, run.outlets, settings)

@@ -44,9 +44,11 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def iter_folder(folder: Path) -> Iterator[Path]:
-    """Yield the supported files under ``folder``, recursively, in a stable order (hidden ones skipped)."""
+    """Yield the supported files under ``folder``, recursively, in a stable order (hidden ones and
+    ``.meta.json`` sidecars skipped: see :mod:`storyline.ingest.usermeta`)."""
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix.lower() in SUFFIXES and not any(p.startswith(".") for p in path.relative_to(folder).parts):
+        if (path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.lower().endswith(".meta.json")
+                and not any(p.startswith(".") for p in path.relative_to(folder).parts)):  # a sidecar is metadata
             yield path
 
 
@@ -145,7 +147,7 @@ def document_from_json(item: Any, source: str) -> RawDocument:
     """
     if not isinstance(item, dict):
         raise InputError(f"expected a JSON object, got {type(item).__name__}")
-    fields: dict[str, str | None] = {}
+    fields: dict[str, Any] = {}
     scrubbed = 0
     for name in _ALIASES:
         value = _field(item, name)

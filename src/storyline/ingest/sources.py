@@ -17,6 +17,7 @@ from .decode import decode_bytes
 from .feeds import read_feed
 from .fetch import Fetched, classify, document_from_fetched, fetch
 from .files import document_from_json, iter_folder, read_file
+from .usermeta import SIDECAR_SUFFIX, UserMetadata, is_sidecar, sidecar_of
 
 __all__ = ["iter_documents", "is_url", "fetch_document"]
 
@@ -28,8 +29,17 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def iter_documents(sources: Iterable[str], settings: Settings, *, fetcher: Fetcher = fetch) -> Iterator[RawDocument | Failure]:
-    """Yield the documents of every source, in order; bad inputs become failures."""
+def iter_documents(sources: Iterable[str], settings: Settings, *, fetcher: Fetcher = fetch,
+                   metadata: UserMetadata | None = None) -> Iterator[RawDocument | Failure]:
+    """Yield the documents of every source, in order; bad inputs become failures.
+
+    ``metadata``: values the user set on the command line, applied to every document (over a sidecar's).
+    """
+    for item in _documents(sources, settings, fetcher):
+        yield metadata.apply(item) if metadata is not None and isinstance(item, RawDocument) else item
+
+
+def _documents(sources: Iterable[str], settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
     for source in sources:
         try:
             if is_url(source):
@@ -38,6 +48,8 @@ def iter_documents(sources: Iterable[str], settings: Settings, *, fetcher: Fetch
                 for path in iter_folder(Path(source)):
                     yield from _file_documents(path, settings, fetcher)
             elif Path(source).exists():
+                if is_sidecar(Path(source)):
+                    raise InputError(f"a sidecar ({SIDECAR_SUFFIX}) holds metadata for the file beside it, not an article")
                 yield from _file_documents(Path(source), settings, fetcher)
             else:
                 yield Failure(source, "no such file or folder, and not an http(s) URL")
@@ -47,8 +59,10 @@ def iter_documents(sources: Iterable[str], settings: Settings, *, fetcher: Fetch
 
 def _file_documents(path: Path, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
     try:
+        side = sidecar_of(path)
         for item in read_file(path, settings, fetcher=fetcher):
-            yield _complete(item, settings, fetcher)
+            done = _complete(item, settings, fetcher)
+            yield side.apply(done) if side is not None and isinstance(done, RawDocument) else done
     except StorylineError as exc:
         yield Failure(str(path), str(exc))
     except (RecursionError, MemoryError) as exc:

@@ -81,3 +81,29 @@ def test_the_flags_win_over_a_sidecar_and_a_bad_sidecar_is_one_clear_failure(tmp
     (tmp_path / "a.meta.json").write_text('{"published": "soon"}', encoding="utf-8")
     with pytest.raises(InputError, match="not a date"):
         sidecar_of(path)
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_a_manifest_lists_inputs_with_their_metadata_and_names_bad_rows(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(OTHER, encoding="utf-8")
+    if kind == "csv":
+        manifest = tmp_path / "in" / "sources.csv"
+        manifest.write_text("path,outlet,published,title,author\n"
+                            "a.txt,Harbour Ledger,2025-03-12,,Ana Brel\n"
+                            "b.txt,Lisk Courier,not a date,,\n"
+                            ",Nobody,,,\n", encoding="utf-8")
+    else:
+        manifest = tmp_path / "in" / "sources.jsonl"
+        manifest.write_text("\n".join([
+            json.dumps({"path": "a.txt", "outlet": "Harbour Ledger", "published": "2025-03-12", "author": ["Ana Brel"]}),
+            json.dumps({"path": "b.txt", "outlet": "Lisk Courier", "published": "not a date"}),
+            json.dumps({"outlet": "Nobody"})]) + "\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    done = CliRunner().invoke(app, ["ingest", "--manifest", str(manifest), "--db", str(db), "-q"])
+    assert done.exit_code == 1  # two rows failed, the rest went on
+    assert _rows(db) == {"a.txt": ("Harbour Ledger", "2025-03-12", "Harbour talks resume", "Ana Brel")}
+    line = 2 if kind == "jsonl" else 3
+    assert f"failed: {manifest}:{line}: published 'not a date' is not a date" in " ".join(done.stderr.split())
+    assert f"failed: {manifest}:{line + 1}: no path or url" in " ".join(done.stderr.split())

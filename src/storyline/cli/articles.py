@@ -15,8 +15,8 @@ from ..errors import StorylineError
 from ..export import FORMATS, write_export
 from ..ingest.files import iter_folder
 from ..ingest.sources import is_url
-from ..ingest.usermeta import UserMetadata
-from ..models import Article, IngestSummary
+from ..ingest.usermeta import Entry, UserMetadata, read_manifest
+from ..models import Article, Failure, IngestSummary
 from ..flow import annotate_pending, ingest as run_ingest
 from ..settings import Settings
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
@@ -26,16 +26,17 @@ from ..store.failures import article_failures
 from .common import app, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
 
 
-def _expected_total(sources: list[str]) -> int:
+def _expected_total(sources: list[str | Entry | Failure]) -> int:
     total = 0
-    for s in sources:
+    for source in sources:
+        s = source.source if isinstance(source, (Entry, Failure)) else source
         total += sum(1 for _ in iter_folder(Path(s))) if not is_url(s) and Path(s).is_dir() else 1
     return total
 
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Folders (recursive), files (.txt .html .json .jsonl .xml), URLs or feeds.")],
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Folders (recursive), files (.txt .html .json .jsonl .xml), URLs or feeds.")] = None,
     db: DbOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -45,6 +46,7 @@ def ingest(
     outlet: Annotated[Optional[str], typer.Option("--outlet", help="The outlet of this one input's articles (wins over what they declare).")] = None,
     published: Annotated[Optional[str], typer.Option("--published", help="Their publication date, YYYY-MM-DD (one input only).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="The title of this one input's article.")] = None,
+    manifest: Annotated[Optional[Path], typer.Option("--manifest", help="A CSV or JSONL list of inputs (path or url) with their outlet, published, title, author.")] = None,
 ) -> None:
     """Ingest articles from folders, files, URLs and RSS/Atom feeds.
 
@@ -53,18 +55,30 @@ def ingest(
 
     Example: storyline ingest demo/corpus https://example.org/feed.xml --db story.db --workers 2
     Example: storyline ingest interview.txt --outlet "Harbour Ledger" --published 2025-03-12
+    Example: storyline ingest --manifest sources.csv
     """
     settings = settings_or_exit(db=db, allow_private=allow_private or None, workers=workers, device=device)
-    metadata = _user_metadata(sources, outlet=outlet, published=published, title=title)
+    paths = sources or []
+    metadata = _user_metadata(paths + ([str(manifest)] if manifest else []), outlet=outlet, published=published, title=title)
+    inputs: list[str | Entry | Failure] = list(paths)
+    if manifest is not None:
+        try:
+            inputs += list(read_manifest(manifest, settings.max_bytes))
+        except StorylineError as exc:
+            err.print(f"[red]error:[/] {escape(str(manifest))}: {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+    if not inputs:
+        err.print("[red]error:[/] nothing to ingest: give a SOURCE or --manifest FILE")
+        raise typer.Exit(2)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
-        task = bar.add_task("ingesting", total=_expected_total(sources))
+        task = bar.add_task("ingesting", total=_expected_total(inputs))
 
         def progress(outcome: str, source: str) -> None:
             bar.update(task, advance=1, description=f"{outcome:<9} {Path(source).name[:40]}")
 
         try:
-            summary = run_ingest(sources, settings, progress=progress, retry_failed=retry_failed, metadata=metadata)
+            summary = run_ingest(inputs, settings, progress=progress, retry_failed=retry_failed, metadata=metadata)
         except StorylineError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
@@ -80,7 +94,7 @@ def _user_metadata(sources: list[str], **values: str | None) -> UserMetadata | N
         return None
     flags = ", ".join(f"--{name}" for name in given)
     if len(sources) != 1:
-        err.print(f"[red]error:[/] {flags}: for a single input only; got {len(sources)} (use a sidecar .meta.json per file)")
+        err.print(f"[red]error:[/] {flags}: for a single input only; got {len(sources)} (use a sidecar .meta.json per file, or a --manifest)")
         raise typer.Exit(2)
     try:
         return UserMetadata(**given)

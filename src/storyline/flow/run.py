@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..ingest.fetch import fetch
 from ..ingest.sources import Fetcher, iter_documents
-from ..ingest.usermeta import UserMetadata
-from ..models import IngestSummary
+from ..ingest.usermeta import Entry, UserMetadata
+from ..models import Failure, IngestSummary
 from ..settings import Settings
 from ..store import annotations as notes
 from ..store.failures import clear_article_failures
@@ -40,13 +40,13 @@ PAGE = 256
 
 
 def ingest(
-    sources: Iterable[str], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
+    sources: Iterable[str | Entry | Failure], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
     retry_failed: bool = False, metadata: UserMetadata | None = None,
 ) -> IngestSummary:
     """Ingest every source into the database at ``settings.db``, then annotate and link what is new.
 
     Args:
-        sources: folders, files, URLs or feeds.
+        sources: folders, files, URLs or feeds (or a manifest's entries and its unusable rows).
         settings: database path, fetch limits, dedup and boilerplate thresholds, workers.
         progress: optional callback after each document.
         fetcher: fetches URLs (tests may point it at a local server).

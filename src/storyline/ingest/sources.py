@@ -17,7 +17,7 @@ from .decode import decode_bytes
 from .feeds import read_feed
 from .fetch import Fetched, classify, document_from_fetched, fetch
 from .files import document_from_json, iter_folder, read_file
-from .usermeta import SIDECAR_SUFFIX, UserMetadata, is_sidecar, sidecar_of
+from .usermeta import SIDECAR_SUFFIX, Entry, UserMetadata, is_sidecar, sidecar_of
 
 __all__ = ["iter_documents", "is_url", "fetch_document"]
 
@@ -29,32 +29,41 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def iter_documents(sources: Iterable[str], settings: Settings, *, fetcher: Fetcher = fetch,
+def iter_documents(sources: Iterable[str | Entry | Failure], settings: Settings, *, fetcher: Fetcher = fetch,
                    metadata: UserMetadata | None = None) -> Iterator[RawDocument | Failure]:
     """Yield the documents of every source, in order; bad inputs become failures.
 
+    A source is a path or URL, a manifest :class:`~storyline.ingest.usermeta.Entry` (its metadata
+    applied to its documents), or a manifest row that could not be used (passed on as it is).
     ``metadata``: values the user set on the command line, applied to every document (over a sidecar's).
     """
-    for item in _documents(sources, settings, fetcher):
-        yield metadata.apply(item) if metadata is not None and isinstance(item, RawDocument) else item
-
-
-def _documents(sources: Iterable[str], settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
     for source in sources:
-        try:
-            if is_url(source):
-                yield from _url_documents(source, settings, fetcher)
-            elif Path(source).is_dir():
-                for path in iter_folder(Path(source)):
-                    yield from _file_documents(path, settings, fetcher)
-            elif Path(source).exists():
-                if is_sidecar(Path(source)):
-                    raise InputError(f"a sidecar ({SIDECAR_SUFFIX}) holds metadata for the file beside it, not an article")
-                yield from _file_documents(Path(source), settings, fetcher)
-            else:
-                yield Failure(source, "no such file or folder, and not an http(s) URL")
-        except StorylineError as exc:
-            yield Failure(source, str(exc))
+        if isinstance(source, Failure):
+            yield source
+            continue
+        own = source.metadata if isinstance(source, Entry) else None
+        for item in _documents(source.source if isinstance(source, Entry) else source, settings, fetcher):
+            for given in (own, metadata):
+                if given is not None and isinstance(item, RawDocument):
+                    item = given.apply(item)
+            yield item
+
+
+def _documents(source: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
+    try:
+        if is_url(source):
+            yield from _url_documents(source, settings, fetcher)
+        elif Path(source).is_dir():
+            for path in iter_folder(Path(source)):
+                yield from _file_documents(path, settings, fetcher)
+        elif Path(source).exists():
+            if is_sidecar(Path(source)):
+                raise InputError(f"a sidecar ({SIDECAR_SUFFIX}) holds metadata for the file beside it, not an article")
+            yield from _file_documents(Path(source), settings, fetcher)
+        else:
+            yield Failure(source, "no such file or folder, and not an http(s) URL")
+    except StorylineError as exc:
+        yield Failure(source, str(exc))
 
 
 def _file_documents(path: Path, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:

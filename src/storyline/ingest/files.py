@@ -32,13 +32,17 @@ FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 
 # Field names other tools use for the same thing, first match wins.
+# news-please: maintext, date_publish, source_domain, authors; newspaper4k: text, publish_date, authors,
+# canonical_link; trafilatura (JSON output): text, date, sitename, hostname, author; Media Cloud:
+# publish_date, media_name. A JSON object with only a url has its page fetched.
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "content", "body", "articleBody", "article"),
+    "text": ("text", "maintext", "content", "body", "articleBody", "article"),
     "html": ("html", "raw_html", "page"),
-    "url": ("url", "link", "href"),
+    "url": ("url", "link", "href", "canonical_link"),
     "title": ("title", "headline"),
-    "published": ("published", "date", "published_at", "publication_date", "datePublished", "pubDate"),
-    "outlet": ("outlet", "site", "sitename", "site_name", "publisher", "source_name"),
+    "published": ("published", "date", "published_at", "publication_date", "datePublished", "pubDate",
+                  "date_publish", "publish_date"),
+    "outlet": ("outlet", "site", "sitename", "site_name", "publisher", "source_name", "media_name", "source_domain", "hostname"),
     "author": ("author", "byline", "authors"),
 }
 

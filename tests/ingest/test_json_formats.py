@@ -1,0 +1,30 @@
+"""JSON that other tools write, mapped field by field (records written by us in each tool's shape)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.ingest.files import document_from_json
+
+BODY = ("Mayor Ines Hald said on Monday that the ferry to Lisk would run again by June, after talks with the "
+        "union resumed in the port.")
+
+
+@pytest.mark.parametrize(("record", "expected"), [
+    # news-please
+    ({"maintext": BODY, "title": "Ferry to run again", "date_publish": "2025-03-12 09:30:00", "source_domain": "harbour-ledger.example",
+      "authors": ["Ana Brel", "Ivo Bratt"], "url": "https://harbour-ledger.example/ferry", "language": "en"},
+     ("Ferry to run again", "2025-03-12 09:30:00", "harbour-ledger.example", "Ana Brel, Ivo Bratt", "https://harbour-ledger.example/ferry")),
+    # newspaper4k
+    ({"text": BODY, "title": "Ferry to run again", "publish_date": "2025-03-12T09:30:00", "authors": ["Ana Brel"],
+      "canonical_link": "https://harbour-ledger.example/ferry", "source_url": "https://harbour-ledger.example"},
+     ("Ferry to run again", "2025-03-12T09:30:00", None, "Ana Brel", "https://harbour-ledger.example/ferry")),
+    # trafilatura's JSON output
+    ({"text": BODY, "title": "Ferry to run again", "date": "2025-03-12", "sitename": "Harbour Ledger", "hostname": "harbour-ledger.example",
+      "author": "Ana Brel", "source": "https://harbour-ledger.example/ferry", "url": "https://harbour-ledger.example/ferry"},
+     ("Ferry to run again", "2025-03-12", "Harbour Ledger", "Ana Brel", "https://harbour-ledger.example/ferry")),
+])
+def test_records_of_other_tools_are_mapped_field_by_field(record: dict[str, object], expected: tuple[str | None, ...]) -> None:
+    doc = document_from_json(record, "dump.jsonl:1")
+    assert doc.text == BODY
+    assert (doc.title, doc.published, doc.outlet, doc.author, doc.url) == expected

@@ -28,3 +28,22 @@ def test_records_of_other_tools_are_mapped_field_by_field(record: dict[str, obje
     doc = document_from_json(record, "dump.jsonl:1")
     assert doc.text == BODY
     assert (doc.title, doc.published, doc.outlet, doc.author, doc.url) == expected
+
+
+@pytest.mark.parametrize(("piped", "title"), [
+    (f"Ferry to run again\n\n{BODY}\n", "Ferry to run again"),
+    (f"<html><head><title>Ferry to run again</title></head><body><article><h1>Ferry to run again</h1><p>{BODY}</p>"
+     f"<p>{BODY.replace('Monday', 'Tuesday')}</p></article></body></html>", "Ferry to run again"),
+    ('{"maintext": "%s", "title": "Ferry to run again"}\n{"maintext": "not enough"}' % BODY, "Ferry to run again"),
+])
+def test_standard_input_is_read_as_what_it_holds(tmp_path, piped: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.store.schema import connect
+
+    db = tmp_path / "s.db"
+    done = CliRunner().invoke(app, ["ingest", "-", "--db", str(db), "-q", "--outlet", "Harbour Ledger"], input=piped)
+    rows = [tuple(r) for r in connect(db).execute("SELECT source, outlet, title FROM articles ORDER BY rowid")]
+    assert done.exit_code == 0, done.stderr
+    assert rows[0][0].startswith("<stdin>") and rows[0][1:] == ("Harbour Ledger", title)

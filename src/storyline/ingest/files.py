@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..models import Failure, RawDocument
@@ -22,7 +22,7 @@ from .decode import decode_text, scrub_surrogates
 from .feeds import Fetcher, is_feed, read_feed
 from .fetch import fetch
 
-__all__ = ["SUFFIXES", "iter_folder", "read_file", "document_from_json"]
+__all__ = ["SUFFIXES", "STDIN", "iter_folder", "read_data", "read_file", "read_stdin", "document_from_json"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -83,9 +83,45 @@ def read_file(path: Path, settings: Settings, *, fetcher: Fetcher | None = None)
     Raises:
         InputError: the whole file is unusable (empty, binary, too large, not JSON).
     """
-    data = read_bytes(path, settings)
-    suffix = path.suffix.lower()
-    source = str(path)
+    yield from read_data(read_bytes(path, settings), str(path), path.suffix.lower(), settings, fetcher=fetcher)
+
+
+STDIN = "-"
+"""The SOURCE that reads standard input."""
+
+
+def read_stdin(stream: BinaryIO, settings: Settings, *, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:
+    """Yield the documents piped in on standard input: a feed, a page, JSON, JSONL or plain text, told
+    apart by their first characters (source ``<stdin>``).
+
+    Raises:
+        InputError: more than ``settings.max_bytes`` arrived, or the bytes are unusable.
+    """
+    data = stream.read(settings.max_bytes + 1)
+    if len(data) > settings.max_bytes:
+        raise InputError(f"too large: more than the {settings.max_bytes / 1e6:.1f} MB cap (setting max_bytes)")
+    yield from read_data(data, "<stdin>", _sniffed_suffix(data), settings, fetcher=fetcher)
+
+
+def _sniffed_suffix(data: bytes) -> str:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        return ".html"
+    if head in (b"{", b"["):
+        try:
+            json.loads(data)
+            return ".json"
+        except (ValueError, RecursionError):
+            return ".jsonl"
+    return ".txt"
+
+
+def read_data(data: bytes, source: str, suffix: str, settings: Settings, *, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:
+    """Yield the documents in ``data`` read as a file with this ``suffix`` (a feed whatever its suffix).
+
+    Raises:
+        InputError: the whole input is unusable (empty, binary, too large, not JSON).
+    """
     if suffix in FEED_SUFFIXES or is_feed(data):
         yield from read_feed(data, source, settings, fetcher=fetcher or fetch)
         return

@@ -7,6 +7,7 @@ raises for one bad input, so a batch always goes on.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from ..settings import Settings
 from .decode import decode_bytes
 from .feeds import read_feed
 from .fetch import Fetched, classify, document_from_fetched, fetch
-from .files import document_from_json, iter_folder, read_file
+from .files import STDIN, document_from_json, iter_folder, read_file, read_stdin
 from .usermeta import SIDECAR_SUFFIX, Entry, UserMetadata, is_sidecar, sidecar_of
 
 __all__ = ["iter_documents", "is_url", "fetch_document"]
@@ -51,7 +52,9 @@ def iter_documents(sources: Iterable[str | Entry | Failure], settings: Settings,
 
 def _documents(source: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
     try:
-        if is_url(source):
+        if source == STDIN:
+            yield from (_complete(item, settings, fetcher) for item in read_stdin(sys.stdin.buffer, settings, fetcher=fetcher))
+        elif is_url(source):
             yield from _url_documents(source, settings, fetcher)
         elif Path(source).is_dir():
             for path in iter_folder(Path(source)):

@@ -10,6 +10,7 @@ the rest go on.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -132,8 +133,20 @@ def read_data(data: bytes, source: str, suffix: str, settings: Settings, *, fetc
         yield from (with_notes(d, notes) for d in _json_documents(text, source))
     elif suffix in JSONL_SUFFIXES:
         yield from (with_notes(d, notes) for d in _jsonl_documents(text, source))
+    elif _url_list(text):  # a file of URLs, one a line: each page is fetched
+        lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.lstrip().startswith("#")]
+        yield from (RawDocument(source=f"{source}:{n}", url=url) for n, url in lines)
     else:
         yield RawDocument(source=source, text=text, notes=notes)
+
+
+_URL_LINE = re.compile(r"\s*https?://\S+\s*")
+
+
+def _url_list(text: str) -> bool:
+    """Every line that is not blank or a # comment is one http(s) URL."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return bool(lines) and all(_URL_LINE.fullmatch(line) for line in lines)
 
 
 def _json_documents(text: str, source: str) -> Iterator[RawDocument | Failure]:

@@ -47,3 +47,25 @@ def test_standard_input_is_read_as_what_it_holds(tmp_path, piped: str, title: st
     rows = [tuple(r) for r in connect(db).execute("SELECT source, outlet, title FROM articles ORDER BY rowid")]
     assert done.exit_code == 0, done.stderr
     assert rows[0][0].startswith("<stdin>") and rows[0][1:] == ("Harbour Ledger", title)
+
+
+def test_a_bulk_jsonl_is_streamed_and_the_cap_is_per_record(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from dataclasses import replace
+
+    from storyline.ingest.sources import iter_documents
+    from storyline.models import Failure, RawDocument
+    from storyline.settings import Settings
+
+    settings = replace(Settings(), max_bytes=2_000)
+    lines = [json.dumps({"maintext": f"{BODY} Record {n}.", "title": f"Ferry {n}"}) for n in range(40)]  # ~7 KB in all
+    lines.insert(3, json.dumps({"maintext": "x" * 5_000, "title": "Too long"}))
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert dump.stat().st_size > 3 * settings.max_bytes
+    found = list(iter_documents([str(dump)], settings))
+    docs = [d for d in found if isinstance(d, RawDocument)]
+    assert [d.title for d in docs] == [f"Ferry {n}" for n in range(40)]
+    [too_long] = [f for f in found if isinstance(f, Failure)]
+    assert too_long.source == f"{dump}:4" and "record too large" in too_long.reason
+    assert docs[3].source == f"{dump}:5"  # line numbers go on after the skipped record

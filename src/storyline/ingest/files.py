@@ -84,7 +84,35 @@ def read_file(path: Path, settings: Settings, *, fetcher: Fetcher | None = None)
     Raises:
         InputError: the whole file is unusable (empty, binary, too large, not JSON).
     """
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _streamed_jsonl(path, settings)  # a bulk dump: the size cap is per record
+        return
     yield from read_data(read_bytes(path, settings), str(path), path.suffix.lower(), settings, fetcher=fetcher)
+
+
+def _streamed_jsonl(path: Path, settings: Settings) -> Iterator[RawDocument | Failure]:
+    """Read a JSONL file line by line, holding one record at a time: a 35 MB news-please or Media Cloud
+    dump is read whole, and a record over ``max_bytes`` fails alone (``FILE:LINE``)."""
+    source, cap = str(path), settings.max_bytes
+    try:
+        if not path.is_file():
+            raise InputError("not a regular file (a device, pipe or socket): refused")
+        with path.open("rb") as handle:
+            n = 0
+            while line := handle.readline(cap + 1):
+                n += 1
+                if len(line) > cap and not line.endswith(b"\n"):
+                    while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                        pass  # skip the rest of the oversized record
+                    yield Failure(f"{source}:{n}", f"record too large: more than the {cap / 1e6:.1f} MB cap (setting max_bytes)")
+                    continue
+                text = line.decode("utf-8", errors="replace")
+                if text.strip():
+                    damaged = "\ufffd" in text and b"\xef\xbf\xbd" not in line
+                    notes = ("not valid UTF-8: damaged bytes replaced with U+FFFD",) if damaged else ()
+                    yield with_notes(_jsonl_record(text, f"{source}:{n}"), notes)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
 
 
 STDIN = "-"
@@ -162,15 +190,17 @@ def _json_documents(text: str, source: str) -> Iterator[RawDocument | Failure]:
 
 
 def _jsonl_documents(text: str, source: str) -> Iterator[RawDocument | Failure]:
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            yield Failure(f"{source}:{n}", f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}")
-            continue
-        yield _json_item(item, f"{source}:{n}")
+    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may stand inside a JSON string
+        if line.strip():
+            yield _jsonl_record(line, f"{source}:{n}")
+
+
+def _jsonl_record(line: str, source: str) -> RawDocument | Failure:
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return Failure(source, f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}")
+    return _json_item(item, source)
 
 
 def _json_item(item: Any, source: str) -> RawDocument | Failure:

@@ -2,37 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+import sqlite3
+from collections.abc import Callable
+from itertools import islice
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 from rich.tree import Tree
 
+from ..export import quote_record
 from ..models import Article
 from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from ..store.articles import load_article
 from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+from .output import Column, FormatOption, LimitOption, emit, listing_format
 
 
 @app.command()
 def actors(
     db: DbOption = None,
     type: Annotated[Optional[str], typer.Option("--type", help="Only PERSON, ORG, GPE or NORP.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    limit: LimitOption = 50,
+    format: FormatOption = None,
 ) -> None:
     """List actors, most mentioned first, with their spelling variants and the labels outlets use.
 
     Example: storyline actors --type PERSON --limit 20
     """
+    fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
-    table = Table(box=None, header_style="bold")
-    for name in ("actor", "type", "mentions", "articles", "variants", "labels"):
-        table.add_column(name, overflow="fold")
-    for row in actor_summaries(conn, kind=type.upper() if type else None, limit=limit):
-        table.add_row(escape(row.name), row.type, str(row.mentions), str(row.articles),
-                      escape(" / ".join(row.variants)), escape("; ".join(row.labels[:6])))
-    out.print(table)
+    rows = [{"actor": row.name, "type": row.type, "mentions": row.mentions, "articles": row.articles,
+             "variants": list(row.variants), "labels": list(row.labels)}
+            for row in actor_summaries(conn, kind=type.upper() if type else None, limit=limit or 50)]
+    emit(rows, (Column("actor"), Column("type"), Column("mentions"), Column("articles"),
+                Column("variants", show=" / ".join), Column("labels", show=lambda v: "; ".join(v[:6]))), fmt, what="actors")
 
 
 @app.command()
@@ -40,20 +44,44 @@ def quotes(
     db: DbOption = None,
     speaker: Annotated[Optional[str], typer.Option(help="Only speakers whose name or words contain this.")] = None,
     article: Annotated[Optional[str], typer.Option(help="Only this article (id or prefix).")] = None,
+    limit: LimitOption = None,
+    format: FormatOption = None,
 ) -> None:
     """List quotes with speaker, cue verb, and whether they are direct or indirect.
 
     Example: storyline quotes --speaker Putin
+    Example: storyline quotes -f csv > quotes.csv
     """
+    fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
-    n = 0
-    for q in iter_quotes(conn, article_id=article, speaker=speaker):
-        n += 1
+    found = list(islice(iter_quotes(conn, article_id=article, speaker=speaker), limit))
+    if fmt != "table":
+        join = _article_joiner(conn)
+        emit([join(quote_record(q)) for q in found], (), fmt, what="quotes")
+        return
+    if not found:
+        err.print("no quotes found")
+        raise typer.Exit(1)
+    for q in found:
         who = q.quote.speaker_name or (q.quote.speaker.text if q.quote.speaker else "unknown speaker")
         mark = "“”" if q.quote.direct else ("~“”" if q.quote.quoted_words else "~")
         out.print(f"[bold]{escape(who)}[/] [dim]{escape(q.quote.cue.text if q.quote.cue else '-')} {mark} {q.id}[/]")
         out.print(f"    {escape(q.quote.text)}")
-    err.print(f"{n} quote(s); “” direct, ~ indirect, ~“” indirect with quoted words")
+    err.print(f"{len(found)} quote(s); “” direct, ~ indirect, ~“” indirect with quoted words")
+
+
+def _article_joiner(conn: sqlite3.Connection) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Return a function that adds a record's article outlet, date and title (each article read once)."""
+    cache: dict[str, Article | None] = {}
+
+    def join(record: dict[str, Any]) -> dict[str, Any]:
+        aid = record["article_id"]
+        if aid not in cache:
+            cache[aid] = load_article(conn, aid)
+        a = cache[aid]
+        return {**record, "outlet": a.outlet if a else None, "published": a.published if a else None,
+                "title": a.title if a else None}
+    return join
 
 
 @app.command()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
@@ -24,6 +25,7 @@ from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
 from .common import app, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
+from .output import Column, FormatOption, LimitOption, emit, listing_format
 
 
 def _expected_total(sources: list[str | Entry | Failure]) -> int:
@@ -133,22 +135,29 @@ def _published_label(published: str | None, inferred: bool, range_: tuple[str | 
 def list_(
     db: DbOption = None,
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
+    limit: LimitOption = None,
+    format: FormatOption = None,
 ) -> None:
     """List stored articles, newest first.
 
     Example: storyline list --outlet "Meridian Daily" --limit 20
+    Example: storyline list -f csv > articles.csv
     """
+    fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
-    table = Table(box=None, header_style="bold")
-    for name, width, fixed in (("id", 16, True), ("published", 12, True), ("outlet", 18, False),
-                               ("title", 60, False), ("words", 5, True), ("duplicate of", 16, False)):
-        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width, min_width=width if fixed else 8)
-    for a in list_articles(conn, outlet=outlet, limit=limit):
-        published = _published_label(a.published, a.published_inferred, a.published_range)
-        table.add_row(a.id, published, escape(a.outlet or "unknown"), escape((a.title or "(no title)")[:70]), str(a.words), a.duplicate_of or "")
-    out.print(table)
-    err.print("* inferred from the text (see storyline show ID --evidence)")
+    rows = [{"id": a.id, "published": a.published, "published_inferred": a.published_inferred,
+             "published_earliest": (a.published_range or (None, None))[0], "published_latest": (a.published_range or (None, None))[1],
+             "when": _published_label(a.published, a.published_inferred, a.published_range), "outlet": a.outlet,
+             "title": a.title, "words": a.words, "source": a.source,
+             "duplicate_of": a.duplicate_of} for a in list_articles(conn, outlet=outlet, limit=limit)]
+    emit(rows, (Column("id", 16), Column("when", 12), Column("outlet", 18, _or("unknown")), Column("title", 60, _or("(no title)")),
+                Column("words", 5), Column("duplicate_of", 16, _or(""))), fmt, what="articles")
+    if fmt == "table":
+        err.print("* inferred from the text (see storyline show ID --evidence)")
+
+
+def _or(default: str) -> Callable[[Any], str]:
+    return lambda value: default if value is None else str(value)
 
 
 @app.command()
@@ -197,19 +206,29 @@ def _print_article(a: Article, *, removed: bool, evidence: bool, not_annotated: 
 def search(
     query: Annotated[str, typer.Argument(help='Words that must all appear; "quoted phrases" stay together.')],
     db: DbOption = None,
-    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    limit: LimitOption = 20,
+    format: FormatOption = None,
 ) -> None:
     """Full-text search over titles and texts, with highlighted snippets.
 
     Example: storyline search '"open to dialogue" Kremlin'
     """
+    fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
-    hits = fts_search(conn, query, limit=limit)
-    for hit in hits:
-        snippet = escape(hit.snippet).replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
-        out.print(f"[bold]{hit.id}[/] {escape(hit.published or 'unknown')} {escape(hit.outlet or 'unknown')} — {escape(hit.title or '(no title)')}")
-        out.print(f"    {snippet}")
-    err.print(f"{len(hits)} result(s)")
+    hits = fts_search(conn, query, limit=limit or 20)
+    if fmt == "table":
+        if not hits:
+            err.print("no articles found")
+            raise typer.Exit(1)
+        for hit in hits:
+            snippet = escape(hit.snippet).replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
+            out.print(f"[bold]{hit.id}[/] {escape(hit.published or 'unknown')} {escape(hit.outlet or 'unknown')} — {escape(hit.title or '(no title)')}")
+            out.print(f"    {snippet}")
+        err.print(f"{len(hits)} result(s)")
+        return
+    rows = [{"id": h.id, "published": h.published, "outlet": h.outlet, "title": h.title,
+             "snippet": h.snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")} for h in hits]
+    emit(rows, (), fmt, what="articles")
 
 
 @app.command()

@@ -1,0 +1,49 @@
+"""Every listing pipes: --format table|json|jsonl|csv|tsv, --limit, nothing cut when piped, exit 1 on no rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from storyline.store.schema import connect
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    done = CliRunner().invoke(app, list(args), env={"COLUMNS": "60"})
+    return done.exit_code, done.stdout, done.stderr
+
+
+def test_piped_listings_default_to_json_lines_with_every_field_uncut(demo_db: Path) -> None:
+    code, out, _ = _run("list", "--db", str(demo_db))
+    rows = [json.loads(line) for line in out.splitlines()]
+    stored = dict(connect(demo_db).execute("SELECT id, title FROM articles"))
+    assert code == 0 and len(rows) == len(stored)
+    assert all(r["title"] == stored[r["id"]] for r in rows)  # whole titles, not "…"
+    code, out, _ = _run("list", "--db", str(demo_db), "--format", "table", "--limit", "2")
+    assert code == 0 and "…" not in out and len(out.strip().splitlines()) >= 3
+
+
+def test_quotes_come_with_outlet_and_date_in_every_format(demo_db: Path) -> None:
+    code, out, _ = _run("quotes", "--db", str(demo_db), "-f", "json", "--limit", "5")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 5
+    assert {"text", "speaker_name", "direct", "quoted_words", "outlet", "published", "title"} <= set(rows[0])
+    code, out, _ = _run("quotes", "--db", str(demo_db), "-f", "csv", "--limit", "5")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and [r["text"] for r in table] == [r["text"] for r in rows] and table[0]["outlet"] == (rows[0]["outlet"] or "")
+    code, out, _ = _run("actors", "--db", str(demo_db), "-f", "tsv", "--limit", "3")
+    assert code == 0 and len(out.splitlines()) == 4 and out.splitlines()[0].split("\t")[:2] == ["actor", "type"]
+
+
+def test_nothing_found_exits_1_and_says_so(demo_db: Path) -> None:
+    code, out, err = _run("search", "zzzqqq", "--db", str(demo_db), "-f", "jsonl")
+    assert code == 1 and not out and "no articles found" in err
+    code, _, err = _run("list", "--db", str(demo_db), "--outlet", "No Such Outlet")
+    assert code == 1 and "no articles found" in err
+    code, _, err = _run("list", "--db", str(demo_db), "-f", "xml")
+    assert code == 2 and "unknown format 'xml'" in err

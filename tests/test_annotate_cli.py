@@ -44,7 +44,7 @@ def test_quotes_command_filters_by_speaker(seeded: str) -> None:
 def test_sources_tree_shows_the_chain(seeded: str) -> None:
     with sqlite3.connect(seeded) as conn:
         (article_id,) = conn.execute("SELECT id FROM articles WHERE source LIKE '%001_%'").fetchone()
-    out = CliRunner().invoke(app, ["sources", article_id, "--db", seeded], env={"COLUMNS": "200"}).stdout
+    out = CliRunner().invoke(app, ["sources", article_id, "-f", "table", "--db", seeded], env={"COLUMNS": "200"}).stdout
     reuters = out.index("Reuters (outlet)")
     assert out.index("four sources in Russia (anonymous, 4)") > reuters
     assert "the dictator → Vladimir Putin (person)" in out  # the label resolved, as quotes resolve it

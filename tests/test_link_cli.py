@@ -74,7 +74,8 @@ def linked_db(path: Path) -> str:
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+    """Run a command for its human view (`-f table`: the tests read what a person sees)."""
+    result = CliRunner().invoke(app, [args[0], "-f", "table", *args[1:]], env={"COLUMNS": "250"})
     return result.exit_code, result.stdout, result.stderr
 
 

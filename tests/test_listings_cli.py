@@ -47,3 +47,20 @@ def test_nothing_found_exits_1_and_says_so(demo_db: Path) -> None:
     assert code == 1 and "no articles found" in err
     code, _, err = _run("list", "--db", str(demo_db), "-f", "xml")
     assert code == 2 and "unknown format 'xml'" in err
+
+
+def test_stories_claims_timeline_sources_and_framing_pipe_as_records(demo_db: Path) -> None:
+    code, out, _ = _run("stories", "--db", str(demo_db))
+    stories = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and stories and {"id", "thread_id", "articles", "article_ids"} <= set(stories[0])
+    code, out, _ = _run("claims", "--db", str(demo_db), "--limit", "3", "-f", "json")
+    claims = json.loads(out)
+    assert code == 0 and len(claims) == 3 and "appearances" in claims[0]
+    code, out, _ = _run("timeline", "--db", str(demo_db), "--limit", "4", "-f", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 4 and "date" in json.loads(out.splitlines()[0])
+    (article, n), = connect(demo_db).execute("SELECT article_id, COUNT(*) FROM attributions GROUP BY article_id LIMIT 1")
+    code, out, _ = _run("sources", article, "--db", str(demo_db), "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == n and {"source", "source_kind", "outlet", "published"} <= set(rows[0])
+    code, _, err = _run("framing", "--actor", "Nobody Anywhere", "--db", str(demo_db), "-f", "jsonl")
+    assert code == 1 and "no labels or terms for Nobody Anywhere found" in err

@@ -53,7 +53,7 @@ def timeline_db(path: Path) -> str:
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["timeline", *args], env={"COLUMNS": "250"})
+    result = CliRunner().invoke(app, ["timeline", "-f", "table", *args], env={"COLUMNS": "250"})
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from ..export import quote_record
+from ..export import attribution_record, quote_record
 from ..models import Article
 from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from ..store.articles import load_article
@@ -88,17 +88,25 @@ def _article_joiner(conn: sqlite3.Connection) -> Callable[[dict[str, Any]], dict
 def sources(
     article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
     db: DbOption = None,
+    limit: LimitOption = None,
+    format: FormatOption = None,
 ) -> None:
     """Show an article's attribution chains as a tree: outlet, then each source down to the origin.
 
     Example: storyline sources 31cd5619
     """
+    fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
     article = load_article(conn, article_id)
     if article is None:
         err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
         raise typer.Exit(1)
-    out.print(_source_tree(article, list(iter_attributions(conn, article.id))))
+    found = list(islice(iter_attributions(conn, article.id), limit))
+    if fmt != "table":
+        join = _article_joiner(conn)
+        emit([join(attribution_record(a)) for a in found], (), fmt, what="attributions")
+        return
+    out.print(_source_tree(article, found))
 
 
 def _source_tree(article: Article, atts: list[StoredAttribution]) -> Tree:

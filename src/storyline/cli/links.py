@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Annotated, Optional
+from itertools import islice
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ..annotate.time.words import in_words
-from ..export import load_timeline
+from ..export import claim_group_record, load_timeline, timeline_record
 from ..link.framing import OutletView, ViewItem, compare_actor
 from ..link.timeline import TimelineGroup, period_bounds
 from ..models import ClaimAppearance, ClaimGroup, Story
@@ -22,6 +23,7 @@ from ..store.links import iter_stories, iter_threads, story_articles
 from ..store.schema import schema_version
 from ..store.times import stories_available
 from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+from .output import FormatOption, LimitOption, emit, listing_format
 
 
 @app.command()
@@ -31,7 +33,8 @@ def timeline(
     story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (ids: `storyline stories`).")] = None,
     since: Annotated[Optional[str], typer.Option(help="Only events on or after this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many rows.")] = None,
+    limit: LimitOption = None,
+    format: FormatOption = None,
 ) -> None:
     """Show dated events merged across articles: when it happened, what, and which outlets reported it when.
 
@@ -45,6 +48,10 @@ def timeline(
         raise typer.Exit(2)
     article_ids = _story_article_ids(conn, story) if story is not None else None
     groups = load_timeline(conn, article_ids=article_ids, actor=actor, since=first, until=last)[:limit]
+    fmt = listing_format(format)
+    if fmt != "table":
+        emit([timeline_record(g) for g in groups], (), fmt, what="events")
+        return
     out.print(_timeline_table(groups))
     err.print(f"{len(groups)} event(s) from {len({a for g in groups for a in g.article_ids})} article(s); lag = days from the event to publication")
 
@@ -106,14 +113,21 @@ def _span_label(s: Story) -> str:
 
 
 @app.command()
-def stories(db: DbOption = None) -> None:
+def stories(db: DbOption = None, limit: LimitOption = None, format: FormatOption = None) -> None:
     """List threads (ongoing narratives), each with its stories: id, dates, article count and title.
 
     Example: storyline stories --db story.db
     """
+    fmt = listing_format(format)
     conn = _linked(settings_or_exit(db=db))
     by_id = {s.id: s for s in iter_stories(conn)}
     threads = list(iter_threads(conn))
+    if fmt != "table":
+        rows = [{"id": s.id, "title": s.title, "thread_id": t.id, "thread_title": t.title, "first_published": s.first_published,
+                 "last_published": s.last_published, "articles": len(s.article_ids), "article_ids": list(s.article_ids)}
+                for t in threads for s in (by_id[i] for i in t.story_ids)]
+        emit(rows[:limit], (), fmt, what="stories")
+        return
     for thread in threads:
         out.print(f"[bold]{escape(thread.title or '(no title)')}[/] [dim]{escape(thread.id)}[/]")
         for s in (by_id[i] for i in thread.story_ids):
@@ -174,18 +188,29 @@ def claims(
     db: DbOption = None,
     story: Annotated[Optional[str], typer.Option(help="Only claims told in this story (see `storyline stories`).")] = None,
     min_articles: Annotated[int, typer.Option("--min-articles", help="Only claims told by at least this many articles.")] = 1,
+    limit: LimitOption = None,
+    format: FormatOption = None,
 ) -> None:
     """List claims told across articles: wording, first seen, independent origins explained, every telling, related claims.
 
     Example: storyline claims --story story:0e10b920 --min-articles 2
     """
+    fmt = listing_format(format)
     conn = _linked(settings_or_exit(db=db))
+    groups = islice(iter_claim_groups(conn, story_id=story, min_articles=min_articles, related=True), limit)
+    if fmt != "table":
+        emit([claim_group_record(g) for g in groups], (), fmt, what="claims")
+        return
     n = 0
-    for g in iter_claim_groups(conn, story_id=story, min_articles=min_articles, related=True):
+    for g in groups:
         n += 1
         for line in _group_lines(g):
             out.print(line)
     err.print(f"{n} claim(s); chains read outlet <- the outlet it cites <- the source; ? marks an origin not counted as certain")
+
+
+def _view_item(i: ViewItem) -> dict[str, Any]:
+    return {"text": i.text, "category": i.category, "sentence": i.sentence, "article_id": i.article_id, "start": i.start, "end": i.end}
 
 
 def _items(items: tuple[ViewItem, ...]) -> str:
@@ -207,6 +232,7 @@ def framing(
     actor: Annotated[str, typer.Option("--actor", help="The actor's name or part of it (\"Putin\" matches \"Vladimir Putin\").")],
     db: DbOption = None,
     story: Annotated[Optional[str], typer.Option(help="Only the articles of this story (see `storyline stories`).")] = None,
+    format: FormatOption = None,
 ) -> None:
     """Compare outlets side by side: the labels and loaded terms each used for one actor, with their sentences.
 
@@ -217,6 +243,12 @@ def framing(
     framings = [f for f in iter_framing(conn) if wanted is None or f.article_id in wanted]
     texts = {f.article_id: a.text for f in framings if (a := load_article(conn, f.article_id)) is not None}
     views = compare_actor(actor, framings, texts)
+    fmt = listing_format(format)
+    if fmt != "table":
+        emit([{"outlet": v.outlet, "articles": list(v.articles), "labels": [_view_item(i) for i in v.labels],
+               "terms": [_view_item(i) for i in v.terms]} for v in views if v.labels or v.terms], (), fmt,
+             what=f"labels or terms for {actor}")
+        return
     out.print(_framing_table(views))
     found = sum(len(v.labels) + len(v.terms) for v in views)
     err.print(f"{found} label(s) and term(s) for {escape(actor)} in {len(views)} outlet(s)")

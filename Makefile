@@ -42,10 +42,10 @@ demo: install
 	@mkdir -p $(OUT)
 	@rm -f $(OUT)/demo.db $(OUT)/demo.db-wal $(OUT)/demo.db-shm
 	$(BIN)/storyline ingest demo/corpus --db $(OUT)/demo.db
-	$(BIN)/storyline list --db $(OUT)/demo.db
-	$(BIN)/storyline actors --db $(OUT)/demo.db --type PERSON --limit 8
-	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline timeline --db $(OUT)/demo.db --since 2025-03 --limit 8
-	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline stories --db $(OUT)/demo.db
+	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline list -f table --db $(OUT)/demo.db
+	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline actors -f table --db $(OUT)/demo.db --type PERSON --limit 8
+	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline timeline -f table --db $(OUT)/demo.db --since 2025-03 --limit 8
+	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline stories -f table --db $(OUT)/demo.db
 	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
 	@rm -rf $(OUT)/report
 	$(BIN)/storyline report --db $(OUT)/demo.db --out $(OUT)/report

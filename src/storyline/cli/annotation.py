@@ -15,7 +15,7 @@ from ..export import attribution_record, quote_record
 from ..models import Article
 from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from ..store.articles import load_article
-from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+from .common import app, article_or_exit, out, err, DbOption, settings_or_exit, connect_or_exit
 from .output import Column, FormatOption, LimitOption, emit, listing_format
 
 
@@ -97,10 +97,7 @@ def sources(
     """
     fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
-    article = load_article(conn, article_id)
-    if article is None:
-        err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
-        raise typer.Exit(1)
+    article = article_or_exit(conn, article_id)
     found = list(islice(iter_attributions(conn, article.id), limit))
     if fmt != "table":
         join = _article_joiner(conn)

@@ -24,7 +24,7 @@ from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load
 from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
-from .common import app, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
+from .common import app, article_or_exit, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
 from .output import Column, FormatOption, LimitOption, emit, listing_format
 
 
@@ -172,10 +172,7 @@ def show(
     Example: storyline show 0e10b920 --removed
     """
     conn = connect_or_exit(settings_or_exit(db=db))
-    article = load_article(conn, article_id)
-    if article is None:
-        err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
-        raise typer.Exit(1)
+    article = article_or_exit(conn, article_id)
     _print_article(article, removed=removed, evidence=evidence, not_annotated=annotation_skip(conn, article.id))
 
 

@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import StorylineError
+from ..models import Article
 from ..settings import Settings, load_settings
 from ..store.schema import connect
 
-__all__ = ["app", "out", "err", "DbOption", "settings_or_exit", "connect_or_exit"]
+__all__ = ["app", "out", "err", "DbOption", "article_or_exit", "settings_or_exit", "connect_or_exit"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Storyline: turn many news articles about one story into a sourced, dated picture.")
@@ -55,3 +56,20 @@ def connect_or_exit(settings: Settings, readonly: bool = True) -> sqlite3.Connec
     except StorylineError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+
+
+def article_or_exit(conn: sqlite3.Connection, article_id: str) -> Article:
+    """Return the article with this id or unique id prefix; exit 1 saying there is none, or listing the
+    candidates of an ambiguous prefix."""
+    from ..store.articles import ids_starting_with, load_article
+
+    article = load_article(conn, article_id)
+    if article is not None:
+        return article
+    candidates = ids_starting_with(conn, article_id, limit=11)
+    if len(candidates) > 1:
+        shown = ", ".join(candidates[:10]) + (", ..." if len(candidates) > 10 else "")
+        err.print(f"[red]error:[/] {escape(article_id)!r} is the start of several article ids: {shown}; give more of it")
+    else:
+        err.print(f"[red]error:[/] no article with id {escape(article_id)!r}; see `storyline list`")
+    raise typer.Exit(1)

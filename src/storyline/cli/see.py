@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
 
@@ -46,6 +48,21 @@ def serve(
     from ..web.app import create_app
 
     settings = settings_or_exit(db=db, allow_private=allow_private or None)
+    _port_free_or_exit(host, port)
     connect_or_exit(settings, readonly=False).close()  # a clear error now for a bad database, and its schema up to date
     err.print(f"Serving {settings.db} on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _port_free_or_exit(host: str, port: int) -> None:
+    """Exit 2 with one line when the address is taken or cannot be listened on, before anything else is printed."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        why = "is in use (another server?); choose another with --port" if exc.errno == errno.EADDRINUSE else f"cannot be listened on: {exc.strerror or exc}"
+        err.print(f"[red]error:[/] {escape(host)}:{port} {why}")
+        raise typer.Exit(2) from exc

@@ -18,7 +18,7 @@ from .paging import Page, limit_clause
 
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
-    "save_article", "add_evidence", "article_for_source", "has_article", "add_source", "load_article",
+    "save_article", "add_evidence", "article_for_source", "has_article", "add_source", "load_article", "ids_starting_with",
     "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "count_articles",
     "set_inferred_published",
 ]
@@ -201,6 +201,12 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:
         language=row["language"], feed=row["feed"], removed=removed, evidence=evidence,
         duplicate_of=row["duplicate_of"], ingested_at=row["ingested_at"],
     )
+
+
+def ids_starting_with(conn: sqlite3.Connection, prefix: str, limit: int = 10) -> list[str]:
+    """Return up to ``limit`` stored article ids that begin with ``prefix``, in order."""
+    return [r[0] for r in conn.execute("SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                                       (prefix, prefix + "\uffff", limit))]
 
 
 def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:

@@ -64,3 +64,16 @@ def test_stories_claims_timeline_sources_and_framing_pipe_as_records(demo_db: Pa
     assert code == 0 and len(rows) == n and {"source", "source_kind", "outlet", "published"} <= set(rows[0])
     code, _, err = _run("framing", "--actor", "Nobody Anywhere", "--db", str(demo_db), "-f", "jsonl")
     assert code == 1 and "no labels or terms for Nobody Anywhere found" in err
+
+
+def test_search_has_the_web_apps_filters(demo_db: Path) -> None:
+    conn = connect(demo_db)
+    outlet, = conn.execute("SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY COUNT(*) DESC").fetchone()
+    code, out, _ = _run("search", "", "--outlet", outlet, "--db", str(demo_db), "--limit", "50")
+    rows = [json.loads(line) for line in out.splitlines()]
+    expected = conn.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0]
+    assert code == 0 and len(rows) == min(expected, 50) and {r["outlet"] for r in rows} == {outlet}
+    code, out, _ = _run("search", "", "--since", "2025-03-01", "--until", "2025-03-31", "--db", str(demo_db))
+    assert code == 0 and all("2025-03-01" <= json.loads(line)["published"] <= "2025-03-31" for line in out.splitlines())
+    code, _, err = _run("search", "", "--since", "March", "--db", str(demo_db))
+    assert code == 2 and "--since 'March' is not a day" in err

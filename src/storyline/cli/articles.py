@@ -20,7 +20,9 @@ from ..ingest.usermeta import Entry, UserMetadata, read_manifest
 from ..models import Article, Failure, IngestSummary
 from ..flow import annotate_pending, ingest as run_ingest
 from ..settings import Settings
-from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles, load_article, search as fts_search
+from ..clean.dates import parse_iso_date
+from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles
+from ..store.browse import ArticleFilter, find_actor, find_articles
 from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
@@ -201,31 +203,50 @@ def _print_article(a: Article, *, removed: bool, evidence: bool, not_annotated: 
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words that must all appear; "quoted phrases" stay together.')],
+    query: Annotated[str, typer.Argument(help='Words that must all appear; "quoted phrases" stay together ("" for none: filters only).')],
     db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only articles naming this actor (a name, variant or id).")] = None,
+    story: Annotated[Optional[str], typer.Option(help="Only articles of this story (see `storyline stories`).")] = None,
     limit: LimitOption = 20,
     format: FormatOption = None,
 ) -> None:
-    """Full-text search over titles and texts, with highlighted snippets.
+    """Full-text search over titles and texts, with highlighted snippets and the web app's filters.
 
-    Example: storyline search '"open to dialogue" Kremlin'
+    Example: storyline search '"open to dialogue" Kremlin' --outlet "Meridian Daily" --since 2025-03-01
     """
     fmt = listing_format(format)
     conn = connect_or_exit(settings_or_exit(db=db))
-    hits = fts_search(conn, query, limit=limit or 20)
-    if fmt == "table":
-        if not hits:
-            err.print("no articles found")
-            raise typer.Exit(1)
-        for hit in hits:
-            snippet = escape(hit.snippet).replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]")
-            out.print(f"[bold]{hit.id}[/] {escape(hit.published or 'unknown')} {escape(hit.outlet or 'unknown')} — {escape(hit.title or '(no title)')}")
-            out.print(f"    {snippet}")
-        err.print(f"{len(hits)} result(s)")
+    found = find_actor(conn, actor) if actor else None
+    if actor and found is None:
+        err.print(f"[red]error:[/] no actor called {escape(actor)!r}; see `storyline actors`")
+        raise typer.Exit(1)
+    wanted = ArticleFilter(query.strip() or None, outlet, _day(since, "--since"), _day(until, "--until"), found.id if found else None, story)
+    hits = find_articles(conn, wanted, limit=limit or 20, offset=0).rows
+    if fmt != "table":
+        emit([{"id": h.id, "published": h.published, "published_inferred": h.published_inferred, "outlet": h.outlet,
+               "title": h.title, "story_id": h.story_id, "words": h.words,
+               "snippet": (h.snippet or "").replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "") or None} for h in hits],
+             (), fmt, what="articles")
         return
-    rows = [{"id": h.id, "published": h.published, "outlet": h.outlet, "title": h.title,
-             "snippet": h.snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")} for h in hits]
-    emit(rows, (), fmt, what="articles")
+    if not hits:
+        err.print("no articles found")
+        raise typer.Exit(1)
+    for hit in hits:
+        out.print(f"[bold]{hit.id}[/] {escape(hit.published or 'unknown')} {escape(hit.outlet or 'unknown')} — {escape(hit.title or '(no title)')}")
+        if hit.snippet:
+            out.print("    " + escape(hit.snippet).replace(HIGHLIGHT_START, "[bold yellow]").replace(HIGHLIGHT_END, "[/]"))
+    err.print(f"{len(hits)} result(s)")
+
+
+def _day(value: str | None, option: str) -> str | None:
+    """A YYYY-MM-DD day, or exit 2 naming the option."""
+    if value is None or parse_iso_date(value) == value:
+        return value
+    err.print(f"[red]error:[/] {option} {escape(value)!r} is not a day (YYYY-MM-DD)")
+    raise typer.Exit(2)
 
 
 @app.command()

@@ -1,5 +1,11 @@
 """Storyline: turn many news articles about one developing story into a sourced, dated picture.
 
+In a notebook::
+
+    import storyline
+    story = storyline.open("story.db")
+    story.quotes(as_frame=True)       # who said what, with outlet and date (pandas optional)
+
 Library use::
 
     from storyline import Settings, ingest, open_store, iter_articles
@@ -18,12 +24,13 @@ from .flow import clean_document, ingest
 from .settings import Settings, load_settings
 from .store.articles import iter_articles, load_article, search
 from .store.schema import connect as open_store
+from .reader import Reader, open_reader as open  # noqa: A001 - storyline.open("story.db"), as the docs say
 
 __all__ = [
     "Article", "Evidence", "Failure", "IngestSummary", "RawDocument", "Removal",
     "Settings", "load_settings",
     "clean_document", "ingest", "export_document",
-    "open_store", "iter_articles", "load_article", "search",
+    "open_store", "iter_articles", "load_article", "search", "open", "Reader",
     "StorylineError", "InputError", "FetchError", "ExtractError", "StoreError", "ConfigError",
 ]
 

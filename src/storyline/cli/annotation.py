@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from itertools import islice
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from ..export import attribution_record, quote_record
+from ..export import article_joiner, attribution_record, quote_record
 from ..models import Article
 from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from ..store.articles import load_article
@@ -56,7 +54,7 @@ def quotes(
     conn = connect_or_exit(settings_or_exit(db=db))
     found = list(islice(iter_quotes(conn, article_id=article, speaker=speaker), limit))
     if fmt != "table":
-        join = _article_joiner(conn)
+        join = article_joiner(conn)
         emit([join(quote_record(q)) for q in found], (), fmt, what="quotes")
         return
     if not found:
@@ -68,20 +66,6 @@ def quotes(
         out.print(f"[bold]{escape(who)}[/] [dim]{escape(q.quote.cue.text if q.quote.cue else '-')} {mark} {q.id}[/]")
         out.print(f"    {escape(q.quote.text)}")
     err.print(f"{len(found)} quote(s); “” direct, ~ indirect, ~“” indirect with quoted words")
-
-
-def _article_joiner(conn: sqlite3.Connection) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Return a function that adds a record's article outlet, date and title (each article read once)."""
-    cache: dict[str, Article | None] = {}
-
-    def join(record: dict[str, Any]) -> dict[str, Any]:
-        aid = record["article_id"]
-        if aid not in cache:
-            cache[aid] = load_article(conn, aid)
-        a = cache[aid]
-        return {**record, "outlet": a.outlet if a else None, "published": a.published if a else None,
-                "title": a.title if a else None}
-    return join
 
 
 @app.command()
@@ -100,7 +84,7 @@ def sources(
     article = article_or_exit(conn, article_id)
     found = list(islice(iter_attributions(conn, article.id), limit))
     if fmt != "table":
-        join = _article_joiner(conn)
+        join = article_joiner(conn)
         emit([join(attribution_record(a)) for a in found], (), fmt, what="attributions")
         return
     out.print(_source_tree(article, found))

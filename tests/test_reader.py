@@ -1,0 +1,37 @@
+"""storyline.open() for notebooks: records, DataFrames with the same columns, short reprs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline.store.schema import connect
+
+
+def test_records_carry_outlet_and_date_and_reprs_stay_short(demo_db: Path) -> None:
+    with storyline.open(demo_db) as story:
+        assert repr(story) == f"<storyline.Reader {demo_db.name}: {connect(demo_db).execute('SELECT COUNT(*) FROM articles').fetchone()[0]} articles>"
+        quotes = story.quotes()
+        assert quotes and {"text", "speaker_name", "direct", "outlet", "published", "title"} <= set(quotes[0])
+        stored = dict(connect(demo_db).execute("SELECT id, outlet FROM articles"))
+        assert all(q["outlet"] == stored[q["article_id"]] for q in quotes)
+        articles = story.articles()
+        assert "text" not in articles[0] and "text" in story.articles(text=True)[0]
+        rows = story.claim_appearances()
+        assert rows and {"group_id", "group_text", "independent_origins", "article_id", "outlet"} <= set(rows[0])
+        assert story.timeline() and story.actors()
+
+
+def test_frames_have_the_same_columns_as_the_records(demo_db: Path) -> None:
+    pytest.importorskip("pandas")
+    with storyline.open(demo_db) as story:
+        frame = story.quotes(as_frame=True)
+        assert list(frame.columns) == list(story.quotes()[0]) and len(frame) == len(story.quotes())
+        assert len(story.articles(as_frame=True)) == len(story.articles())
+
+
+def test_a_missing_database_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(storyline.StorylineError, match="no such database"):
+        storyline.open(tmp_path / "nothing.db")

@@ -20,6 +20,7 @@ def test_public_api_is_what_we_mean_to_export() -> None:
     assert sorted(storyline.__all__) == sorted([
         "Article", "Evidence", "Failure", "IngestSummary", "RawDocument", "Removal", "Settings", "load_settings",
         "clean_document", "ingest", "export_document", "open_store", "iter_articles", "load_article", "search",
+        "open", "Reader",  # storyline.open("story.db") for notebooks (docs/python.md)
         "StorylineError", "InputError", "FetchError", "ExtractError", "StoreError", "ConfigError",
     ])
     for name in storyline.__all__:

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import StorylineError
@@ -28,6 +27,7 @@ from ..store.corpus import recent_failures
 from ..store.failures import article_failures
 from .common import app, article_or_exit, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
 from .output import Column, FormatOption, LimitOption, emit, listing_format
+from .progress import PhaseProgress
 
 
 def _expected_total(sources: list[str | Entry | Failure]) -> int:
@@ -43,7 +43,7 @@ def ingest(
     sources: Annotated[Optional[list[str]], typer.Argument(help="Folders (recursive), files (.txt .html .json .jsonl .xml), URLs or feeds.")] = None,
     db: DbOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Annotate again the articles that failed before (see `storyline failures`).")] = False,
     workers: WorkersOption = None,
     device: DeviceOption = None,
@@ -74,15 +74,11 @@ def ingest(
     if not inputs:
         err.print("[red]error:[/] nothing to ingest: give a SOURCE or --manifest FILE")
         raise typer.Exit(2)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
-        task = bar.add_task("ingesting", total=_expected_total(inputs))
-
-        def progress(outcome: str, source: str) -> None:
-            bar.update(task, advance=1, description=f"{outcome:<9} {Path(source).name[:40]}")
-
+    with PhaseProgress(quiet=quiet) as report:
+        report.start("read and clean", _expected_total(inputs))
         try:
-            summary = run_ingest(inputs, settings, progress=progress, retry_failed=retry_failed, metadata=metadata)
+            summary = run_ingest(inputs, settings, progress=report.step, retry_failed=retry_failed, metadata=metadata,
+                                 annotated=report.step, phase=report.start)
         except StorylineError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
@@ -278,6 +274,7 @@ def annotate(
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again the articles that failed before (see `storyline failures`).")] = False,
     workers: WorkersOption = None,
     device: DeviceOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
     """Find actors, labels, quotes and attribution chains in stored articles (ingest does this too).
 
@@ -290,14 +287,13 @@ def annotate(
         conn.commit()
     outcomes: dict[str, int] = {}
 
-    def progress(outcome: str, article_id: str) -> None:
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        bar.update(task, description=f"{outcome} {article_id}")
+    with PhaseProgress(quiet=quiet) as report:
+        def progress(outcome: str, article_id: str) -> None:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            report.step(outcome, article_id)
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("annotating")
         try:
-            n = annotate_pending(conn, settings, progress=progress, retry_failed=retry_failed or again)
+            n = annotate_pending(conn, settings, progress=progress, retry_failed=retry_failed or again, phase=report.start)
         except StorylineError as exc:
             err.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc

@@ -34,6 +34,8 @@ __all__ = ["ingest", "annotate_pending", "Progress"]
 Progress = Callable[[str, str], None]
 """Called as ``progress(outcome, what)`` after each document (ingested, duplicate, skipped, failed; ``what``
 is its source) or article annotated (annotated, failed, skipped; ``what`` is its id)."""
+Phase = Callable[[str, int], None]
+"""Called as ``phase(name, total)`` when a phase of a run begins (``annotate`` and how many are pending)."""
 
 PAGE = 256
 """Pending articles read from the store at a time (memory stays bounded however many wait)."""
@@ -41,7 +43,8 @@ PAGE = 256
 
 def ingest(
     sources: Iterable[str | Entry | Failure], settings: Settings, *, progress: Progress | None = None, fetcher: Fetcher = fetch,
-    retry_failed: bool = False, metadata: UserMetadata | None = None,
+    retry_failed: bool = False, metadata: UserMetadata | None = None, annotated: Progress | None = None,
+    phase: Phase | None = None,
 ) -> IngestSummary:
     """Ingest every source into the database at ``settings.db``, then annotate and link what is new.
 
@@ -52,6 +55,8 @@ def ingest(
         fetcher: fetches URLs (tests may point it at a local server).
         retry_failed: annotate again the articles that failed annotation before.
         metadata: outlet, date, title or author the user set for every document of these sources.
+        annotated: optional callback after each article annotated and linked (see :func:`annotate_pending`).
+        phase: optional callback ``phase(name, total)`` when annotation starts (``annotate``, pending count).
 
     Returns:
         What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
@@ -65,14 +70,14 @@ def ingest(
         run.commit()
         outlet_boilerplate(conn, run.outlets, settings)
         if settings.annotate:
-            annotate_pending(conn, settings, retry_failed=retry_failed)
+            annotate_pending(conn, settings, retry_failed=retry_failed, progress=annotated, phase=phase)
     finally:
         conn.close()
     return run.summary()
 
 
 def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None,
-                     retry_failed: bool = False) -> int:
+                     retry_failed: bool = False, phase: Phase | None = None) -> int:
     """Annotate and link every stored article not yet annotated with ``settings.spacy_model``; return how many were.
 
     Batches of about ``settings.batch_chars`` characters (:func:`~storyline.flow.annotate.batched`) are
@@ -91,7 +96,10 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
     languages = settings.read_languages()
     write(conn, lambda: notes.skip_unread_languages(conn, model, languages, utc_now()), what="skipping unread languages")
     done, linking = 0, None
-    if notes.count_unannotated(conn, model):
+    pending = notes.count_unannotated(conn, model)
+    if pending and phase is not None:
+        phase("annotate", pending)
+    if pending:
         workers = settings.worker_count() if notes.unannotated_exceed(conn, model, settings.max_annotate_chars, settings.batch_chars) else 1
         linking = LinkRun(conn, settings)
         for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):

@@ -37,3 +37,13 @@ def test_a_line_every_few_seconds_with_rate_and_time_left(capsys) -> None:  # ty
     lines = capsys.readouterr().err.splitlines()
     assert re.fullmatch(r"annotate: 1/4 \(\d+(\.\d)?/s, about \d+ s left\)", lines[0]), lines
     assert lines[-1].startswith("annotate: 2/4") and lines[-1].endswith(" done")
+
+
+def test_more_items_than_announced_counts_on_without_a_total(capsys) -> None:  # type: ignore[no-untyped-def]
+    from storyline.cli.progress import PhaseProgress
+
+    with PhaseProgress(every=3600.0) as report:
+        report.start("read and clean", 1)  # one JSONL input
+        for n in range(3):
+            report.step("ingested", f"dump.jsonl:{n + 1}")
+    assert re.fullmatch(r"read and clean: 3 \(\d+(\.\d)?/s\) done", capsys.readouterr().err.strip())

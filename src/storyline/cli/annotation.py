@@ -14,7 +14,7 @@ from ..models import Article
 from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from ..store.articles import load_article
 from .common import app, article_or_exit, out, err, DbOption, settings_or_exit, connect_or_exit
-from .output import Column, FormatOption, LimitOption, emit, listing_format
+from .output import Column, FormatOption, LimitOption, emit, listing_format, nothing_found
 
 
 @app.command()
@@ -58,8 +58,7 @@ def quotes(
         emit([join(quote_record(q)) for q in found], (), fmt, what="quotes")
         return
     if not found:
-        err.print("no quotes found")
-        raise typer.Exit(1)
+        nothing_found("quotes")
     for q in found:
         who = q.quote.speaker_name or (q.quote.speaker.text if q.quote.speaker else "unknown speaker")
         mark = "“”" if q.quote.direct else ("~“”" if q.quote.quoted_words else "~")

@@ -26,7 +26,7 @@ from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
 from .common import app, article_or_exit, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
-from .output import Column, FormatOption, LimitOption, emit, listing_format
+from .output import Column, FormatOption, LimitOption, emit, listing_format, nothing_found
 from .progress import PhaseProgress
 
 
@@ -228,8 +228,7 @@ def search(
              (), fmt, what="articles")
         return
     if not hits:
-        err.print("no articles found")
-        raise typer.Exit(1)
+        nothing_found("articles")
     for hit in hits:
         out.print(f"[bold]{hit.id}[/] {escape(hit.published or 'unknown')} {escape(hit.outlet or 'unknown')} — {escape(hit.title or '(no title)')}")
         if hit.snippet:

@@ -12,7 +12,7 @@ import csv
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.markup import escape
@@ -20,7 +20,7 @@ from rich.table import Table
 
 from .common import err, out
 
-__all__ = ["Column", "FormatOption", "LISTING_FORMATS", "LimitOption", "emit", "listing_format"]
+__all__ = ["Column", "FormatOption", "LISTING_FORMATS", "LimitOption", "emit", "listing_format", "nothing_found"]
 
 LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 FormatOption = Annotated[Optional[str], typer.Option(
@@ -54,8 +54,7 @@ def emit(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], fmt: str,
     none, say "no WHAT found" on stderr and exit 1. Returns the count."""
     items = list(rows)
     if not items:
-        err.print(f"no {what} found")
-        raise typer.Exit(1)
+        nothing_found(what)
     if fmt == "json":
         out.file.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "jsonl":
@@ -69,6 +68,12 @@ def emit(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], fmt: str,
         out.print(_table(items, columns))
     out.file.flush()
     return len(items)
+
+
+def nothing_found(what: str) -> NoReturn:
+    """Say "no WHAT found" on stderr and exit 1: a listing with no rows, in any format."""
+    err.print(f"no {what} found")
+    raise typer.Exit(1)
 
 
 def _flat(value: Any) -> Any:

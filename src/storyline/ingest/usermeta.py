@@ -65,7 +65,7 @@ def sidecar_of(path: Path) -> UserMetadata | None:
     Raises:
         InputError: the sidecar is not a JSON object of text fields, or its date is not a date.
     """
-    side = path.with_name(path.name[: -len(path.suffix)] + SIDECAR_SUFFIX if path.suffix else path.name + SIDECAR_SUFFIX)
+    side = path.with_name(path.stem + SIDECAR_SUFFIX)
     if not side.is_file():
         return None
     try:
@@ -78,12 +78,12 @@ def sidecar_of(path: Path) -> UserMetadata | None:
     if not isinstance(data, dict):
         raise InputError(f"sidecar {side.name} must hold a JSON object")
     try:
-        return UserMetadata(**{name: _text(data.get(name), name, side) for name in _MANIFEST_FIELDS})
+        return UserMetadata(**{name: _text(data.get(name), name) for name in _MANIFEST_FIELDS})
     except InputError as exc:
         raise InputError(f"sidecar {side.name}: {exc}") from exc
 
 
-def _text(value: object, name: str, side: Path) -> str | None:
+def _text(value: object, name: str) -> str | None:
     if value is None:
         return None
     if name == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -133,7 +133,7 @@ def read_manifest(path: Path, max_bytes: int) -> Iterator[Entry | Failure]:
                 raise InputError(f"no {' or '.join(_SOURCE_FIELDS[:2])}")
             if "://" not in source and not Path(source).is_absolute():
                 source = str(path.parent / source)
-            yield Entry(source, UserMetadata(**{k: _text(row.get(k), k, path) for k in _MANIFEST_FIELDS}))
+            yield Entry(source, UserMetadata(**{k: _text(row.get(k), k) for k in _MANIFEST_FIELDS}))
         except InputError as exc:
             yield Failure(where, str(exc))
 

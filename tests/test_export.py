@@ -12,7 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from storyline.export import article_record
+from storyline.export.records import article_record
 from storyline.models import Article
 from storyline.store.migrations import MIGRATIONS
 from storyline.store.schema import SCHEMA_VERSION

@@ -6,7 +6,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from storyline.export import export_document
+from storyline.export.records import export_document
 from storyline.flow import ingest
 from storyline.flow.annotate import AnnotateBatch, ToAnnotate, annotate_batch, batched
 from storyline.settings import Settings

@@ -18,7 +18,7 @@ Library use::
 from __future__ import annotations
 
 from .errors import ConfigError, ExtractError, FetchError, InputError, StoreError, StorylineError
-from .export import export_document
+from .export.records import export_document
 from .models import Article, Evidence, Failure, IngestSummary, RawDocument, Removal
 from .flow import clean_document, ingest
 from .settings import Settings, load_settings

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StorylineError
-from .export import (
+from .export.records import (
     article_joiner, article_record, attribution_record, claim_group_record, load_timeline, quote_record, timeline_record,
 )
 from .link.groups import iter_claim_groups

@@ -257,7 +257,7 @@ def test_a_curly_quote_nested_in_a_straight_one_does_not_cut_it() -> None:
 
 
 def test_a_mixed_quote_is_flagged_as_holding_quoted_words_everywhere() -> None:
-    from storyline.export import quote_record
+    from storyline.export.records import quote_record
     from storyline.store.annotations import StoredQuote
 
     mixed, plain = find_quotes(load_nlp()("Aston said the tram plan was \u201clike a bridge to nowhere.\u201d Aston said Lisk\u2019s ferry will run."))

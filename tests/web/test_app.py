@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.export import SECTIONS
+from storyline.export.records import SECTIONS
 from storyline.store.schema import connect
 
 

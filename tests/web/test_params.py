@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.export import SECTIONS
+from storyline.export.records import SECTIONS
 from storyline.store.paging import SQLITE_MAX_INT, limit_clause
 from storyline.web.params import MAX_LIMIT, MAX_OFFSET, MAX_PAGE
 

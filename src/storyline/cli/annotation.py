@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.tree import Tree
 
-from ..export import article_joiner, attribution_record, quote_record
+from ..export.records import article_joiner, attribution_record, quote_record
 from ..models import Article
 from ..store.annotations import StoredAttribution, actor_summaries, iter_attributions, iter_quotes
 from ..store.articles import load_article

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import StorylineError
-from ..export import FORMATS, write_export
+from ..export.records import FORMATS, write_export
 from ..ingest.files import iter_folder
 from ..ingest.sources import is_url
 from ..ingest.usermeta import Entry, UserMetadata, read_manifest

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..annotate.time.words import in_words
-from ..export import claim_group_record, load_timeline, timeline_record
+from ..export.records import claim_group_record, load_timeline, timeline_record
 from ..link.framing import OutletView, ViewItem, compare_actor
 from ..link.timeline import TimelineGroup, period_bounds
 from ..models import ClaimAppearance, ClaimGroup, Story

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..export import load_timeline
+from ..export.records import load_timeline
 from ..link.framing import OutletFraming, OutletView, compare_actor, outlet_framing
 from ..link.timeline import TimelineGroup
 from ..models import Actor, Article, ArticleFraming, ClaimGroup, Story, Thread, TimeExpression

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from ..export import (
+from ..export.records import (
     SECTIONS, article_record, attribution_record, claim_group_record, framing_record, load_timeline, quote_record, timeline_record,
 )
 from ..report.pages import article_page, story_page

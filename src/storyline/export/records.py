@@ -16,16 +16,16 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TextIO
 
-from .link.timeline import DatedEvent, TimelineGroup, build_timeline
-from .models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, ClaimOrigin, LoadedTerm
-from .store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
-from .store.articles import iter_articles, load_article
-from .link.groups import iter_claim_groups
-from .store.framing import iter_framing
-from .store.links import iter_stories, iter_threads
-from .store.paging import Page
-from .store.schema import SCHEMA_VERSION, schema_version
-from .store.times import StoredEvent, iter_events, iter_time_expressions
+from ..link.timeline import DatedEvent, TimelineGroup, build_timeline
+from ..models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, ClaimOrigin, LoadedTerm
+from ..store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
+from ..store.articles import iter_articles, load_article
+from ..link.groups import iter_claim_groups
+from ..store.framing import iter_framing
+from ..store.links import iter_stories, iter_threads
+from ..store.paging import Page
+from ..store.schema import SCHEMA_VERSION, schema_version
+from ..store.times import StoredEvent, iter_events, iter_time_expressions
 
 __all__ = [
     "FORMATS", "SECTIONS", "Reader", "timeline_record", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",

@@ -418,4 +418,27 @@ CREATE TABLE annotation_skips (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# Version 11: views for the common joins, for SQL users, DuckDB and datasette (docs/schema.md, "SQL views"):
+# quotes and attributions with their article's outlet, date and title; claim appearances with their group
+# and origin; the articles of each story. Views hold no data: nothing to migrate.
+_V11 = """
+CREATE VIEW quotes_with_article AS
+    SELECT q.id, q.article_id, a.outlet, a.published, a.title, a.url, m.story_id,
+           q.text, q.direct, q.speaker, q.speaker_name, q.speaker_actor_id, q.cue, q.start, q."end"
+    FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN story_members m ON m.article_id = q.article_id;
+CREATE VIEW attributions_with_article AS
+    SELECT t.id, t.article_id, a.outlet, a.published, a.title, a.url, m.story_id,
+           t.content, t.source, t.source_name, t.source_kind, t.count, t.cue, t.via, t.start, t."end"
+    FROM attributions t JOIN articles a ON a.id = t.article_id LEFT JOIN story_members m ON m.article_id = t.article_id;
+CREATE VIEW claim_appearances AS
+    SELECT g.group_id, c.id AS claim_id, c.article_id, a.outlet, a.published, a.title, a.url, m.story_id,
+           c.text, c.sentence, c.start, c."end", c.negated, c.hedges, c.conditions, c.attribution_id,
+           c.origin_key, c.origin_kind, c.origin_name, c.origin_actor, c.origin_outlet, c.origin_count, c.origin_flagged
+    FROM claims c JOIN claim_groups g ON g.claim_id = c.id JOIN articles a ON a.id = c.article_id
+    LEFT JOIN story_members m ON m.article_id = c.article_id;
+CREATE VIEW story_articles AS
+    SELECT s.id AS story_id, s.title AS story_title, s.thread_id, a.id AS article_id, a.outlet, a.published, a.title, a.url
+    FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)

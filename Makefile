@@ -49,7 +49,7 @@ demo: install
 	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline actors -f table --db $(OUT)/demo.db --type PERSON --limit 8
 	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline timeline -f table --db $(OUT)/demo.db --since 2025-03 --limit 8
 	COLUMNS=$${COLUMNS:-140} $(BIN)/storyline stories -f table --db $(OUT)/demo.db
-	$(BIN)/storyline export --db $(OUT)/demo.db --format json --output $(OUT)/demo.json
+	$(BIN)/storyline export --db $(OUT)/demo.db --format json --out $(OUT)/demo.json
 	@rm -rf $(OUT)/report
 	$(BIN)/storyline report --db $(OUT)/demo.db --out $(OUT)/report
 	@echo

@@ -82,8 +82,12 @@ def test_jsonl_and_csv_exports(tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     assert CliRunner().invoke(app, ["export", "--db", db, "-f", "csv", "-o", str(out)]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert rows[0]["title"] == "Grain corridor opens"
-    assert [r["reason"] for r in json.loads(rows[0]["removed"])] == ["headline (kept as the title)", "teaser or related link"]
+    assert rows[0]["title"] == "Grain corridor opens" and rows[0]["published"] == "2025-03-12"
+    removed = tmp_path / "removed.csv"
+    assert CliRunner().invoke(app, ["export", "--db", db, "-f", "csv", "-t", "removed", "-o", str(removed)]).exit_code == 0
+    pieces = list(csv.DictReader(io.StringIO(removed.read_text(encoding="utf-8"))))
+    assert [r["reason"] for r in pieces] == ["headline (kept as the title)", "teaser or related link"]
+    assert {r["article_id"] for r in pieces} == {rows[0]["id"]}
 
 
 def test_unknown_format_is_refused(tmp_path: Path) -> None:

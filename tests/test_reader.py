@@ -35,3 +35,15 @@ def test_frames_have_the_same_columns_as_the_records(demo_db: Path) -> None:
 def test_a_missing_database_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(storyline.StorylineError, match="no such database"):
         storyline.open(tmp_path / "nothing.db")
+
+
+def test_the_worked_example_in_the_docs_runs(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pandas")
+    from tests.conftest import REPO
+
+    text = (REPO / "docs" / "python.md").read_text(encoding="utf-8")
+    code = text.split("## A worked example", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    names: dict[str, object] = {}
+    exec(compile(code.replace('"story.db"', repr(str(demo_db))), "docs/python.md", "exec"), names)
+    assert "Teodor Vasko" in capsys.readouterr().out  # the demo's most quoted speaker
+    assert len(names["claims"]) and len(names["tellings"]) >= len(names["claims"])  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 __all__ = [
-    "RawDocument", "Removal", "Evidence", "Extraction", "Article", "Failure", "IngestSummary",
+    "RawDocument", "Removal", "Evidence", "USER_METHOD", "USER_WORDS", "Extraction", "Article", "Failure", "IngestSummary",
     "Span", "Mention", "Quote", "Attribution", "Actor", "TimeExpression", "Event", "Claim", "TextAnnotations",
     "Story", "Thread", "ClaimRole", "ClaimStance", "ClaimAppearance", "ClaimOrigin", "OriginCount", "RelatedClaim", "ClaimGroup", "LoadedTerm", "ArticleFraming",
     "VECTOR_DIMENSIONS", "ACTOR_KEY", "LinkedDoc", "StoryAssignment", "ClaimRecord", "Verdict", "ClaimLink",
@@ -39,6 +39,8 @@ class RawDocument:
     published: str | None = None
     outlet: str | None = None
     author: str | None = None
+    """The byline as the source declared it; names the source listed one by one are joined by "; " (the
+    cleaner splits it into :attr:`Article.authors`: :func:`storyline.clean.authors.split_authors`)."""
     feed: str | None = None
     """The feed URL or path when the document was reached through a feed."""
     notes: tuple[str, ...] = ()
@@ -80,6 +82,22 @@ class Evidence:
     start: int | None = None
     end: int | None = None
 
+    @staticmethod
+    def by_user(field: str, value: str, *, was: str | None = None) -> Evidence:
+        """Return the evidence for a value the user set (method ``user``, the words "set by the user").
+
+        Args:
+            was: for a correction of a stored article, the value it replaced ("unknown" when there was
+                none): the words then read "set by the user (was: Harbour Ledger)".
+        """
+        return Evidence(field, value, USER_METHOD, USER_WORDS + (f" (was: {was})" if was is not None else ""))
+
+
+USER_METHOD = "user"
+"""The evidence method of a value the user set (ingest flags, sidecars, manifests, corrections)."""
+USER_WORDS = "set by the user"
+"""The evidence words of a value the user set."""
+
 
 @dataclass(frozen=True, slots=True)
 class PageDate:
@@ -101,6 +119,8 @@ class Extraction:
     text: str
     title: str | None = None
     author: str | None = None
+    """The byline trafilatura found; several names are joined by "; " (several ``<meta name="author">``,
+    a JSON-LD author list)."""
     sitename: str | None = None
     date: PageDate | None = None
     language: str | None = None
@@ -120,7 +140,8 @@ class Article:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
-    author: str | None = None
+    authors: tuple[str, ...] = ()
+    """The names in the byline, in order; empty when none is declared."""
     published: str | None = None
     """ISO date (YYYY-MM-DD) or ``None`` when unknown."""
     published_inferred: bool = False

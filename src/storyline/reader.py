@@ -1,9 +1,9 @@
 """Storyline from a notebook: ``storyline.open("story.db")``.
 
-Each method returns the records the export and the command line give (docs/schema.md), as a list of
-dicts, or with ``as_frame=True`` as a pandas DataFrame with the same columns (pandas is an optional
-extra: ``pip install 'storyline[frames]'``). Quotes and attributions carry their article's outlet,
-publication date and title, so a table of who said what, where and when needs no join::
+Each method returns the rows of one flat table, the same columns ``storyline export --format
+parquet|csv`` writes (export/tables.py, docs/schema.md), as a list of dicts, or with ``as_frame=True``
+as a pandas DataFrame (pandas is an optional extra: ``pip install 'storyline[frames]'``). Rows of one
+article carry its outlet, publication date, title and story, so who said what, where and when needs no join::
 
     import storyline
     story = storyline.open("story.db")
@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .errors import StorylineError
-from .export.records import (
-    article_joiner, article_record, attribution_record, claim_group_record, load_timeline, quote_record, timeline_record,
-)
-from .link.groups import iter_claim_groups
-from .store.annotations import actor_summaries, iter_attributions, iter_quotes
-from .store.articles import count_articles, iter_articles
+from .export.tables import TABLES, Table, table_rows
+from .store.annotations import load_actors
+from .store.articles import count_articles
 from .store.schema import connect
 
 __all__ = ["Reader", "open_reader"]
@@ -53,45 +51,82 @@ class Reader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def table(self, name: str, *, as_frame: bool = False) -> Any:
+        """Every row of one flat table (``storyline.export.tables.TABLES``: the files ``export --format parquet`` writes)."""
+        if name not in TABLES:
+            raise StorylineError(f"unknown table {name!r}; choose from {', '.join(TABLES)}")
+        return _out(table_rows(self.conn, name), as_frame, TABLES[name])
+
     def articles(self, *, as_frame: bool = False, text: bool = False) -> Any:
-        """Every article (``text=True`` keeps the full texts and removed pieces; the default leaves them out)."""
-        keep = (lambda r: r) if text else (lambda r: {k: v for k, v in r.items() if k not in ("text", "removed", "evidence")})
-        return _out((keep(article_record(a)) for a in iter_articles(self.conn)), as_frame)
+        """Every article with its story (``text=True`` keeps the full texts; the default leaves them out)."""
+        table = TABLES["articles"]
+        if not text:
+            table = replace(table, columns=tuple(c for c in table.columns if c[0] != "text"))
+        rows = ({c: r[c] for c, _ in table.columns} for r in table_rows(self.conn, "articles"))
+        return _out(rows, as_frame, table)
 
     def quotes(self, *, speaker: str | None = None, as_frame: bool = False) -> Any:
-        """Every quote with its speaker, cue, direct or not, and its article's outlet, date and title."""
-        join = article_joiner(self.conn)
-        return _out((join(quote_record(q)) for q in iter_quotes(self.conn, speaker=speaker)), as_frame)
+        """Every quote with its speaker, cue, direct or not, and its article's outlet, date, title and story.
+
+        ``speaker``: only quotes whose speaker's name or words, or any spelling of their actor, contain it.
+        """
+        rows = table_rows(self.conn, "quotes")
+        if speaker:
+            ids, needle = self._actor_ids(speaker), speaker.casefold()
+            rows = (r for r in rows if r["speaker_actor_id"] in ids
+                    or needle in (r["speaker_name"] or "").casefold() or needle in (r["speaker"] or "").casefold())
+        return _out(rows, as_frame, TABLES["quotes"])
 
     def attributions(self, *, as_frame: bool = False) -> Any:
-        """Every attribution (source, kind, count, chain) with its article's outlet, date and title."""
-        join = article_joiner(self.conn)
-        return _out((join(attribution_record(a)) for a in iter_attributions(self.conn)), as_frame)
+        """Every attribution (source, kind, count, chain) with its article's outlet, date, title and story."""
+        return self.table("attributions", as_frame=as_frame)
 
     def claims(self, *, min_articles: int = 1, as_frame: bool = False) -> Any:
-        """Every claim group (wording, first seen, independent origins, appearances as a list)."""
-        return _out((claim_group_record(g) for g in iter_claim_groups(self.conn, min_articles=min_articles)), as_frame)
+        """Every claim group: wording, first seen, independent origins (and their range), how widely told."""
+        rows = (r for r in table_rows(self.conn, "claims") if r["articles"] >= min_articles)
+        return _out(rows, as_frame, TABLES["claims"])
 
     def claim_appearances(self, *, min_articles: int = 1, as_frame: bool = False) -> Any:
-        """One row per appearance of a claim: the group's id, wording and origin count beside each telling."""
-        rows = ({"group_id": g["id"], "group_text": g["text"], "first_seen": g["first_seen"],
-                 "independent_origins": g["independent_origins"], **a}
-                for g in (claim_group_record(c) for c in iter_claim_groups(self.conn, min_articles=min_articles))
-                for a in g["appearances"])
-        return _out(rows, as_frame)
+        """One row per telling of a claim: its group, its article's outlet and date, its resolved origin."""
+        groups = {r["id"] for r in table_rows(self.conn, "claims") if r["articles"] >= min_articles}
+        rows = (r for r in table_rows(self.conn, "claim_appearances") if r["group_id"] in groups)
+        return _out(rows, as_frame, TABLES["claim_appearances"])
 
     def timeline(self, *, actor: str | None = None, as_frame: bool = False) -> Any:
-        """The merged timeline of dated events, earliest first."""
-        return _out((timeline_record(g) for g in load_timeline(self.conn, actor=actor)), as_frame)
+        """The merged timeline of dated events, earliest first (``actor``: only entries naming that actor)."""
+        rows = table_rows(self.conn, "timeline")
+        if actor:
+            ids = self._actor_ids(actor)
+            rows = (r for r in rows if ids & set(r["actor_ids"]))
+        return _out(rows, as_frame, TABLES["timeline"])
+
+    def events(self, *, as_frame: bool = False) -> Any:
+        """Every dated event (a sentence with a resolved time) with its article's outlet, date and story."""
+        return self.table("events", as_frame=as_frame)
 
     def actors(self, *, as_frame: bool = False) -> Any:
         """Actors, most mentioned first, with their variants and labels."""
-        rows = ({"actor": a.name, "type": a.type, "mentions": a.mentions, "articles": a.articles,
-                 "variants": list(a.variants), "labels": list(a.labels)} for a in actor_summaries(self.conn, limit=-1))
-        return _out(rows, as_frame)
+        return self.table("actors", as_frame=as_frame)
+
+    def labels(self, *, as_frame: bool = False) -> Any:
+        """Every label an article uses for an actor ("Kremlin chief"), with the article's outlet and date."""
+        return self.table("labels", as_frame=as_frame)
+
+    def framing(self, *, as_frame: bool = False) -> Any:
+        """Each article's framing summary (sources named and unnamed, loaded terms, hedges)."""
+        return self.table("framing", as_frame=as_frame)
+
+    def stories(self, *, as_frame: bool = False) -> Any:
+        """Every story with its thread, dates and how many articles and outlets tell it."""
+        return self.table("stories", as_frame=as_frame)
+
+    def _actor_ids(self, name: str) -> set[str]:
+        needle = name.casefold()
+        return {a.id for a in load_actors(self.conn)
+                if needle in a.id.casefold() or needle in a.name.casefold() or any(needle in v.casefold() for v in a.variants)}
 
 
-def _out(rows: Iterable[dict[str, Any]], as_frame: bool) -> Any:
+def _out(rows: Iterable[dict[str, Any]], as_frame: bool, table: Table) -> Any:
     records = list(rows)
     if not as_frame:
         return records
@@ -99,7 +134,11 @@ def _out(rows: Iterable[dict[str, Any]], as_frame: bool) -> Any:
         import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError as exc:
         raise StorylineError("as_frame=True needs pandas: pip install 'storyline[frames]'") from exc
-    return pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records, columns=[c for c, _ in table.columns])
+    for column, kind in table.columns:
+        if kind == "date":  # ISO days as datetime64, as pandas reads the Parquet export's date32 columns to compare and resample
+            frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    return frame
 
 
 def open_reader(path: str | Path) -> Reader:

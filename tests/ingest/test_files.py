@@ -30,7 +30,7 @@ def test_json_object_list_and_aliases(tmp_path: Path) -> None:
     ]), encoding="utf-8")
     docs = _read(path)
     assert docs[0] == RawDocument(source=f"{path}#0", text="Body one.", title="One", published="2025-03-04", outlet="Harbour Ledger", author="A. Writer")
-    assert docs[1] == RawDocument(source=f"{path}#1", text="Body two.", title="Two", published="2025-03-05", outlet="Meridian Daily", author="X, Y")
+    assert docs[1] == RawDocument(source=f"{path}#1", text="Body two.", title="Two", published="2025-03-05", outlet="Meridian Daily", author="X; Y")
     assert isinstance(docs[2], Failure) and "none of text, html or url" in docs[2].reason
     assert isinstance(docs[3], Failure) and "expected a JSON object" in docs[3].reason
 

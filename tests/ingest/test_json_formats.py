@@ -14,7 +14,7 @@ BODY = ("Mayor Ines Hald said on Monday that the ferry to Lisk would run again b
     # news-please
     ({"maintext": BODY, "title": "Ferry to run again", "date_publish": "2025-03-12 09:30:00", "source_domain": "harbour-ledger.example",
       "authors": ["Ana Brel", "Ivo Bratt"], "url": "https://harbour-ledger.example/ferry", "language": "en"},
-     ("Ferry to run again", "2025-03-12 09:30:00", "harbour-ledger.example", "Ana Brel, Ivo Bratt", "https://harbour-ledger.example/ferry")),
+     ("Ferry to run again", "2025-03-12 09:30:00", "harbour-ledger.example", "Ana Brel; Ivo Bratt", "https://harbour-ledger.example/ferry")),  # a list: "; " between names
     # newspaper4k
     ({"text": BODY, "title": "Ferry to run again", "publish_date": "2025-03-12T09:30:00", "authors": ["Ana Brel"],
       "canonical_link": "https://harbour-ledger.example/ferry", "source_url": "https://harbour-ledger.example"},

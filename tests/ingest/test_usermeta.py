@@ -20,9 +20,9 @@ OTHER = ("Dockers return\n\nThe dockers' union in Lisk said on Tuesday that crew
          "after a long dispute over pay and hours.\n")
 
 
-def _rows(db: Path) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:
+def _rows(db: Path) -> dict[str, tuple[str | None, str | None, str | None, list[str]]]:
     conn = connect(db)
-    return {Path(r[0]).name: (r[1], r[2], r[3], r[4]) for r in conn.execute("SELECT source, outlet, published, title, author FROM articles")}
+    return {Path(r[0]).name: (r[1], r[2], r[3], json.loads(r[4])) for r in conn.execute("SELECT source, outlet, published, title, authors FROM articles")}
 
 
 def _user_evidence(db: Path) -> set[tuple[str, str]]:
@@ -36,7 +36,7 @@ def test_flags_win_over_inference_and_are_kept_as_evidence(tmp_path: Path) -> No
     done = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--db", str(db), "-q", "--outlet", "Harbour Ledger",
                                     "--published", "2025-03-12", "--title", "Ferry talks back on"])
     assert done.exit_code == 0, done.stderr
-    assert _rows(db)["a.txt"] == ("Harbour Ledger", "2025-03-12", "Ferry talks back on", None)
+    assert _rows(db)["a.txt"] == ("Harbour Ledger", "2025-03-12", "Ferry talks back on", [])
     assert _user_evidence(db) == {("outlet", "Harbour Ledger"), ("published", "2025-03-12"), ("title", "Ferry talks back on")}
 
 
@@ -50,7 +50,7 @@ def test_a_sidecar_sets_a_files_metadata_and_is_never_an_article(tmp_path: Path)
     assert done.exit_code == 0, done.stderr
     rows = _rows(db)
     assert set(rows) == {"a.txt", "b.txt"}  # the sidecar itself is not ingested
-    assert rows["b.txt"] == ("Lisk Courier", "2025-03-04", "Dockers return", "Ana Brel, Ivo Bratt")
+    assert rows["b.txt"] == ("Lisk Courier", "2025-03-04", "Dockers return", ["Ana Brel", "Ivo Bratt"])
     assert rows["a.txt"][0] is None  # no sidecar, nothing declared: the outlet stays unknown
     given = CliRunner().invoke(app, ["ingest", str(tmp_path / "b.meta.json"), "--db", str(db), "-q"])
     assert given.exit_code == 1 and "a sidecar (.meta.json) holds metadata" in given.stderr
@@ -103,7 +103,7 @@ def test_a_manifest_lists_inputs_with_their_metadata_and_names_bad_rows(tmp_path
     db = tmp_path / "s.db"
     done = CliRunner().invoke(app, ["ingest", "--manifest", str(manifest), "--db", str(db), "-q"])
     assert done.exit_code == 1  # two rows failed, the rest went on
-    assert _rows(db) == {"a.txt": ("Harbour Ledger", "2025-03-12", "Harbour talks resume", "Ana Brel")}
+    assert _rows(db) == {"a.txt": ("Harbour Ledger", "2025-03-12", "Harbour talks resume", ["Ana Brel"])}
     line = 2 if kind == "jsonl" else 3
     assert f"failed: {manifest}:{line}: published 'not a date' is not a date" in " ".join(done.stderr.split())
     assert f"failed: {manifest}:{line + 1}: no path or url" in " ".join(done.stderr.split())

@@ -1,8 +1,7 @@
-"""Commands over articles: ingest, annotate, failures, list, show, search, export."""
+"""Commands over articles: ingest, annotate, failures, list, show, search."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Any, Optional
@@ -12,16 +11,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import StorylineError
-from ..export.records import FORMATS, write_export
 from ..ingest.files import iter_folder
 from ..ingest.sources import is_url
 from ..ingest.usermeta import Entry, UserMetadata, read_manifest
 from ..models import Article, Failure, IngestSummary
 from ..flow import annotate_pending, ingest as run_ingest
+from ..flow.correct import MAX_OUTLET, MAX_TITLE, check_correction, correct_article, reannotate
 from ..settings import Settings
 from ..clean.dates import parse_iso_date
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles
-from ..store.browse import ArticleFilter, find_actor, find_articles
+from ..store.browse import ArticleFilter, article_rows, find_actor, find_articles
 from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
@@ -40,7 +39,7 @@ def _expected_total(sources: list[str | Entry | Failure]) -> int:
 
 @app.command()
 def ingest(
-    sources: Annotated[Optional[list[str]], typer.Argument(help="Folders (recursive), files (.txt .html .json .jsonl .xml), URLs or feeds.")] = None,
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Folders (recursive), files (.txt .html .json .jsonl .xml .csv .warc .warc.gz), URLs, feeds, or - for stdin.")] = None,
     db: DbOption = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
@@ -180,7 +179,8 @@ def _print_article(a: Article, *, removed: bool, evidence: bool, not_annotated: 
         published += " (inferred from the text)"
     out.print(f"[bold]{escape(a.title or '(no title)')}[/]")
     for label, value in (("id", a.id), ("outlet", a.outlet or "unknown"), ("published", published),
-                         ("author", a.author or "unknown"), ("language", a.language or "unknown"),
+                         ("authors" if len(a.authors) > 1 else "author", ", ".join(a.authors) or "unknown"),
+                         ("language", a.language or "unknown"),
                          ("source", a.source), ("duplicate of", a.duplicate_of), ("not annotated", not_annotated)):
         if value:
             out.print(f"[dim]{label}:[/] {escape(value)}")
@@ -195,6 +195,52 @@ def _print_article(a: Article, *, removed: bool, evidence: bool, not_annotated: 
         for e in a.evidence:
             where = f" [{e.start}:{e.end}]" if e.start is not None else ""
             out.print(f"  {e.field} = {escape(e.value or '-')} [dim]by {e.method}{where}:[/] {escape(e.text)}")
+
+
+@app.command("set")
+def set_(
+    article_id: Annotated[str, typer.Argument(help="Article id (a unique prefix is enough).")],
+    db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option("--outlet", help=f"The article's outlet (1 to {MAX_OUTLET} characters).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", help="Its publication date, YYYY-MM-DD.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help=f"Its title (1 to {MAX_TITLE} characters).")] = None,
+) -> None:
+    """Correct an article's outlet, publication date or title; it is annotated and linked again.
+
+    What you set wins over what was declared or inferred, and is kept as evidence ("set by the user
+    (was: ...)"). Its time expressions ("on Wednesday") are resolved again against the new date, and it is
+    placed in a story again. A value left out stays as it is; none can be erased.
+
+    Example: storyline set 0e10b920 --outlet "Harbour Ledger" --published 2025-03-12
+    """
+    settings = settings_or_exit(db=db)
+    try:
+        correction = check_correction(outlet=outlet, published=published, title=title)
+    except StorylineError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    lookup = connect_or_exit(settings)  # read-only first: a missing database is not created
+    full_id = article_or_exit(lookup, article_id).id
+    lookup.close()
+    conn = connect_or_exit(settings, readonly=False)
+    changes = correct_article(conn, full_id, correction) or []
+    for change in changes:
+        out.print(f"{change.field}: {escape(change.before or 'unknown')} -> {escape(change.after)}" + ("" if change.changed else " (unchanged)"))
+    if not any(change.changed for change in changes):
+        err.print("nothing changed but the evidence: the values are now recorded as set by the user")
+        return
+    outcomes: list[str] = []
+    try:
+        reannotate(conn, settings, [full_id], progress=lambda outcome, _: outcomes.append(outcome))
+    except StorylineError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if "failed" in outcomes:
+        err.print(f"[red]corrected, but annotating it again failed[/] (see `storyline failures`); `storyline annotate --retry-failed` tries again")
+        raise typer.Exit(1)
+    rows = article_rows(conn, [full_id])
+    story = rows[0].story_id if rows else None
+    err.print(f"corrected {full_id}; annotated and linked again" + (f": story {escape(story)}" if story else ""))
 
 
 @app.command()
@@ -242,28 +288,6 @@ def _day(value: str | None, option: str) -> str | None:
         return value
     err.print(f"[red]error:[/] {option} {escape(value)!r} is not a day (YYYY-MM-DD)")
     raise typer.Exit(2)
-
-
-@app.command()
-def export(
-    db: DbOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
-) -> None:
-    """Export everything stored as one JSON document (or JSON lines, or CSV).
-
-    Example: storyline export --format json -o story.json
-    """
-    if format not in FORMATS:
-        err.print(f"[red]error:[/] unknown format {escape(format)!r}; choose one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
-    conn = connect_or_exit(settings_or_exit(db=db))
-    if output:
-        with output.open("w", encoding="utf-8", newline="") as fh:
-            n = write_export(conn, format, fh)
-        err.print(f"exported {n} article(s) to {escape(str(output))}")
-    else:
-        write_export(conn, format, sys.stdout)
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Export the store as one JSON document, JSON lines or CSV.
+"""Export the store as one JSON document or JSON lines; the record form of every stored fact.
 
 The JSON document has one top-level list per kind of record: ``articles``, then the
 annotations (``actors``, ``mentions``, ``quotes``, ``attributions``), then the times
@@ -9,7 +9,6 @@ docs/schema.md and a test keeps the two in step.
 
 from __future__ import annotations
 
-import csv
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -29,14 +28,10 @@ from ..store.times import StoredEvent, iter_events, iter_time_expressions
 
 __all__ = [
     "FORMATS", "SECTIONS", "Reader", "timeline_record", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
-    "link_sections", "claim_group_record", "framing_record", "export_document", "write_export",
+    "link_sections", "event_record", "claim_group_record", "framing_record", "export_document", "write_export",
 ]
 
-FORMATS = ("json", "jsonl", "csv")
-CSV_COLUMNS = (
-    "id", "source", "url", "title", "outlet", "author", "published", "published_inferred",
-    "language", "duplicate_of", "ingested_at", "text", "removed",
-)
+FORMATS = ("json", "jsonl")
 
 
 def article_record(article: Article) -> dict[str, Any]:
@@ -48,7 +43,8 @@ def article_record(article: Article) -> dict[str, Any]:
         "url": article.url,
         "title": article.title,
         "outlet": article.outlet,
-        "author": article.author,
+        "authors": list(article.authors),
+        "author": "; ".join(article.authors) or None,  # the names as one string: for readers of schema 11 and before
         "published": article.published,
         "published_inferred": article.published_inferred,
         "published_range": {"earliest": earliest, "latest": latest} if article.published_range else None,
@@ -138,7 +134,8 @@ def load_timeline(
     return build_timeline(dated_event(e) for e in iter_events(conn, article_ids=article_ids, actor=actor, since=since, until=until))
 
 
-def _event_record(e: StoredEvent) -> dict[str, Any]:
+def event_record(e: StoredEvent) -> dict[str, Any]:
+    """Return the export form of one stored event (see docs/schema.md)."""
     time, said = e.event.time, e.event.said
     return {"id": e.id, "article_id": e.article_id, "date": time.value, "granularity": time.granularity, "expression": time.text,
             "sentence": e.event.sentence.text, "start": e.event.sentence.start, "end": e.event.sentence.end,
@@ -167,7 +164,7 @@ def _time_expressions(conn: sqlite3.Connection, page: Page | None) -> Iterator[d
 
 def _events(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     if schema_version(conn) >= 3:
-        yield from (_event_record(e) for e in iter_events(conn, page=page))
+        yield from (event_record(e) for e in iter_events(conn, page=page))
 
 
 def _timeline(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
@@ -282,7 +279,7 @@ def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
 
 
 def write_export(conn: sqlite3.Connection, fmt: str, out: TextIO) -> int:
-    """Write the store to ``out`` in ``fmt`` (json, jsonl or csv); return the number of articles."""
+    """Write the store to ``out`` in ``fmt`` (json or jsonl); return the number of articles."""
     if fmt == "json":
         doc = export_document(conn)
         json.dump(doc, out, ensure_ascii=False, indent=2)
@@ -294,20 +291,4 @@ def write_export(conn: sqlite3.Connection, fmt: str, out: TextIO) -> int:
             out.write(line + "\n")
             n += line.startswith('{"record": "article"')
         return n
-    if fmt == "csv":
-        return _csv(conn, out)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-
-
-def _csv(conn: sqlite3.Connection, out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    n = 0
-    for article in iter_articles(conn):
-        row = article_record(article)
-        row["removed"] = json.dumps(row["removed"], ensure_ascii=False)
-        writer.writerow(row)
-        n += 1
-    return n
-
-

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..clean.authors import split_authors
 from ..clean.boilerplate import clean_boilerplate, split_paragraphs
 from ..clean.dedup import article_id
 from ..clean.html import extract_html
@@ -85,7 +86,7 @@ def _title(d: Draft) -> Draft:
     declared = d.raw.title or (d.extraction.title if d.extraction else None)
     if declared and "title" in d.raw.set_by_user:
         chosen = normalize_text(declared)
-        return replace(d, title=chosen, evidence=d.evidence + (Evidence("title", chosen, "user", "set by the user"),))
+        return replace(d, title=chosen, evidence=d.evidence + (Evidence.by_user("title", chosen),))
     if declared:
         return replace(d, title=normalize_text(declared))
     if d.extraction is not None:
@@ -164,7 +165,7 @@ def clean_document(raw: RawDocument, settings: Settings | None = None) -> Articl
     return Article(
         id=draft.id, source=raw.source, text=draft.text, raw_text=draft.raw_text, title=draft.title,
         url=raw.url or (draft.extraction.url if draft.extraction else None), outlet=draft.outlet,
-        author=raw.author or (draft.extraction.author if draft.extraction else None),
+        authors=split_authors(raw.author or (draft.extraction.author if draft.extraction else None)),
         published=draft.published, published_inferred=draft.published_inferred, published_range=range_,
         language=draft.language, feed=raw.feed, removed=draft.removed,
         evidence=draft.evidence + tuple(Evidence("encoding", note, "decode", note) for note in draft.raw.notes),

@@ -125,7 +125,8 @@ def _entry_result(
         title=_text(entry.get("title")),
         published=_entry_date(entry),
         outlet=outlet,
-        author=_text(entry.get("author")),
+        author=_text("; ".join(n for a in entry.get("authors") or () if isinstance(a, Mapping) and (n := _text(a.get("name"))))
+                     or entry.get("author")),  # every author of the entry (feedparser's "author" is one of them)
         feed=source,
     )
     link = _entry_link(entry, source)

@@ -1,17 +1,21 @@
 """Local files and folders to raw documents.
 
-Supported: ``.txt`` (plain text), ``.html``/``.htm`` (whole pages),
+Supported: ``.txt`` (plain text, or a list of URLs), ``.html``/``.htm`` (whole pages),
 ``.json``/``.jsonl`` (objects with any of text, html, url, title, published,
-outlet, author), and RSS/Atom feed files (``.xml``, ``.rss``, ``.atom``, or any
-file whose content sniffs as a feed). One bad file or JSON line is reported and
-the rest go on.
+outlet, author), RSS/Atom feed files (``.xml``, ``.rss``, ``.atom``, or any
+file whose content sniffs as a feed), web archives (``.warc``, ``.warc.gz``,
+``.arc``, ``.arc.gz``: :mod:`storyline.ingest.warc`) and CSV tables of articles
+such as Media Cloud exports (``.csv``: :mod:`storyline.ingest.mediacloud`). One
+bad file, JSON line, CSV row or archive record is reported and the rest go on.
+Bulk formats (JSONL, CSV, web archives) are streamed: ``max_bytes`` caps each
+record, not the file.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,20 +26,25 @@ from ..settings import Settings
 from .decode import decode_text, scrub_surrogates
 from .feeds import Fetcher, is_feed, read_feed
 from .fetch import fetch
+from .warc import is_archive, read_archive
 
-__all__ = ["SUFFIXES", "STDIN", "iter_folder", "read_data", "read_file", "read_stdin", "document_from_json"]
+__all__ = ["SUFFIXES", "STDIN", "iter_folder", "read_data", "read_file", "read_stdin", "document_from_json", "field_of"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+CSV_SUFFIXES = frozenset({".csv"})
+ARCHIVE_SUFFIXES = frozenset({".warc", ".arc"})
+"""Web archives; gzip-compressed ones end in ``.warc.gz`` or ``.arc.gz`` (:func:`storyline.ingest.warc.is_archive`)."""
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | CSV_SUFFIXES | ARCHIVE_SUFFIXES
 
 # Field names other tools use for the same thing, first match wins.
 # news-please: maintext, date_publish, source_domain, authors; newspaper4k: text, publish_date, authors,
-# canonical_link; trafilatura (JSON output): text, date, sitename, hostname, author; Media Cloud:
-# publish_date, media_name. A JSON object with only a url has its page fetched.
+# canonical_link; trafilatura (JSON output): text, date, sitename, hostname, author; Media Cloud (JSON
+# or CSV columns): publish_date, media_name. A JSON object or CSV row with only a url has its page fetched.
+# CSV columns are mapped by this table too (:mod:`storyline.ingest.mediacloud`).
 _ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "maintext", "content", "body", "articleBody", "article"),
     "html": ("html", "raw_html", "page"),
@@ -50,11 +59,21 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 
 def iter_folder(folder: Path) -> Iterator[Path]:
     """Yield the supported files under ``folder``, recursively, in a stable order (hidden ones and
-    ``.meta.json`` sidecars skipped: see :mod:`storyline.ingest.usermeta`)."""
+    ``.meta.json`` sidecars skipped: see :mod:`storyline.ingest.usermeta`; a CSV only when its header
+    names a url, text or html column, so a manifest or another spreadsheet beside the articles is left alone)."""
     for path in sorted(folder.rglob("*")):
-        if (path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.lower().endswith(".meta.json")
-                and not any(p.startswith(".") for p in path.relative_to(folder).parts)):  # a sidecar is metadata
+        if (path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
+                and not path.name.lower().endswith(".meta.json") and _readable(path)):  # a sidecar is metadata
             yield path
+
+
+def _readable(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        from .mediacloud import is_article_table  # mediacloud imports this module, so import it late
+
+        return is_article_table(path)
+    return suffix in SUFFIXES or is_archive(path)
 
 
 def read_bytes(path: Path, settings: Settings) -> bytes:
@@ -77,42 +96,59 @@ def read_bytes(path: Path, settings: Settings) -> bytes:
 
 
 def read_file(path: Path, settings: Settings, *, fetcher: Fetcher | None = None) -> Iterator[RawDocument | Failure]:
-    """Yield the documents in one file (several for JSON lists and JSONL, one per entry for feeds).
+    """Yield the documents in one file (several for JSON lists, JSONL, CSV tables and web archives, one
+    per entry for feeds).
 
     ``fetcher`` fetches feed entries' links (defaults to :func:`storyline.ingest.fetch.fetch`).
 
     Raises:
         InputError: the whole file is unusable (empty, binary, too large, not JSON).
     """
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _streamed_jsonl(path, settings)  # a bulk dump: the size cap is per record
-        return
-    yield from read_data(read_bytes(path, settings), str(path), path.suffix.lower(), settings, fetcher=fetcher)
+    source, suffix = str(path), path.suffix.lower()
+    # bulk formats are streamed: the size cap is per record
+    if suffix in JSONL_SUFFIXES:
+        yield from _streamed(path, lambda handle: _streamed_jsonl(handle, source, settings.max_bytes))
+    elif is_archive(path):
+        yield from _streamed(path, lambda handle: read_archive(handle, source, settings))
+    elif suffix in CSV_SUFFIXES:
+        from .mediacloud import read_csv  # mediacloud imports this module, so import it late
+
+        yield from _streamed(path, lambda handle: read_csv(handle, source, settings))
+    else:
+        yield from read_data(read_bytes(path, settings), source, suffix, settings, fetcher=fetcher)
 
 
-def _streamed_jsonl(path: Path, settings: Settings) -> Iterator[RawDocument | Failure]:
-    """Read a JSONL file line by line, holding one record at a time: a 35 MB news-please or Media Cloud
-    dump is read whole, and a record over ``max_bytes`` fails alone (``FILE:LINE``)."""
-    source, cap = str(path), settings.max_bytes
+def _streamed(path: Path, read: Callable[[BinaryIO], Iterator[RawDocument | Failure]]) -> Iterator[RawDocument | Failure]:
+    """Open a regular file and ``read`` it record by record (never the whole file in memory).
+
+    Raises:
+        InputError: the file is no regular file or cannot be read.
+    """
     try:
         if not path.is_file():
             raise InputError("not a regular file (a device, pipe or socket): refused")
         with path.open("rb") as handle:
-            n = 0
-            while line := handle.readline(cap + 1):
-                n += 1
-                if len(line) > cap and not line.endswith(b"\n"):
-                    while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-                        pass  # skip the rest of the oversized record
-                    yield Failure(f"{source}:{n}", f"record too large: more than the {cap / 1e6:.1f} MB cap (setting max_bytes)")
-                    continue
-                text = line.decode("utf-8", errors="replace")
-                if text.strip():
-                    damaged = "\ufffd" in text and b"\xef\xbf\xbd" not in line
-                    notes = ("not valid UTF-8: damaged bytes replaced with U+FFFD",) if damaged else ()
-                    yield with_notes(_jsonl_record(text, f"{source}:{n}"), notes)
+            yield from read(handle)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def _streamed_jsonl(handle: BinaryIO, source: str, cap: int) -> Iterator[RawDocument | Failure]:
+    """Read a JSONL file line by line, holding one record at a time: a 35 MB news-please or Media Cloud
+    dump is read whole, and a record over ``cap`` bytes fails alone (``FILE:LINE``)."""
+    n = 0
+    while line := handle.readline(cap + 1):
+        n += 1
+        if len(line) > cap and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the oversized record
+            yield Failure(f"{source}:{n}", f"record too large: more than the {cap / 1e6:.1f} MB cap (setting max_bytes)")
+            continue
+        text = line.decode("utf-8", errors="replace")
+        if text.strip():
+            damaged = "\ufffd" in text and b"\xef\xbf\xbd" not in line
+            notes = ("not valid UTF-8: damaged bytes replaced with U+FFFD",) if damaged else ()
+            yield with_notes(_jsonl_record(text, f"{source}:{n}"), notes)
 
 
 STDIN = "-"
@@ -210,11 +246,17 @@ def _json_item(item: Any, source: str) -> RawDocument | Failure:
         return Failure(source, str(exc))
 
 
+def field_of(key: str) -> str | None:
+    """Return the document field another tool's key maps to (``maintext`` → ``text``, ``media_name`` →
+    ``outlet``; the one alias table for JSON records and CSV columns), or None for a key not read."""
+    return next((name for name, keys in _ALIASES.items() if key in keys), None)
+
+
 def _field(item: Mapping[str, Any], name: str) -> str | None:
     for key in _ALIASES[name]:
         value = item.get(key)
         if isinstance(value, list):
-            value = ", ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
+            value = ("; " if name == "author" else ", ").join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value)
         elif isinstance(value, dict):
             value = value.get("name")
         if isinstance(value, (str, int, float)) and str(value).strip():

@@ -87,7 +87,7 @@ def _text(value: object, name: str) -> str | None:
     if value is None:
         return None
     if name == "author" and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(v.strip() for v in value if v.strip()) or None
+        return "; ".join(v.strip() for v in value if v.strip()) or None  # several authors: split again when cleaned
     if not isinstance(value, str):
         raise InputError(f"{name} must be text")
     return value.strip() or None

@@ -7,6 +7,7 @@ at all.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,9 +27,20 @@ __all__ = [
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 _COLUMNS = (
-    "id, source, url, title, outlet, author, published, published_inferred, published_earliest,"
+    "id, source, url, title, outlet, authors, published, published_inferred, published_earliest,"
     " published_latest, language, feed, text, raw_text, duplicate_of, ingested_at"
 )
+_AUTHORS_SINCE = 12
+"""The schema version that made ``authors`` a JSON list; an older database read without migrating has ``author``."""
+_OLD_AUTHORS = "CASE WHEN author IS NULL OR author = '' THEN '[]' ELSE json_array(author) END AS authors"
+
+
+def _columns(conn: sqlite3.Connection) -> str:
+    """The article columns to select: an older database opened read-only (not migrated) reads its one-string
+    ``author`` as a list of that string, as migration 12 would."""
+    if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= _AUTHORS_SINCE:
+        return _COLUMNS
+    return _COLUMNS.replace("authors", _OLD_AUTHORS, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +104,7 @@ def save_article(
     try:
         cur = conn.execute(
             f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-            (article.id, article.source, article.url, article.title, article.outlet, article.author,
+            (article.id, article.source, article.url, article.title, article.outlet, json.dumps(list(article.authors), ensure_ascii=False),
              article.published, int(article.published_inferred), earliest, latest, article.language,
              article.feed, article.text, article.raw_text, article.duplicate_of, article.ingested_at),
         )
@@ -196,7 +208,7 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:
     bounds = (row["published_earliest"], row["published_latest"])
     return Article(
         id=row["id"], source=row["source"], text=row["text"], raw_text=row["raw_text"], title=row["title"],
-        url=row["url"], outlet=row["outlet"], author=row["author"], published=row["published"],
+        url=row["url"], outlet=row["outlet"], authors=tuple(json.loads(row["authors"] or "[]")), published=row["published"],
         published_inferred=bool(row["published_inferred"]), published_range=bounds if any(bounds) else None,
         language=row["language"], feed=row["feed"], removed=removed, evidence=evidence,
         duplicate_of=row["duplicate_of"], ingested_at=row["ingested_at"],
@@ -211,8 +223,9 @@ def ids_starting_with(conn: sqlite3.Connection, prefix: str, limit: int = 10) ->
 
 def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     """Return the stored article with this id (a unique id prefix also works), or None."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchall() or conn.execute(
-        f"SELECT {_COLUMNS} FROM articles WHERE id >= ? AND id < ? LIMIT 2", (article_id, article_id + "\uffff")).fetchall()
+    columns = _columns(conn)
+    rows = conn.execute(f"SELECT {columns} FROM articles WHERE id = ?", (article_id,)).fetchall() or conn.execute(
+        f"SELECT {columns} FROM articles WHERE id >= ? AND id < ? LIMIT 2", (article_id, article_id + "\uffff")).fetchall()
     exact = [r for r in rows if r["id"] == article_id]
     row = exact[0] if exact else (rows[0] if len(rows) == 1 else None)
     return _article(conn, row) if row else None
@@ -221,7 +234,7 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
 def iter_articles(conn: sqlite3.Connection, *, outlet: str | None = None, page: Page | None = None) -> Iterator[Article]:
     """Yield every stored article in ingest order, optionally of one outlet, optionally one page of them."""
     limit, bounds = limit_clause(page)
-    sql = f"SELECT {_COLUMNS} FROM articles" + (" WHERE outlet = ?" if outlet else "") + " ORDER BY rowid" + limit
+    sql = f"SELECT {_columns(conn)} FROM articles" + (" WHERE outlet = ?" if outlet else "") + " ORDER BY rowid" + limit
     for row in conn.execute(sql, ((outlet,) if outlet else ()) + bounds).fetchall():
         yield _article(conn, row)
 

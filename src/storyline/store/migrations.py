@@ -441,4 +441,12 @@ CREATE VIEW story_articles AS
     FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# Version 12: an article's byline is a list of names (`authors`, a JSON array; [] when none) instead of one string.
+# A byline stored before becomes a list of its one string: names were joined by ", " then, which cannot be told
+# from a byline written surname first ("Brel, Ana"), so nothing is split that might be one person.
+_V12 = """
+ALTER TABLE articles RENAME COLUMN author TO authors;
+UPDATE articles SET authors = CASE WHEN authors IS NULL OR trim(authors) = '' THEN '[]' ELSE json_array(trim(authors)) END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)

@@ -29,6 +29,7 @@ from ..settings import Settings
 from ..store import browse
 from ..store.schema import connect
 from .api import api_router
+from .corrections import correction_routes, corrections_api
 from .deps import Conn
 from .guard import Guard
 from .jobs import JobQueue, save_upload
@@ -58,7 +59,8 @@ def _pages(app: FastAPI) -> None:
         return HTMLResponse(render_overview(conn, LINKS, page=page))
 
     for kind in PAGE_DIRS:
-        _item_route(app, kind)
+        if kind != "article":  # its page carries the correction form (corrections.py)
+            _item_route(app, kind)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search(conn: Conn, q: str = "", outlet: str = "", since: str = "", until: str = "", actor: str = "", story: str = "",
@@ -172,8 +174,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings, app.state.jobs = settings, jobs
     app.mount("/assets", StaticFiles(packages=[("storyline.report", "assets")]), name="assets")
     _pages(app)
+    correction_routes(app, settings, jobs)
     _ingest(app, settings, jobs)
     app.include_router(api_router)
+    app.include_router(corrections_api)
 
     _errors(app)
     app.add_middleware(Methods, routes=app.router.routes)

@@ -1,10 +1,12 @@
 """What every response of the app carries and every request body must respect.
 
-One plain ASGI middleware: it caps request bodies (an upload larger than the limit is cut
-off with 413 before it is spooled anywhere), times the app (``Server-Timing: app;dur=ms``)
-and adds the security headers. Pages carry no script at all, so their policy forbids every
-script; only the API documentation pages (Swagger UI, ReDoc, served from the package) may
-run theirs.
+One plain ASGI middleware: it refuses a request that changes something (POST, PUT, PATCH,
+DELETE) sent by a page of another site (403: cross-site request forgery, judged by the
+browser's ``Origin`` and ``Sec-Fetch-Site`` headers), caps request bodies (an upload larger
+than the limit is cut off with 413 before it is spooled anywhere), times the app
+(``Server-Timing: app;dur=ms``) and adds the security headers. Pages carry no script at all,
+so their policy forbids every script; only the API documentation pages (Swagger UI, ReDoc,
+served from the package) may run theirs.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["Guard", "PAGE_POLICY", "DOCS_POLICY"]
+__all__ = ["Guard", "PAGE_POLICY", "DOCS_POLICY", "same_site"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -26,6 +29,8 @@ PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; scri
 DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
                " worker-src 'self' blob:; base-uri 'none'; frame-ancestors 'none'")
 _DOCS = ("/docs", "/redoc", "/static-offline-docs")
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 
 class _TooLarge(Exception):
@@ -48,9 +53,13 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope.get("method") in _WRITES and not same_site(scope):
+            await self._refuse(send, 403, "Refused: this request to change the store was sent by a page of another site"
+                                          " (cross-site request forgery); nothing was stored. Use the app's own pages.")
+            return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            await self._refuse(send)
+            await self._too_large(send)
             return
         started, received, sent = time.perf_counter(), 0, False
         policy = DOCS_POLICY if scope["path"].startswith(_DOCS) else PAGE_POLICY
@@ -75,14 +84,44 @@ class Guard:
             await self.app(scope, counted, headed)
         except _TooLarge:
             if not sent:
-                await self._refuse(send)
+                await self._too_large(send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = (f"Request body over the limit of {self.max_body:,} bytes (the max_bytes setting and room for the form);"
-                " nothing was stored; send a smaller file.").encode()
-        await send({"type": "http.response.start", "status": 413,
+    async def _too_large(self, send: Send) -> None:
+        await self._refuse(send, 413, f"Request body over the limit of {self.max_body:,} bytes (the max_bytes setting and room"
+                                      " for the form); nothing was stored; send a smaller file.")
+
+    @staticmethod
+    async def _refuse(send: Send, status: int, message: str) -> None:
+        await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"), *_headers(PAGE_POLICY)]})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": message.encode()})
+
+
+def same_site(scope: Scope) -> bool:
+    """Tell whether a request may come from the app's own pages: False when the browser says another site sent it.
+
+    1. ``Sec-Fetch-Site`` (every current browser sends it) must be ``same-origin`` or ``none`` (typed or bookmarked);
+    2. without it, ``Origin`` must name this host (as ``Host`` names it, default ports aside); ``null`` is refused:
+       a sandboxed page, or any page asking for no referrer (the app's own pages ask that, which is why 1 comes first);
+    3. a client that sends neither is no browser (curl, a script) and cannot be made to send a request by
+       another site's page, so it passes.
+    """
+    headers = dict(scope.get("headers") or [])
+    site = headers.get(b"sec-fetch-site")
+    if site is not None:
+        return site in (b"same-origin", b"none")
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    parts = urlsplit(origin.decode("latin-1").strip())
+    host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+    return parts.scheme in _DEFAULT_PORTS and bool(host) and _without_default_port(parts.netloc.lower(), parts.scheme) == (
+        _without_default_port(host, parts.scheme))
+
+
+def _without_default_port(netloc: str, scheme: str) -> str:
+    port = _DEFAULT_PORTS.get(scheme, "")
+    return netloc[: -len(port)] if port and netloc.endswith(port) else netloc
 
 
 def _headers(policy: str) -> list[tuple[bytes, bytes]]:

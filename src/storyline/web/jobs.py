@@ -1,9 +1,11 @@
-"""Ingest jobs started from the web form: one at a time, in a background thread, with progress to show.
+"""Jobs started from the web app: one at a time, in a background thread, with progress to show.
 
 SQLite takes one writer at a time, so jobs run one after another on a single worker thread;
-pages keep reading while a job writes (the store is in WAL mode). A job ingests its
-sources (cleaning, duplicates, boilerplate) and then annotates and links what it stored,
-counting each step so the status page can show how far it got.
+pages keep reading while a job writes (the store is in WAL mode). An ingest job (the ingest
+form) ingests its sources (cleaning, duplicates, boilerplate) and then annotates and links
+what it stored, counting each step so the status page can show how far it got. A
+re-annotation job (after a correction of an article's metadata) annotates and links those
+articles again (:func:`storyline.flow.correct.reannotate`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..ingest.files import SUFFIXES
+from ..ingest.warc import is_archive
 from ..flow import annotate_pending, ingest
+from ..flow.correct import reannotate
 from ..settings import Settings
 from ..store.annotations import count_unannotated
 from ..store.schema import connect
@@ -29,11 +33,14 @@ __all__ = ["Job", "JobQueue", "save_upload"]
 
 @dataclass
 class Job:
-    """One ingest request and how far it got."""
+    """One ingest or re-annotation request and how far it got."""
 
     id: str
     sources: tuple[str, ...]
     label: str
+    kind: str = "ingest"
+    """``ingest`` (sources) or ``reannotate`` (the articles in ``article_ids``, after a correction)."""
+    article_ids: tuple[str, ...] = ()
     state: str = "queued"
     """queued, ingesting, annotating, done or failed."""
     seen: int = 0
@@ -54,7 +61,8 @@ class Job:
 
     def snapshot(self) -> dict[str, object]:
         """Return the job's state as plain data (for the JSON API)."""
-        return {"id": self.id, "label": self.label, "state": self.state, "seen": self.seen, "ingested": list(self.ingested),
+        return {"id": self.id, "kind": self.kind, "article_ids": list(self.article_ids), "label": self.label, "state": self.state,
+                "seen": self.seen, "ingested": list(self.ingested),
                 "duplicates": self.duplicates, "skipped": self.skipped,
                 "failures": [{"source": s, "reason": r} for s, r in self.failures],
                 "annotated": self.annotated, "to_annotate": self.to_annotate, "error": self.error,
@@ -75,7 +83,19 @@ class JobQueue:
 
     def submit(self, sources: list[str], label: str) -> Job:
         """Queue a job for these sources (URLs, feeds or saved uploads) and return it."""
-        job = Job(uuid.uuid4().hex[:12], tuple(sources), label)
+        return self._queue(Job(uuid.uuid4().hex[:12], tuple(sources), label))
+
+    def submit_reannotation(self, article_ids: list[str], label: str) -> Job:
+        """Queue a job that annotates and links these stored articles again, and return it."""
+        return self._queue(Job(uuid.uuid4().hex[:12], (), label, kind="reannotate", article_ids=tuple(article_ids)))
+
+    def reannotation(self, article_id: str) -> Job | None:
+        """Return the latest re-annotation job of this article, or None."""
+        with self._lock:
+            found = [j for j in self.jobs.values() if j.kind == "reannotate" and article_id in j.article_ids]
+        return max(found, key=lambda j: j.started, default=None)
+
+    def _queue(self, job: Job) -> Job:
         with self._lock:
             self.jobs[job.id] = job
             for old in list(self.jobs)[:-self.KEEP]:
@@ -98,7 +118,10 @@ class JobQueue:
         while True:
             job = self._todo.get()
             try:
-                self._run(job)
+                if job.kind == "reannotate":
+                    self._reannotate(job)
+                else:
+                    self._run(job)
                 job.state = "done"
             except Exception as exc:  # a failed job is reported on its page; the worker goes on
                 job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
@@ -127,6 +150,20 @@ class JobQueue:
         finally:
             conn.close()
 
+    def _reannotate(self, job: Job) -> None:
+        job.state, job.to_annotate = "annotating", len(job.article_ids)
+
+        def annotated(outcome: str, article_id: str) -> None:
+            job.annotated += 1
+            if outcome == "failed":
+                job.failures.append((article_id, "annotating it again failed (see `storyline failures`)"))
+
+        conn = connect(self.settings.db)
+        try:
+            reannotate(conn, self.settings, list(job.article_ids), progress=annotated)
+        finally:
+            conn.close()
+
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -142,11 +179,13 @@ def save_upload(folder: Path, filename: str | None, data: bytes) -> Path:
     """
     name = Path(filename or "upload.txt").name
     suffix = Path(name).suffix.lower()
-    if suffix not in SUFFIXES:
+    if is_archive(Path(name)):
+        suffix = "".join(Path(name).suffixes[-2:]).lower() if suffix == ".gz" else suffix  # .warc.gz
+    elif suffix not in SUFFIXES:
         raise InputError(f"{name}: Storyline reads {', '.join(sorted(SUFFIXES))} files, not {suffix or 'files without a suffix'}")
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
-    safe = _UNSAFE.sub("_", Path(name).stem)[:60].strip("._") or "upload"
+    safe = _UNSAFE.sub("_", name[: len(name) - len(suffix)])[:60].strip("._") or "upload"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}-{safe}{suffix}"
     if not path.exists():

@@ -288,6 +288,9 @@ def test_version_9_rekeys_the_stored_buckets(tmp_path: Path) -> None:
     vectors = _random_docs(conn, rng, 20, width=2)
     new = {(r[0], r[1]): r[2] for r in conn.execute("SELECT item_id, band, key FROM vector_buckets")}
     conn.execute(f"UPDATE vector_buckets SET key = key >> {links.FINE_ROWS - links.ROWS}")  # the old keys
+    for table in ("watch_entries", "watch_pages", "watch_sources", "article_versions", "digests"):
+        conn.execute(f"DROP TABLE {table}")  # what version 13 adds
+    conn.execute("DROP INDEX articles_ingested")
     conn.execute("ALTER TABLE articles RENAME COLUMN authors TO author")  # what version 12 changes
     for view in ("quotes_with_article", "attributions_with_article", "claim_appearances", "story_articles"):
         conn.execute(f"DROP VIEW {view}")  # what version 11 adds

@@ -449,4 +449,64 @@ ALTER TABLE articles RENAME COLUMN author TO authors;
 UPDATE articles SET authors = CASE WHEN authors IS NULL OR trim(authors) = '' THEN '[]' ELSE json_array(trim(authors)) END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)
+# Version 13: following a story live (issue [11]; docs/watch.md). Watched sources and their fetch state (so a
+# restarted watch picks up where it stopped), the entries each feed has shown, pages revisited for edits,
+# every version of an edited article, and the digests written.
+_V13 = """
+CREATE TABLE watch_sources (
+    url TEXT PRIMARY KEY,                -- a feed or page URL, or a file of URLs (its path)
+    kind TEXT NOT NULL DEFAULT '',       -- feed, page or list, once known ('' before the first fetch)
+    match TEXT NOT NULL DEFAULT '',      -- the --match scope of the watch that added it ('' follows everything)
+    added_at TEXT NOT NULL,              -- UTC times, ISO 8601
+    etag TEXT,                           -- validators of the last 200 response, sent back as If-None-Match
+    last_modified TEXT,                  -- and If-Modified-Since
+    last_checked TEXT,
+    last_ok TEXT,
+    last_status INTEGER,                 -- HTTP status of the last check (NULL: no response)
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0, -- consecutive failed checks (backoff grows with them)
+    next_after TEXT,                     -- not checked again before this time (backoff, Retry-After)
+    gone INTEGER NOT NULL DEFAULT 0      -- 1 after 404/410 on several checks: shown as gone, checked rarely
+);
+CREATE TABLE watch_entries (
+    source_url TEXT NOT NULL REFERENCES watch_sources(url) ON DELETE CASCADE,
+    entry_url TEXT NOT NULL,             -- the entry's link as the feed gives it
+    first_seen TEXT NOT NULL,
+    article_id TEXT,                     -- the article it gave (NULL: failed, out of scope, or not yet stored)
+    outcome TEXT NOT NULL DEFAULT '',    -- ingested, duplicate, skipped, failed, out of scope
+    PRIMARY KEY (source_url, entry_url)
+);
+CREATE TABLE watch_pages (
+    url TEXT PRIMARY KEY,                -- an article page fetched by a watch, revisited for edits
+    article_id TEXT REFERENCES articles(id) ON DELETE CASCADE,
+    etag TEXT,
+    last_modified TEXT,
+    first_fetched TEXT NOT NULL,
+    last_fetched TEXT,
+    revisit_until TEXT                   -- revisited (conditional GET) until then (setting revisit_hours)
+);
+CREATE INDEX watch_pages_until ON watch_pages(revisit_until);
+CREATE TABLE article_versions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,  -- the article, under its first version's id
+    version INTEGER NOT NULL,            -- 1 for the text first stored, then 2, 3, ...
+    text_id TEXT NOT NULL,               -- the id this version's text alone would get (it is never stored as another article)
+    title TEXT,
+    text TEXT NOT NULL,                  -- cleaned text of this version
+    seen_at TEXT NOT NULL,               -- UTC time this version was fetched or read
+    source TEXT NOT NULL,                -- where it came from (URL)
+    quotes TEXT NOT NULL DEFAULT '[]',   -- JSON list of this version's quote texts (kept when it is replaced)
+    claims TEXT NOT NULL DEFAULT '[]',   -- JSON list of this version's claim texts
+    PRIMARY KEY (article_id, version)
+);
+CREATE INDEX article_versions_text ON article_versions(text_id);
+CREATE INDEX article_versions_seen ON article_versions(seen_at);
+CREATE TABLE digests (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,                    -- UTC time the digest was made
+    since TEXT NOT NULL,                 -- what it covered: changes after this time
+    match TEXT NOT NULL DEFAULT ''       -- its scope
+);
+CREATE INDEX articles_ingested ON articles(ingested_at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13)

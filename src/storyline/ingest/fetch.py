@@ -33,7 +33,7 @@ from ..models import RawDocument
 from ..settings import Settings
 from .decode import decode_bytes, sniff_binary
 
-__all__ = ["Fetched", "fetch", "classify", "document_from_fetched"]
+__all__ = ["Fetched", "fetch", "post_json", "classify", "document_from_fetched"]
 
 _SCHEMES = ("http", "https")
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -112,6 +112,31 @@ def fetch(url: str, settings: Settings, *, transport: httpx.BaseTransport | None
     raise FetchError(
         f"too many redirects: more than {settings.max_redirects} starting at {url} (setting max_redirects)"
     )
+
+
+def post_json(url: str, payload: object, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> int:
+    """POST ``payload`` as JSON to ``url`` (a webhook) under the rules of :func:`fetch`: http(s) only, no user
+    name or password in the URL, private and loopback addresses refused unless ``allow_private``, the
+    ``fetch_timeout``, the User-Agent; redirects are not followed (a webhook that moved is an error).
+
+    Returns:
+        The HTTP status (2xx).
+
+    Raises:
+        FetchError: as :func:`fetch`, or a status that is not 2xx (a redirect included).
+    """
+    import json
+
+    target = _checked_url(url)
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    with _client(settings, transport) as client:
+        addresses = _checked_addresses(target, settings)
+        with _translated_errors(settings):
+            with _opened(client, target, addresses, method="POST", content=body,
+                         headers={"Content-Type": "application/json; charset=utf-8"}) as response:
+                if not response.is_success:
+                    raise FetchError(f"HTTP {response.status_code} {_reason(response)}")
+                return response.status_code
 
 
 def classify(fetched: Fetched) -> str:
@@ -261,15 +286,17 @@ def _client(settings: Settings, transport: httpx.BaseTransport | None) -> httpx.
 
 
 @contextmanager
-def _opened(client: httpx.Client, url: httpx.URL, addresses: list[str]) -> Iterator[httpx.Response]:
-    """Send a GET for ``url`` to the first of ``addresses`` that accepts a connection, and stream its response.
+def _opened(client: httpx.Client, url: httpx.URL, addresses: list[str], *, method: str = "GET",
+            content: bytes | None = None, headers: dict[str, str] | None = None) -> Iterator[httpx.Response]:
+    """Send a request for ``url`` (a GET unless ``method`` says) to the first of ``addresses`` that accepts a
+    connection, and stream its response.
 
     With no addresses (``allow_private``) the client resolves the host itself.
     """
     refused: httpx.ConnectError | None = None
     targets: list[str | None] = [*addresses] if addresses else [None]
     for address in targets:
-        request = client.build_request("GET", url)
+        request = client.build_request(method, url, content=content, headers=headers)
         if address is not None:
             _pin(request, address)
         try:

@@ -95,3 +95,25 @@ def test_the_time_package_has_no_import_cycle() -> None:
 
     assert len(graph) >= 12
     assert not [m for m in graph if m != "__init__" and reaches(m, m, {m})]
+
+
+INGEST_LAYERS = ["decode", "fetch", "feeds", "records", "pages", "warc", "mediacloud", "files", "usermeta", "sources"]
+"""ingest/ in one direction (docs/cleaning.md, "The way in"): each module imports only modules before it."""
+
+
+def test_ingest_runs_one_way() -> None:
+    import ast
+
+    folder = REPO / "src" / "storyline" / "ingest"
+    assert sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__") == sorted(INGEST_LAYERS)
+    upward = []
+    for position, name in enumerate(INGEST_LAYERS):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                target = (node.module or "").split(".")[0]
+                if target not in INGEST_LAYERS[:position]:
+                    upward.append(f"{name} imports {target}")
+    assert not upward, upward
+    fetching = [n for n in INGEST_LAYERS if "fetch(" in (folder / f"{n}.py").read_text(encoding="utf-8") and n not in ("fetch", "sources")]
+    assert not fetching, f"only sources.py fetches: {fetching}"

@@ -26,7 +26,16 @@ class InputError(StorylineError):
 
 
 class FetchError(InputError):
-    """A URL could not be fetched."""
+    """A URL could not be fetched.
+
+    ``status`` is the HTTP status when a server answered (None for network errors and refusals);
+    ``retry_after`` the seconds a 429 or 503 response asked to wait (its ``Retry-After``), if it said.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class ExtractError(StorylineError):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from storyline.cli import app
 from storyline.flow import clean_document
 from storyline.ingest.feeds import read_feed
-from storyline.ingest.files import document_from_json
+from storyline.ingest.records import document_from_json
 from storyline.models import RawDocument
 from storyline.settings import Settings
 from storyline.store.articles import iter_articles

@@ -9,7 +9,9 @@ import pytest
 
 from storyline.errors import FetchError, InputError
 from storyline.ingest.feeds import is_feed, read_feed
-from storyline.ingest.fetch import Fetched, classify, fetch
+from storyline.ingest.sources import complete
+from storyline.ingest.fetch import Fetched, fetch
+from storyline.ingest.pages import classify
 from storyline.models import Failure, RawDocument
 from storyline.settings import Settings
 
@@ -83,6 +85,19 @@ def _page(headline: str) -> bytes:
     return f"<html><head><title>{headline}</title></head><body><p>{headline} in full.</p></body></html>".encode()
 
 
+def _completed(data: bytes, source: str, settings: Settings, fetcher=fetch) -> list:
+    """The feed's entries as ingest gives them: parsed here, each linked page fetched by the one completing step."""
+    return [complete(entry, settings, fetcher) for entry in read_feed(data, source, settings)]
+
+
+def test_reading_a_feed_fetches_nothing():
+    feed = RSS_FEED.format(base="https://gazette.example").encode()
+    entries = list(read_feed(feed, "https://gazette.example/rss", Settings()))
+    assert [(e.url, e.text, e.html) for e in entries] == [
+        (f"https://gazette.example{p}", None, None) for p in ("/news/ferry", "/old/market", "/news/lighthouse")]
+    assert entries[0].title == "Night ferry delayed by fog" and entries[0].feed == "https://gazette.example/rss"
+
+
 def _serve_pages(server) -> None:
     for slug in ("ferry", "market", "lighthouse", "cranes", "tides"):
         server.route(f"/news/{slug}", _page(f"Story about {slug}"))
@@ -95,7 +110,7 @@ def _read_served_feed(server, settings: Settings, path: str, template: str, cont
     feed_url = server.route(path, template.format(base=base).encode(), content_type=content_type)
     fetched = fetch(feed_url, settings)
     assert classify(fetched) == "feed"
-    return feed_url, list(read_feed(fetched.body, feed_url, settings))
+    return feed_url, _completed(fetched.body, feed_url, settings)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +183,7 @@ def test_broken_entries_become_failures_and_the_rest_carry_on(server, local):
 
 def test_entry_links_to_private_addresses_are_refused_without_allow_private():
     feed = RSS_FEED.format(base="http://127.0.0.1:9").encode()
-    results = list(read_feed(feed, "https://gazette.example/rss", Settings(fetch_timeout=0.5)))
+    results = _completed(feed, "https://gazette.example/rss", Settings(fetch_timeout=0.5))
 
     assert [type(r) for r in results] == [Failure, Failure, Failure]
     assert results[0].reason.startswith("refused: 127.0.0.1 resolves to loopback address")
@@ -186,7 +201,7 @@ def test_entries_are_fetched_with_the_given_fetcher_in_feed_order():
         return Fetched(url=url + "?final", content_type="text/plain", charset="utf-8", body=b"Quay report.")
 
     feed = RSS_FEED.format(base="https://gazette.example").encode()
-    results = list(read_feed(feed, "https://gazette.example/rss", Settings(), fetcher=fetcher))
+    results = _completed(feed, "https://gazette.example/rss", Settings(), fetcher)
 
     assert asked == [
         "https://gazette.example/news/ferry",
@@ -294,7 +309,7 @@ def test_which_entry_link_is_fetched(item, link):
 
     feed = f'<rss version="2.0"><channel><title>G</title><item><title>T</title>{item}</item></channel></rss>'
 
-    [result] = list(read_feed(feed.encode(), "https://gazette.example/rss", Settings(), fetcher=fetcher))
+    [result] = _completed(feed.encode(), "https://gazette.example/rss", Settings(), fetcher)
 
     assert asked == ([link] if link else [])
     assert result.source == (link or "https://gazette.example/rss#entry-1")

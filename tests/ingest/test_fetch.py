@@ -17,7 +17,8 @@ import pytest
 
 from storyline.errors import FetchError, InputError
 from storyline.ingest import fetch as fetch_module
-from storyline.ingest.fetch import Fetched, classify, document_from_fetched, fetch
+from storyline.ingest.fetch import Fetched, fetch
+from storyline.ingest.pages import classify, document_from_fetched
 from storyline.settings import Settings
 
 PAGE = b"<!DOCTYPE html><html><head><title>Ferry</title></head><body><p>The night ferry ran late.</p></body></html>"

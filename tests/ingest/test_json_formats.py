@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.ingest.files import document_from_json
+from storyline.ingest.records import document_from_json
 
 BODY = ("Mayor Ines Hald said on Monday that the ferry to Lisk would run again by June, after talks with the "
         "union resumed in the port.")

@@ -1,10 +1,10 @@
-"""Read RSS and Atom feeds into raw documents, one per entry.
+"""Read RSS and Atom feeds into raw documents, one per entry. Nothing here fetches.
 
-A feed entry usually only links to the article, so each link is fetched (with
-the same safety checks as any URL) and the entry's own metadata (title, date,
-author, the feed's title as the outlet) is attached to the page. An entry with
-no link but with HTML content becomes a document from that content. One bad
-entry becomes a :class:`~storyline.models.Failure`; the others carry on.
+A feed entry usually only links to the article: it becomes a document with that ``url`` and the
+entry's own metadata (title, date, authors, the feed's title as the outlet) but no text yet; the one
+step that completes documents (:func:`storyline.ingest.sources.complete`) fetches its page, and the
+entry's fields win over the page's. An entry with no link but with content becomes a document from
+that content. One bad entry becomes a :class:`~storyline.models.Failure`; the others carry on.
 """
 
 from __future__ import annotations
@@ -13,23 +13,19 @@ import codecs
 import io
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
-from ..errors import InputError, StorylineError
+from ..errors import InputError
 from ..models import Failure, RawDocument
 from ..settings import Settings
 from .decode import sniff_binary
-from .fetch import Fetched, document_from_fetched, fetch
 
-__all__ = ["Fetcher", "is_feed", "read_feed"]
-
-Fetcher = Callable[[str, Settings], Fetched]
-"""Fetches one URL: takes the URL and the settings, returns the response (see :func:`fetch`)."""
+__all__ = ["is_feed", "read_feed"]
 
 _SNIFF_BYTES = 2048
 # Things allowed before the root element: XML declaration, processing
@@ -58,30 +54,27 @@ def is_feed(data: bytes) -> bool:
     return _FEED_ROOT.match(head, position) is not None
 
 
-def read_feed(
-    data: bytes, source: str, settings: Settings, *, fetcher: Fetcher = fetch
-) -> Iterator[RawDocument | Failure]:
+def read_feed(data: bytes, source: str, settings: Settings) -> Iterator[RawDocument | Failure]:
     """Read a feed and return its entries as documents or failures.
 
-    The feed itself is parsed before this returns; entries are fetched lazily,
-    one per item taken from the iterator.
+    The feed itself is parsed before this returns.
 
     Args:
         data: the feed's bytes (never a URL or path: nothing is fetched to read the feed).
         source: where the feed came from (URL or path); relative entry links are
             resolved against it when it is a URL, and it is each document's ``feed``.
-        settings: passed to ``fetcher``; ``max_bytes`` also caps the feed size.
-        fetcher: fetches an entry's link (tests and callers may swap it).
+        settings: ``max_bytes`` caps the feed size.
 
     Returns:
-        An iterator of one :class:`RawDocument` or :class:`Failure` per entry, in feed order.
+        An iterator of one :class:`RawDocument` or :class:`Failure` per entry, in feed order: a linked
+        entry's document has its ``url`` (and ``source``) but no text until it is completed.
 
     Raises:
         InputError: the data is too large, binary, or not a readable RSS/Atom feed.
     """
     parsed = _parse(data, settings)
     outlet = _text(parsed.feed.get("title"))
-    return _entries(parsed.entries, source, outlet, settings, fetcher)
+    return (_entry_result(entry, f"{source}#entry-{n}", source, outlet) for n, entry in enumerate(parsed.entries, start=1))
 
 
 def _parse(data: bytes, settings: Settings) -> Any:
@@ -108,16 +101,7 @@ def _failure_reason(data: bytes, parsed: Any) -> str:
     return "; ".join(problems) or "no feed found"
 
 
-def _entries(
-    entries: list[Any], source: str, outlet: str | None, settings: Settings, fetcher: Fetcher
-) -> Iterator[RawDocument | Failure]:
-    for number, entry in enumerate(entries, start=1):
-        yield _entry_result(entry, f"{source}#entry-{number}", source, outlet, settings, fetcher)
-
-
-def _entry_result(
-    entry: Mapping[str, Any], anchor: str, source: str, outlet: str | None, settings: Settings, fetcher: Fetcher
-) -> RawDocument | Failure:
+def _entry_result(entry: Mapping[str, Any], anchor: str, source: str, outlet: str | None) -> RawDocument | Failure:
     """Turn one entry into a document, or a failure that says why not."""
     # The entry's own metadata, on a document that still lacks its content.
     described = RawDocument(
@@ -131,11 +115,7 @@ def _entry_result(
     )
     link = _entry_link(entry, source)
     if link:
-        try:
-            page = document_from_fetched(fetcher(link, settings), link, settings)
-        except StorylineError as exc:
-            return Failure(source=link, reason=str(exc))
-        return replace(described, source=link, html=page.html, text=page.text, url=page.url)
+        return replace(described, source=link, url=link)
     kind, content = _entry_content(entry)
     if kind == "html":
         return replace(described, html=content)

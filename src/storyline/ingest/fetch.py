@@ -1,4 +1,4 @@
-"""Fetch one URL safely and say what kind of document came back.
+"""Fetch one URL safely: the HTTP layer of ingest (what the body is, is :mod:`storyline.ingest.pages`'s job).
 
 Steps for each hop of a fetch: 1. accept only absolute http/https URLs
 without a user name or password; 2. resolve the host once and refuse it if
@@ -14,26 +14,33 @@ refusing it as soon as it grows past ``max_bytes``.
 Connections are not kept alive between hops: a TLS connection verified for
 one host name is never reused for a request to another name on the same
 address.
+
+Conditional GET: given the validators of an earlier response (its ``ETag`` and
+``Last-Modified``), the request carries ``If-None-Match`` / ``If-Modified-Since``
+and a ``304 Not Modified`` comes back as a :class:`Fetched` with status 304 and no
+body. An error status raises :class:`~storyline.errors.FetchError` with the status
+and, for 429 and 503, the wait ``Retry-After`` asked for (seconds or an HTTP date).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import ipaddress
 import re
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 
 import httpx
 
-from ..errors import FetchError, InputError
-from ..models import RawDocument
+from ..errors import FetchError
 from ..settings import Settings
-from .decode import decode_bytes, sniff_binary
 
-__all__ = ["Fetched", "fetch", "post_json", "classify", "document_from_fetched"]
+__all__ = ["Fetched", "Fetcher", "Validators", "fetch", "post_json", "parse_content_type", "retry_after"]
 
 _SCHEMES = ("http", "https")
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -42,27 +49,20 @@ _ACCEPT = (
     "application/atom+xml;q=0.9,application/xml;q=0.8,text/plain;q=0.8,*/*;q=0.5"
 )
 
-# Media types that are never article pages: exact names, or prefixes ending in "/" or ".".
-_UNSUPPORTED_TYPES: dict[str, str] = {
-    "application/pdf": "a PDF document", "image/": "an image", "audio/": "audio", "video/": "video",
-    "font/": "a font", "application/zip": "a ZIP archive", "application/gzip": "gzip-compressed data",
-    "application/x-gzip": "gzip-compressed data", "application/x-tar": "a tar archive",
-    "application/x-7z-compressed": "a 7-Zip archive", "application/vnd.rar": "a RAR archive",
-    "application/msword": "a Word document", "application/vnd.ms-": "an office document",
-    "application/vnd.openxmlformats-officedocument.": "an office document",
-    "application/vnd.oasis.opendocument.": "an office document", "application/epub+zip": "an e-book",
-    "application/wasm": "a WebAssembly program", "application/javascript": "a script",
-    "text/javascript": "a script", "text/css": "a style sheet",
-}
-_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
-_XML_TYPES = frozenset({"text/xml", "application/xml"})
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-_JSON_TYPES = frozenset({"application/json", "text/json", "application/ld+json"})
-_OCTET_STREAM_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})
-
-_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said identifies a response's version: sent back to ask "has it changed?"."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The conditional request headers these validators make."""
+        out = {"If-None-Match": self.etag} if self.etag else {}
+        return out | ({"If-Modified-Since": self.last_modified} if self.last_modified else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +76,29 @@ class Fetched:
     charset: str | None
     """The ``charset`` parameter of the Content-Type header, lowercased."""
     body: bytes
+    status: int = 200
+    """200 (or another 2xx), or 304 when a conditional request found it unchanged (then ``body`` is empty)."""
+    validators: Validators = Validators()
+    """The response's ``ETag`` and ``Last-Modified``, to send back next time."""
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional request."""
+        return self.status == 304
 
 
-def fetch(url: str, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Fetched:
+Fetcher = Callable[[str, Settings], Fetched]
+"""Fetches one URL: takes the URL and the settings, returns the response (:func:`fetch`, or a polite or test one)."""
+
+
+def fetch(url: str, settings: Settings, *, transport: httpx.BaseTransport | None = None,
+          validators: Validators | None = None) -> Fetched:
     """Fetch ``url`` with redirects, address checks and a size cap.
 
     Args:
         url: an absolute http or https URL.
+        validators: an earlier response's ETag and Last-Modified: a conditional GET, answered by a
+            :class:`Fetched` with status 304 and no body when nothing changed.
         settings: uses ``fetch_timeout``, ``max_redirects``, ``max_bytes``,
             ``user_agent`` and ``allow_private``.
         transport: an httpx transport to send requests through (tests, proxies).
@@ -97,14 +113,18 @@ def fetch(url: str, settings: Settings, *, transport: httpx.BaseTransport | None
     Raises:
         FetchError: bad URL or scheme, a URL with a user name or password,
             refused or unresolvable address, network error, timeout, too many
-            redirects, a non-2xx status, or a body larger than ``max_bytes``.
+            redirects, a non-2xx status (with ``status`` and ``retry_after``), or a
+            body larger than ``max_bytes``.
     """
     current = _checked_url(url)
+    conditional = validators.headers() if validators else None
     with _client(settings, transport) as client:
         for _ in range(settings.max_redirects + 1):
             addresses = _checked_addresses(current, settings)
             with _translated_errors(settings):
-                with _opened(client, current, addresses) as response:
+                with _opened(client, current, addresses, headers=conditional) as response:
+                    if response.status_code == 304 and conditional:
+                        return Fetched(str(current), "", None, b"", 304, validators or Validators())
                     target = _redirect_target(response)
                     if target is None:
                         return _read(response, current, settings)
@@ -135,74 +155,8 @@ def post_json(url: str, payload: object, settings: Settings, *, transport: httpx
             with _opened(client, target, addresses, method="POST", content=body,
                          headers={"Content-Type": "application/json; charset=utf-8"}) as response:
                 if not response.is_success:
-                    raise FetchError(f"HTTP {response.status_code} {_reason(response)}")
+                    raise FetchError(f"HTTP {response.status_code} {_reason(response)}", status=response.status_code)
                 return response.status_code
-
-
-def classify(fetched: Fetched) -> str:
-    """Say what kind of document a response holds.
-
-    Args:
-        fetched: a response from :func:`fetch`.
-
-    Returns:
-        ``"html"``, ``"text"``, ``"json"`` or ``"feed"`` (RSS, Atom or RDF).
-
-    Raises:
-        InputError: the response is a PDF, an image, audio, video, an archive
-            or other content that is not an article page.
-    """
-    from .feeds import is_feed  # feeds imports this module, so import it late
-
-    ctype, body = fetched.content_type, fetched.body
-    # 1. a declared type that is never an article
-    described = _unsupported_type(ctype)
-    if described:
-        raise InputError(_unsupported(ctype, described))
-    # 2. a body that is binary whatever its declared type
-    binary = sniff_binary(body)
-    if binary:
-        raise InputError(_unsupported(ctype or "no content type", f"the body is {binary}"))
-    # 3. declared types, with a sniff for feeds served under generic types
-    if ctype in _FEED_TYPES or is_feed(body):
-        return "feed"
-    if ctype in _XML_TYPES:
-        raise InputError(_unsupported(ctype, "XML that is not an RSS or Atom feed"))
-    if ctype in _JSON_TYPES or ctype.endswith("+json"):
-        return "json"
-    if ctype in _HTML_TYPES:
-        return "html"
-    if ctype.startswith("text/"):
-        return "text"
-    # 4. no useful type: sniff the body
-    return _sniffed_kind(ctype, body)
-
-
-def document_from_fetched(fetched: Fetched, source: str, settings: Settings) -> RawDocument:
-    """Decode an HTML or text response into a raw document.
-
-    Args:
-        fetched: a response from :func:`fetch`.
-        source: what to record as the document's source (usually the URL asked for).
-        settings: uses ``max_bytes``.
-
-    Returns:
-        A document with ``html`` or ``text`` set and ``url`` = the final URL.
-
-    Raises:
-        InputError: the response is not HTML or text (feeds and JSON are read
-            elsewhere), or its bytes cannot be decoded.
-    """
-    kind = classify(fetched)
-    if kind not in ("html", "text"):
-        raise InputError(f"{fetched.url}: expected an article page, got {kind} content ({fetched.content_type})")
-    declared = fetched.charset
-    if kind == "html" and not declared:
-        declared = _meta_charset(fetched.body)
-    content = decode_bytes(fetched.body, declared=declared, max_bytes=settings.max_bytes)
-    if kind == "html":
-        return RawDocument(source=source, html=content, url=fetched.url)
-    return RawDocument(source=source, text=content, url=fetched.url)
 
 
 # -- URLs and addresses -------------------------------------------------------
@@ -351,8 +305,25 @@ def _redirect_target(response: httpx.Response) -> str | None:
     if response.status_code in _REDIRECT_CODES and location:
         return location
     if not response.is_success:
-        raise FetchError(f"HTTP {response.status_code} {_reason(response)}")
+        raise FetchError(f"HTTP {response.status_code} {_reason(response)}", status=response.status_code,
+                         retry_after=retry_after(response.headers.get("retry-after", "")))
     return None
+
+
+def retry_after(value: str, now: float | None = None) -> float | None:
+    """Read a ``Retry-After`` header: seconds, or an HTTP date (seconds from ``now``); None when absent or unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _reason(response: httpx.Response) -> str:
@@ -378,11 +349,12 @@ def _read(response: httpx.Response, url: httpx.URL, settings: Settings) -> Fetch
         if size > limit:
             raise FetchError(f"too large: body exceeds the {limit:,}-byte cap (setting max_bytes)")
         chunks.append(chunk)
-    content_type, charset = _parse_content_type(response.headers.get("content-type", ""))
-    return Fetched(url=str(url), content_type=content_type, charset=charset, body=b"".join(chunks))
+    content_type, charset = parse_content_type(response.headers.get("content-type", ""))
+    found = Validators(response.headers.get("etag") or None, response.headers.get("last-modified") or None)
+    return Fetched(str(url), content_type, charset, b"".join(chunks), response.status_code, found)
 
 
-def _parse_content_type(header: str) -> tuple[str, str | None]:
+def parse_content_type(header: str) -> tuple[str, str | None]:
     """Split ``text/html; charset=UTF-8`` into ``("text/html", "utf-8")``."""
     media, *params = header.split(";")
     charset = None
@@ -393,33 +365,3 @@ def _parse_content_type(header: str) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
-# -- content kinds ------------------------------------------------------------
-
-
-def _unsupported_type(ctype: str) -> str | None:
-    for pattern, described in _UNSUPPORTED_TYPES.items():
-        if ctype == pattern or (pattern.endswith((".", "/")) and ctype.startswith(pattern)):
-            return described
-    return None
-
-
-def _unsupported(ctype: str, described: str) -> str:
-    return f"unsupported content: {ctype} ({described}), not an article page"
-
-
-def _sniffed_kind(ctype: str, body: bytes) -> str:
-    """Guess the kind of a body whose declared type says nothing useful."""
-    if _HTML_START.match(body[:4096]):
-        return "html"
-    if body.lstrip()[:1] in (b"{", b"["):
-        return "json"
-    if ctype in _OCTET_STREAM_TYPES:
-        raise InputError(_unsupported(ctype, "unknown binary data"))
-    if ctype and not ctype.startswith("text/"):
-        raise InputError(_unsupported(ctype, "not a text format"))
-    return "text"
-
-
-def _meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:2048])
-    return match.group(1).decode("ascii").lower() if match else None

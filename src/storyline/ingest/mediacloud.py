@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from ..errors import InputError
 from ..models import Failure, RawDocument
 from ..settings import Settings
-from .files import document_from_json, field_of, with_notes
+from .records import document_from_json, field_of, with_notes
 
 __all__ = ["is_article_table", "read_csv"]
 

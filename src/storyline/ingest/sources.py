@@ -1,6 +1,21 @@
-"""Dispatch each command-line SOURCE (folder, file, URL, feed) to its reader.
+"""From a command-line SOURCE to raw documents: classify it once, read it with its kind's reader,
+then complete every document that only names a URL by fetching its page.
 
-Everything yields :class:`RawDocument` or :class:`Failure`; nothing here
+::
+
+    SOURCE --kind_of--> stdin   -> files.read_stdin
+                        url     -> fetch_document: fetch -> pages.classify -> page | feed | JSON
+                        folder  -> files.iter_folder -> files.read_file, one file at a time
+                        file    -> files.read_file (text, HTML, JSON, JSONL, CSV, feed, web archive)
+                        sidecar, missing -> one failure
+    each document -> complete(): a document with a URL and no text (a line of a URL list, a feed
+                     entry, a JSON record or CSV row with only a url) gets its page; its own fields win
+                  -> user metadata: the file's sidecar, then a manifest row's, then the command line's
+
+The modules form one direction, each importing only those left of it: ``decode``, ``fetch`` (HTTP),
+``feeds`` and ``records`` (parsing, no fetching), ``pages`` (what a fetched body is), ``warc``,
+``mediacloud``, ``files`` (a file by its kind), ``usermeta``, and this module, the only one that
+both reads and fetches. Everything yields :class:`RawDocument` or :class:`Failure`; nothing here
 raises for one bad input, so a batch always goes on.
 """
 
@@ -8,7 +23,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError, StorylineError
@@ -16,18 +32,32 @@ from ..models import Failure, RawDocument
 from ..settings import Settings
 from .decode import decode_bytes
 from .feeds import read_feed
-from .fetch import Fetched, classify, document_from_fetched, fetch
-from .files import STDIN, document_from_json, iter_folder, read_file, read_stdin
+from .fetch import Fetcher, fetch
+from .files import STDIN, iter_folder, read_file, read_stdin
+from .pages import classify, document_from_fetched
+from .records import document_from_json
 from .usermeta import SIDECAR_SUFFIX, Entry, UserMetadata, is_sidecar, sidecar_of
 
-__all__ = ["iter_documents", "is_url", "fetch_document"]
-
-Fetcher = Callable[[str, Settings], Fetched]
+__all__ = ["Fetcher", "iter_documents", "is_url", "kind_of", "complete", "fetch_document"]
 
 
 def is_url(source: str) -> bool:
     """Return True for http(s) URLs."""
     return source.lower().startswith(("http://", "https://"))
+
+
+def kind_of(source: str) -> str:
+    """Say what a SOURCE is: ``stdin``, ``url``, ``folder``, ``file``, ``sidecar`` or ``missing``."""
+    if source == STDIN:
+        return "stdin"
+    if is_url(source):
+        return "url"
+    path = Path(source)
+    if path.is_dir():
+        return "folder"
+    if path.exists():
+        return "sidecar" if is_sidecar(path) else "file"
+    return "missing"
 
 
 def iter_documents(sources: Iterable[str | Entry | Failure], settings: Settings, *, fetcher: Fetcher = fetch,
@@ -37,6 +67,7 @@ def iter_documents(sources: Iterable[str | Entry | Failure], settings: Settings,
     A source is a path or URL, a manifest :class:`~storyline.ingest.usermeta.Entry` (its metadata
     applied to its documents), or a manifest row that could not be used (passed on as it is).
     ``metadata``: values the user set on the command line, applied to every document (over a sidecar's).
+    ``fetcher`` fetches every URL (a watch passes a polite one; tests a local one).
     """
     for source in sources:
         if isinstance(source, Failure):
@@ -51,20 +82,20 @@ def iter_documents(sources: Iterable[str | Entry | Failure], settings: Settings,
 
 
 def _documents(source: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
+    """The reader of the source's kind, each document completed."""
     try:
-        if source == STDIN:
-            yield from (_complete(item, settings, fetcher) for item in read_stdin(sys.stdin.buffer, settings, fetcher=fetcher))
-        elif is_url(source):
-            yield from _url_documents(source, settings, fetcher)
-        elif Path(source).is_dir():
-            for path in iter_folder(Path(source)):
-                yield from _file_documents(path, settings, fetcher)
-        elif Path(source).exists():
-            if is_sidecar(Path(source)):
-                raise InputError(f"a sidecar ({SIDECAR_SUFFIX}) holds metadata for the file beside it, not an article")
-            yield from _file_documents(Path(source), settings, fetcher)
-        else:
+        kind = kind_of(source)
+        if kind == "missing":
             yield Failure(source, "no such file or folder, and not an http(s) URL")
+        elif kind == "sidecar":
+            yield Failure(source, f"a sidecar ({SIDECAR_SUFFIX}) holds metadata for the file beside it, not an article")
+        elif kind == "stdin":
+            yield from (complete(item, settings, fetcher) for item in read_stdin(sys.stdin.buffer, settings))
+        elif kind == "url":
+            yield from _url_documents(source, settings, fetcher)
+        else:
+            for path in iter_folder(Path(source)) if kind == "folder" else [Path(source)]:
+                yield from _file_documents(path, settings, fetcher)
     except StorylineError as exc:
         yield Failure(source, str(exc))
 
@@ -72,8 +103,8 @@ def _documents(source: str, settings: Settings, fetcher: Fetcher) -> Iterator[Ra
 def _file_documents(path: Path, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
     try:
         side = sidecar_of(path)
-        for item in read_file(path, settings, fetcher=fetcher):
-            done = _complete(item, settings, fetcher)
+        for item in read_file(path, settings):
+            done = complete(item, settings, fetcher)
             yield side.apply(done) if side is not None and isinstance(done, RawDocument) else done
     except StorylineError as exc:
         yield Failure(str(path), str(exc))
@@ -81,24 +112,23 @@ def _file_documents(path: Path, settings: Settings, fetcher: Fetcher) -> Iterato
         yield Failure(str(path), f"cannot read: {type(exc).__name__}")
 
 
-def _complete(item: RawDocument | Failure, settings: Settings, fetcher: Fetcher) -> RawDocument | Failure:
-    """A JSON object with only a URL gets its page fetched; its own fields win over the page's."""
+def complete(item: RawDocument | Failure, settings: Settings, fetcher: Fetcher = fetch) -> RawDocument | Failure:
+    """Fetch the page of a document that has a URL and no text; its own fields (title, date, outlet,
+    authors, feed) win over the page's. Anything else is returned as it is."""
     if isinstance(item, Failure) or item.text or item.html or not item.url:
         return item
     try:
         page = fetch_document(item.url, settings, fetcher)
     except StorylineError as exc:
-        return Failure(item.source, f"{item.url}: {exc}")
+        return Failure(item.source, str(exc) if item.source == item.url else f"{item.url}: {exc}")
     if isinstance(page, list):
         return Failure(item.source, f"{item.url}: is a feed, not an article")
-    return RawDocument(
-        source=item.source, text=page.text, html=page.html, url=page.url, title=item.title,
-        published=item.published, outlet=item.outlet, author=item.author,
-    )
+    return replace(item, text=page.text, html=page.html, url=page.url, notes=item.notes + page.notes)
 
 
 def fetch_document(url: str, settings: Settings, fetcher: Fetcher = fetch) -> RawDocument | list[RawDocument | Failure]:
-    """Fetch one URL: an article page gives a document, a feed gives its entries' documents.
+    """Fetch one URL: an article page gives a document, a feed gives its entries' documents (not yet
+    completed), a JSON object the document it describes.
 
     Raises:
         InputError: the URL cannot be fetched or holds no article (PDF, image, ...).
@@ -106,7 +136,7 @@ def fetch_document(url: str, settings: Settings, fetcher: Fetcher = fetch) -> Ra
     fetched = fetcher(url, settings)
     kind = classify(fetched)
     if kind == "feed":
-        return list(read_feed(fetched.body, url, settings, fetcher=fetcher))
+        return list(read_feed(fetched.body, url, settings))
     if kind == "json":
         text = decode_bytes(fetched.body, declared=fetched.charset, max_bytes=settings.max_bytes)
         try:
@@ -118,7 +148,5 @@ def fetch_document(url: str, settings: Settings, fetcher: Fetcher = fetch) -> Ra
 
 def _url_documents(url: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDocument | Failure]:
     result = fetch_document(url, settings, fetcher)
-    if isinstance(result, list):
-        yield from result
-    else:
-        yield result
+    for item in result if isinstance(result, list) else [result]:
+        yield complete(item, settings, fetcher)

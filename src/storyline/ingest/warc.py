@@ -36,7 +36,8 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 from ..errors import InputError
 from ..models import Failure, RawDocument
 from ..settings import Settings
-from .fetch import Fetched, _parse_content_type, document_from_fetched  # the header split fetched pages use
+from .fetch import Fetched, parse_content_type
+from .pages import document_from_fetched
 
 __all__ = ["ARCHIVE_NAMES", "Skipped", "is_archive", "read_archive"]
 
@@ -131,7 +132,7 @@ def _is_page(record: Any, counts: Skipped) -> bool:
         counts.not_response += 1
         return False
     headers = record.http_headers
-    media, _ = _parse_content_type(str(headers.get_header("Content-Type") or "")) if headers is not None else ("", None)
+    media, _ = parse_content_type(str(headers.get_header("Content-Type") or "")) if headers is not None else ("", None)
     if media not in _HTML_TYPES:
         counts.not_html += 1
         return False
@@ -158,7 +159,7 @@ def _document(record: Any, body: bytes | InputError, where: str, settings: Setti
     if isinstance(body, InputError):
         return Failure(where, str(body))
     url = str(record.rec_headers.get_header("WARC-Target-URI") or "")
-    _, charset = _parse_content_type(str(record.http_headers.get_header("Content-Type") or ""))
+    _, charset = parse_content_type(str(record.http_headers.get_header("Content-Type") or ""))
     try:
         doc = document_from_fetched(Fetched(url=url, content_type="text/html", charset=charset, body=body), where, settings)
     except InputError as exc:

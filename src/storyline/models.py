@@ -175,6 +175,9 @@ class IngestSummary:
     failed: tuple[Failure, ...] = field(default=())
     warnings: tuple[tuple[str, str], ...] = ()
     """(source, note) for inputs stored with a caveat (damaged bytes, a guessed encoding, text cut to a budget)."""
+    updated: tuple[tuple[str, str], ...] = ()
+    """(source, article id) for pages read again with edited text: stored as a new version of that article
+    (docs/versions.md), neither ingested nor a duplicate."""
 
     @property
     def ok(self) -> bool:

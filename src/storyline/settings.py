@@ -64,6 +64,11 @@ class Settings:
     outlet_repeat_min: int = _opt(
         3, "A short line found in this many distinct articles of one outlet is boilerplate."
     )
+    watch_host_delay: float = _opt(1.0, "Seconds a watch waits between two requests to one host (a robots.txt Crawl-delay raises it).")
+    revisit_hours: float = _opt(48.0, "Hours a watch keeps revisiting a page it stored (conditional GET), to catch edits.")
+    watch_backoff_max: float = _opt(
+        3600.0, "Longest wait, in seconds, before a watch checks a failing source again (it doubles with each failure, with jitter)."
+    )
 
     def read_languages(self) -> tuple[str, ...]:
         """Return the languages annotated (setting ``languages``)."""

@@ -27,6 +27,7 @@ from ..store.failures import article_failures
 from .common import app, article_or_exit, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
 from .output import Column, FormatOption, LimitOption, emit, listing_format, nothing_found
 from .progress import PhaseProgress
+from .versions import print_versions
 
 
 def _expected_total(sources: list[str | Entry | Failure]) -> int:
@@ -107,8 +108,9 @@ def _print_summary(summary: IngestSummary, settings: Settings) -> None:
         err.print(f"[red]failed:[/] {escape(failure.source)}: {escape(failure.reason)}")
     for source, note in summary.warnings:
         err.print(f"[yellow]warning:[/] {escape(source)}: {escape(note)}")
+    updated = f"updated {len(summary.updated)}, " if summary.updated else ""  # pages read again with edited text
     err.print(
-        f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, "
+        f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, {updated}"
         f"skipped {len(summary.skipped)}, failed {len(summary.failed)} -> {escape(settings.db)}"
     )
 
@@ -163,14 +165,18 @@ def show(
     db: DbOption = None,
     removed: Annotated[bool, typer.Option("--removed", help="Also list every piece the cleaner cut, with its reason.")] = False,
     evidence: Annotated[bool, typer.Option("--evidence", help="Also list the evidence for inferred values.")] = False,
+    versions: Annotated[bool, typer.Option("--versions", help="Also list the versions of its text (a page read again with edits) and what changed.")] = False,
 ) -> None:
-    """Show one article: metadata, cleaned text, and optionally what was removed and why.
+    """Show one article: metadata, cleaned text, and optionally what was removed and why, and its versions.
 
     Example: storyline show 0e10b920 --removed
+    Example: storyline show 0e10b920 --versions
     """
     conn = connect_or_exit(settings_or_exit(db=db))
     article = article_or_exit(conn, article_id)
     _print_article(article, removed=removed, evidence=evidence, not_annotated=annotation_skip(conn, article.id))
+    if versions:
+        print_versions(conn, article.id)
 
 
 def _print_article(a: Article, *, removed: bool, evidence: bool, not_annotated: str | None = None) -> None:

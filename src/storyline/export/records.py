@@ -25,6 +25,7 @@ from ..store.links import iter_stories, iter_threads
 from ..store.paging import Page
 from ..store.schema import SCHEMA_VERSION, schema_version
 from ..store.times import StoredEvent, iter_events, iter_time_expressions
+from ..store.versions import version_count
 
 __all__ = [
     "FORMATS", "SECTIONS", "Reader", "timeline_record", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
@@ -34,8 +35,12 @@ __all__ = [
 FORMATS = ("json", "jsonl")
 
 
-def article_record(article: Article) -> dict[str, Any]:
-    """Return the export form of one article (see docs/schema.md)."""
+def article_record(article: Article, *, versions: int = 1) -> dict[str, Any]:
+    """Return the export form of one article (see docs/schema.md).
+
+    Args:
+        versions: how many versions of its text are stored (:func:`storyline.store.versions.version_count`).
+    """
     earliest, latest = article.published_range or (None, None)
     return {
         "id": article.id,
@@ -55,6 +60,7 @@ def article_record(article: Article) -> dict[str, Any]:
         "duplicate_of": article.duplicate_of,
         "evidence": [_evidence(e) for e in article.evidence],
         "ingested_at": article.ingested_at,
+        "versions": versions,
     }
 
 
@@ -243,7 +249,7 @@ def link_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
 
 
 SECTIONS: dict[str, Reader] = {
-    "articles": lambda conn, page: (article_record(a) for a in iter_articles(conn, page=page)),
+    "articles": lambda conn, page: (article_record(a, versions=version_count(conn, a.id)) for a in iter_articles(conn, page=page)),
     "actors": _actors,
     "mentions": _mentions,
     "quotes": lambda conn, page: (quote_record(q) for q in iter_quotes(conn, page=page)),

@@ -24,6 +24,7 @@ from ..store.heads import ArticleHead, article_heads
 from ..store.links import iter_stories, iter_threads
 from ..store.schema import schema_version
 from ..store.times import iter_events
+from ..store.versions import version_count
 from .records import (
     event_record, article_record, attribution_record, claim_group_record, framing_record, load_timeline, quote_record,
     timeline_record,
@@ -68,7 +69,7 @@ def _span_columns(record: dict[str, Any], *names: str) -> dict[str, Any]:
 
 def _articles(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for article in iter_articles(conn):
-        r = article_record(article)
+        r = article_record(article, versions=version_count(conn, article.id))
         head = heads.get(article.id)
         earliest, latest = article.published_range or (None, None)
         yield {**r, "published_earliest": earliest, "published_latest": latest, "characters": len(article.text),
@@ -183,7 +184,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("id", "str"), ("source", "str"), ("url", "str"), ("title", "str"), ("outlet", "str"), ("authors", "list"),
         ("published", "date"), ("published_inferred", "bool"), ("published_earliest", "date"), ("published_latest", "date"),
         ("language", "str"), ("duplicate_of", "str"), ("story_id", "str"), ("thread_id", "str"), ("ingested_at", "str"),
-        ("characters", "int"), ("text", "str")), _articles),
+        ("versions", "int"), ("characters", "int"), ("text", "str")), _articles),
     Table("removed", "piece of boilerplate cut from an article", (
         *_ARTICLE, ("outlet", "str"), ("text", "str"), ("reason", "str"), *_SPAN), _removed),
     Table("stories", "story", (

@@ -33,7 +33,7 @@ from ..models import Article, Evidence, Extraction, Failure, RawDocument, Remova
 from ..settings import Settings
 from .pool import ordered_map
 
-__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "clean_batch", "cleaned", "reclean",
+__all__ = ["Draft", "Stage", "STAGES", "check_stages", "clean_document", "clean_batch", "cleaned", "reclean", "reanchor",
            "outlet_line_keys", "utc_now"]
 
 CHUNK = 16
@@ -198,11 +198,12 @@ def reclean(article: Article, repeated: Iterable[str], reason: str) -> Article:
     text, removed = clean_boilerplate(article.raw_text, title=article.title, repeated=set(repeated), repeated_reason=reason)
     if text == article.text or not text.strip():
         return article
-    evidence = tuple(_reanchor(e, text) for e in article.evidence)
+    evidence = tuple(reanchor(e, text) for e in article.evidence)
     return replace(article, text=text, removed=removed, evidence=evidence)
 
 
-def _reanchor(ev: Evidence, text: str) -> Evidence:
+def reanchor(ev: Evidence, text: str) -> Evidence:
+    """Return text evidence with its offsets moved to where its words are in ``text`` (none when they are gone)."""
     if ev.start is None:
         return ev
     pos = text.find(ev.text)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from ..ingest.fetch import fetch
 from ..ingest.sources import Fetcher, iter_documents
 from ..ingest.usermeta import Entry, UserMetadata
-from ..models import Failure, IngestSummary
+from ..models import Article, Failure, IngestSummary, RawDocument
 from ..settings import Settings
 from ..store import annotations as notes
 from ..store.failures import clear_article_failures
@@ -29,11 +29,11 @@ from .clean import cleaned, utc_now
 from .link import LinkRun
 from .save import SaveRun, outlet_boilerplate
 
-__all__ = ["ingest", "annotate_pending", "Progress"]
+__all__ = ["ingest", "ingest_documents", "annotate_pending", "Progress"]
 
 Progress = Callable[[str, str], None]
-"""Called as ``progress(outcome, what)`` after each document (ingested, duplicate, skipped, failed; ``what``
-is its source) or article annotated (annotated, failed, skipped; ``what`` is its id)."""
+"""Called as ``progress(outcome, what)`` after each document (ingested, duplicate, updated, skipped, failed;
+``what`` is its source) or article annotated (annotated, failed, skipped; ``what`` is its id)."""
 Phase = Callable[[str, int], None]
 """Called as ``phase(name, total)`` when a phase of a run begins (``annotate`` and how many are pending)."""
 
@@ -59,17 +59,44 @@ def ingest(
         phase: optional callback ``phase(name, total)`` when annotation starts (``annotate``, pending count).
 
     Returns:
-        What was ingested, linked as a near-duplicate, skipped as already stored, or failed.
+        What was ingested, linked as a near-duplicate, stored as a new version of an article (a page read
+        again with edited text), skipped as already stored, or failed.
+    """
+    documents = iter_documents(sources, settings, fetcher=fetcher, metadata=metadata)
+    return ingest_documents(documents, settings, progress=progress, retry_failed=retry_failed, annotated=annotated, phase=phase)
+
+
+def ingest_documents(
+    documents: Iterable[RawDocument | Failure], settings: Settings, *, progress: Progress | None = None,
+    retry_failed: bool = False, annotated: Progress | None = None, phase: Phase | None = None,
+    keep: Callable[[Article], bool] | None = None, stop: Callable[[], bool] | None = None,
+) -> IngestSummary:
+    """Clean, save, annotate and link documents already read (:func:`ingest` reads them from sources; a watch
+    reads them from the feeds it follows).
+
+    Args:
+        keep: when given, an article it refuses is not stored (a watch's scope); it counts as skipped with
+            the reason "out of scope".
+        stop: asked after each document; True ends the run there, cleanly: what is cleaned is saved, the
+            rest is not read, and annotation is left for the next run (a watch stopped by SIGTERM).
     """
     conn = connect(settings.db)
     run = SaveRun(conn, settings)
     notify = progress or (lambda outcome, source: None)
+    stopped = False
     try:
-        for item, result in cleaned(iter_documents(sources, settings, fetcher=fetcher, metadata=metadata), settings.worker_count()):
-            notify(run.handle(result), item.source)
+        for item, result in cleaned(documents, settings.worker_count()):
+            if keep is not None and isinstance(result, Article) and not keep(result):
+                run.skipped.append((item.source, "out of scope"))
+                notify("out of scope", item.source)
+            else:
+                notify(run.handle(result), item.source)
+            if stop is not None and stop():
+                stopped = True
+                break
         run.commit()
         outlet_boilerplate(conn, run.outlets, settings)
-        if settings.annotate:
+        if settings.annotate and not stopped:
             annotate_pending(conn, settings, retry_failed=retry_failed, progress=annotated, phase=phase)
     finally:
         conn.close()

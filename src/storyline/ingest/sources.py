@@ -32,13 +32,13 @@ from ..models import Failure, RawDocument
 from ..settings import Settings
 from .decode import decode_bytes
 from .feeds import read_feed
-from .fetch import Fetcher, fetch
+from .fetch import Fetched, Fetcher, fetch
 from .files import STDIN, iter_folder, read_file, read_stdin
 from .pages import classify, document_from_fetched
 from .records import document_from_json
 from .usermeta import SIDECAR_SUFFIX, Entry, UserMetadata, is_sidecar, sidecar_of
 
-__all__ = ["Fetcher", "iter_documents", "is_url", "kind_of", "complete", "fetch_document"]
+__all__ = ["Fetcher", "iter_documents", "is_url", "kind_of", "complete", "fetch_document", "document_of"]
 
 
 def is_url(source: str) -> bool:
@@ -133,7 +133,16 @@ def fetch_document(url: str, settings: Settings, fetcher: Fetcher = fetch) -> Ra
     Raises:
         InputError: the URL cannot be fetched or holds no article (PDF, image, ...).
     """
-    fetched = fetcher(url, settings)
+    return document_of(fetcher(url, settings), url, settings)
+
+
+def document_of(fetched: Fetched, url: str, settings: Settings) -> RawDocument | list[RawDocument | Failure]:
+    """What a fetched body holds, by its kind (:func:`storyline.ingest.pages.classify`): a page's document, a
+    feed's entries (not yet completed), or the document a JSON object describes.
+
+    Raises:
+        InputError: the body holds no article (PDF, image, XML that is no feed, broken JSON, ...).
+    """
     kind = classify(fetched)
     if kind == "feed":
         return list(read_feed(fetched.body, url, settings))

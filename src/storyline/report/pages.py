@@ -26,6 +26,8 @@ from ..link.groups import iter_claim_groups, load_claim_group
 from ..store.claims import ArticleClaim, article_claims
 from ..store.framing import iter_framing
 from ..store.times import iter_time_expressions
+from ..store.versions import ArticleVersion, article_versions
+from ..follow.versions import VersionDiff, article_versions_diffs
 from .charts import LabelCount, TimelinePoint
 from .textview import Block, Mark, article_blocks
 from .trees import ChainItem, TreeNode, attribution_tree
@@ -129,6 +131,10 @@ class ArticlePage:
     actor_names: dict[str, str]
     not_annotated: str | None = None
     """Why it was not annotated (written in a language Storyline does not read), or None."""
+    versions: tuple[ArticleVersion, ...] = ()
+    """The versions of its text, oldest first; empty when it was never edited."""
+    diffs: tuple[VersionDiff, ...] = ()
+    """Each version after the first against the one before it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +279,8 @@ def article_page(conn: sqlite3.Connection, article_id: str, claim_link: Callable
     names = browse.actor_names(conn, sorted({m.actor_id for m in mentions if m.actor_id} | {q.speaker_actor_id for q in quotes if q.speaker_actor_id}))
     return ArticlePage(article, row, story[0] if story else None, tuple(article_blocks(article.text, article.raw_text, article.removed, marks)),
                        quotes, tuple(iter_attributions(conn, article.id)), claims, times, labels, names,
-                       annotation_skip(conn, article.id))
+                       annotation_skip(conn, article.id), tuple(article_versions(conn, article.id)),
+                       tuple(article_versions_diffs(conn, article.id)))
 
 
 def claim_page(conn: sqlite3.Connection, group_id: str) -> ClaimPage | None:

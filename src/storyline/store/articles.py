@@ -20,7 +20,7 @@ from .paging import Page, limit_clause
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
     "save_article", "add_evidence", "article_for_source", "has_article", "add_source", "load_article", "ids_starting_with",
-    "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "count_articles",
+    "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "replace_text", "count_articles",
     "set_inferred_published",
 ]
 
@@ -141,13 +141,45 @@ def _write_children(conn: sqlite3.Connection, article: Article) -> None:
 
 
 def update_cleaning(conn: sqlite3.Connection, article: Article) -> None:
-    """Replace an article's cleaned text, removals and evidence (after a corpus-level cleaning pass)."""
+    """Replace an article's cleaned text, removals and evidence (after a corpus-level cleaning pass).
+
+    The latest of its versions (:mod:`storyline.store.versions`), which is its current text, follows.
+    """
     with conn:
         conn.execute("UPDATE articles SET text = ? WHERE id = ?", (article.text, article.id))
+        conn.execute("UPDATE article_versions SET text = ? WHERE article_id = ? AND version ="
+                     " (SELECT MAX(version) FROM article_versions WHERE article_id = ?)", (article.text, article.id, article.id))
         clear_annotations(conn, article.id)  # offsets changed: annotate again
         conn.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
         conn.execute("DELETE FROM evidence WHERE article_id = ?", (article.id,))
         _write_children(conn, article)
+
+
+
+def replace_text(conn: sqlite3.Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = (),
+                 cut_keys: Iterable[str] = ()) -> None:
+    """Replace a stored article's text by a new version's (no commit; :func:`storyline.store.versions.save_version` calls it).
+
+    The text, pre-cleaning text, title, language, outlet, authors and date bounds are set from ``article``;
+    its removals and evidence are replaced by ``article``'s; its signature follows the new text, and its
+    outlet lines become ``line_keys`` (those in ``cut_keys`` marked as cut already). The id, source, URL,
+    feed, publication date, near-duplicate link and ``ingested_at`` stay. Annotations are not touched here.
+    """
+    earliest, latest = article.published_range or (None, None)
+    conn.execute(
+        "UPDATE articles SET text = ?, raw_text = ?, title = ?, language = ?, outlet = ?, authors = ?, published_earliest = ?,"
+        " published_latest = ? WHERE id = ?",
+        (article.text, article.raw_text, article.title, article.language, article.outlet,
+         json.dumps(list(article.authors), ensure_ascii=False), earliest, latest, article.id))
+    conn.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
+    conn.execute("DELETE FROM evidence WHERE article_id = ?", (article.id,))
+    _write_children(conn, article)
+    conn.execute("UPDATE signatures SET minhash = ? WHERE article_id = ?", (minhash, article.id))
+    conn.execute("DELETE FROM outlet_lines WHERE article_id = ?", (article.id,))
+    if article.outlet:
+        cut = set(cut_keys)
+        conn.executemany("INSERT OR IGNORE INTO outlet_lines (outlet, line_key, article_id, removed) VALUES (?, ?, ?, ?)",
+                         ((article.outlet, key, article.id, int(key in cut)) for key in set(line_keys)))
 
 
 def set_inferred_published(

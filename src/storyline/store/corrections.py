@@ -10,7 +10,8 @@ outlet, date or title changes after ingest. It
    annotated and linked again (:mod:`storyline.flow.correct`): its annotations, times, events, claims and
    framing go and it is no longer marked annotated; its story membership and linker record go (a story or
    thread left empty goes too: the triggers of migration 4), and the story it left gets its dates and title
-   again; a failure recorded for it is forgotten; its outlet lines (boilerplate counting) move to the new outlet.
+   again; a failure recorded for it is forgotten (:func:`storyline.store.unlink.release_article`); its outlet lines
+   (boilerplate counting) move to the new outlet.
 
 The full-text index follows a new title through the trigger on ``articles`` (migration 1).
 """
@@ -22,9 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..models import Evidence
-from .annotations import clear_annotations
 from .articles import add_evidence
-from .links import refresh_story_dates
+from .unlink import release_article
 
 __all__ = ["CORRECTABLE", "MetadataChange", "correct_metadata"]
 
@@ -71,7 +71,7 @@ def correct_metadata(conn: sqlite3.Connection, article_id: str, values: Mapping[
     for change in changes:
         _store(conn, article_id, change, inferred)
     if any(c.changed for c in changes):
-        _unlink(conn, article_id)
+        release_article(conn, article_id)
     return changes
 
 
@@ -90,14 +90,3 @@ def _store(conn: sqlite3.Connection, article_id: str, change: MetadataChange, in
     if change.changed:
         was = (change.before or "unknown") + (", inferred from the text" if change.field == "published" and inferred and change.before else "")
     add_evidence(conn, article_id, [Evidence.by_user(change.field, change.after, was=was)])
-
-
-def _unlink(conn: sqlite3.Connection, article_id: str) -> None:
-    """Take the article out of its annotations, its story and its claim groups, so it is annotated and linked again."""
-    story = conn.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
-    clear_annotations(conn, article_id)
-    conn.execute("DELETE FROM link_docs WHERE article_id = ?", (article_id,))  # its trigger takes back its frequencies
-    conn.execute("DELETE FROM story_members WHERE article_id = ?", (article_id,))  # and this one drops an emptied story
-    conn.execute("DELETE FROM article_failures WHERE article_id = ?", (article_id,))
-    if story is not None:
-        refresh_story_dates(conn, story[0])

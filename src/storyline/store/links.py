@@ -28,7 +28,7 @@ from .paging import Page, limit_clause
 __all__ = [
     "BANDS", "ROWS", "FINE_ROWS", "BUCKET_CAP", "RANKED", "EXACT_BELOW", "bucket_keys", "band_key", "resolution",
     "VectorIndex", "SqliteLinkBackend", "save_link_docs",
-    "save_assignment", "refresh_story_dates", "iter_stories", "iter_threads", "story_articles", "id_chunks", "in_clause",
+    "save_assignment", "refresh_story_dates", "iter_stories", "iter_threads", "story_articles", "story_actor_names", "id_chunks", "in_clause",
 ]
 
 BANDS = 16
@@ -407,3 +407,17 @@ def story_articles(conn: sqlite3.Connection, story_id: str) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
         " ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,))]
+
+
+def story_actor_names(conn: sqlite3.Connection, story_id: str, *, top: int = 3) -> list[tuple[str, ...]]:
+    """The spellings (name and variants) of the ``top`` actors most named in a story's articles, most named first."""
+    rows = conn.execute(
+        "SELECT m.actor_id FROM mentions m JOIN story_members s ON s.article_id = m.article_id"
+        " WHERE s.story_id = ? AND m.actor_id IS NOT NULL GROUP BY m.actor_id ORDER BY COUNT(*) DESC, m.actor_id LIMIT ?",
+        (story_id, top)).fetchall()
+    out = []
+    for (actor_id,) in rows:
+        name = conn.execute("SELECT name FROM actors WHERE id = ?", (actor_id,)).fetchone()
+        variants = [v for (v,) in conn.execute("SELECT variant FROM actor_variants WHERE actor_id = ? ORDER BY rowid", (actor_id,))]
+        out.append(tuple(dict.fromkeys(([name[0]] if name else []) + variants)))
+    return out

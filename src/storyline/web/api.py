@@ -1,4 +1,4 @@
-"""The JSON API: every export section as a paged endpoint, one story, one article, search, ingest jobs.
+"""The JSON API: every export section as a paged endpoint, one story, one article, search, the digest, ingest jobs.
 
 Records have the export's shape (docs/schema.md), so what the API returns, ``storyline export``
 writes. Sections are read lazily and paged with ``limit``/``offset`` (bounded in ``params``: out of
@@ -15,9 +15,12 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from ..errors import StorylineError
 from ..export.records import (
     SECTIONS, article_record, attribution_record, claim_group_record, framing_record, load_timeline, quote_record, timeline_record,
 )
+from ..follow.digest import build_digest, digest_json, parse_since
+from ..follow.versions import version_records
 from ..report.pages import article_page, story_page
 from ..report.render import Links, render
 from ..store import browse
@@ -99,16 +102,35 @@ def story(conn: Conn, story_id: str) -> dict[str, Any]:
 
 @api_router.get("/articles/{article_id}", tags=["articles"], summary="One article with everything found in it")
 def article(conn: Conn, article_id: str) -> dict[str, Any]:
-    """The article record with its quotes, attributions, claims and time expressions."""
+    """The article record with its quotes, attributions, claims, time expressions and the versions of its text.
+
+    ``versions`` is empty for an article never edited; otherwise each version (``version``, ``text_id``,
+    ``seen_at``, ``source``, ``title``, ``text``) has ``changes`` from the one before (null for the first):
+    the title before and after, the word diff (``kind`` equal, added or removed; ``folded``: unchanged words
+    left out), and the quotes and claims added and removed (null when a version was not annotated).
+    """
     page = article_page(conn, article_id)
     if page is None:
         raise HTTPException(404, f"No article with id {article_id!r} is stored.")
-    return {"article": article_record(page.article), "story_id": page.row.story_id if page.row else None,
+    return {"article": article_record(page.article, versions=max(1, len(page.versions))), "story_id": page.row.story_id if page.row else None,
             "quotes": [quote_record(q) for q in page.quotes], "attributions": [attribution_record(a) for a in page.attributions],
             "claims": [{"id": c.id, "group_id": c.group_id, "text": c.text, "start": c.start, "end": c.end, "negated": c.negated,
                         "group_articles": c.group_articles} for c in page.claims],
             "time_expressions": [{"text": t.text, "start": t.start, "end": t.end, "value": t.value, "granularity": t.granularity}
-                                 for t in page.times]}
+                                 for t in page.times],
+            "versions": version_records(page.versions, page.diffs)}
+
+
+@api_router.get("/digest", tags=["digest"], summary="What is new in the store since a time (the What's new page as data)")
+def digest(conn: Conn, since: str = "24h", match: str | None = None) -> dict[str, Any]:
+    """The digest in the shape of ``storyline digest --format json`` (docs/watch.md). ``since``: a day (00:00 UTC),
+    an ISO date-time or a time ago (``24h``, ``7d``); ``match``: search words scoping it to the stories that match.
+    Reading it records nothing (``storyline digest`` records its runs)."""
+    try:
+        start = parse_since(since)
+    except StorylineError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return digest_json(build_digest(conn, start, match=match or None))
 
 
 @api_router.get("/ingest/{job_id}", tags=["ingest"], summary="An ingest job's progress")

@@ -1,4 +1,4 @@
-"""The web app: the report's pages served from the database, search with filters, an ingest form, a JSON API.
+"""The web app: the report's pages served from the database, search with filters, what's new, an ingest form, a JSON API.
 
 ``create_app(settings)`` builds it; ``storyline serve`` runs it on uvicorn. Pages are rendered
 on the server from the same templates as the static report and need no JavaScript. Each
@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from ..errors import StorylineError
+from ..follow.digest import build_digest, digest_html, parse_since
 from ..ingest.sources import is_url
 from ..report.render import PAGE_DIRS, Links, render
 from ..report.views import render_overview, render_page
@@ -29,6 +30,7 @@ from ..settings import Settings
 from ..store import browse
 from ..store.schema import connect
 from .api import api_router
+from .watching import watching_routes
 from .corrections import correction_routes, corrections_api
 from .deps import Conn
 from .guard import Guard
@@ -79,6 +81,18 @@ def _pages(app: FastAPI) -> None:
         return _page("search.html", filters=f, pager_base=base + ("&" if "?" in base else "?") + "page=", raw=params,
                      result=result, page=page, pages=max(1, -(-result.total // PER_PAGE)), outlets=browse.outlet_counts(conn),
                      actor=found_actor, story=story_row[0] if story_row else None, problems=problems)
+
+
+def _whats_new(app: FastAPI) -> None:
+    @app.get("/whats-new", response_class=HTMLResponse, include_in_schema=False)
+    def whats_new(conn: Conn, since: str = "", match: str = "") -> HTMLResponse:
+        """The digest of the last 24 hours (or since ``since``), scoped by ``match``; reading it records no digest run."""
+        try:
+            start = parse_since(since or "24h")
+        except StorylineError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        found = build_digest(conn, start, match=match.strip() or None)
+        return HTMLResponse(digest_html(found, LINKS, extra=_WEB, raw={"since": since, "match": match}))
 
 
 def _item_route(app: FastAPI, kind: str) -> None:
@@ -174,7 +188,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings, app.state.jobs = settings, jobs
     app.mount("/assets", StaticFiles(packages=[("storyline.report", "assets")]), name="assets")
     _pages(app)
+    _whats_new(app)
     correction_routes(app, settings, jobs)
+    watching_routes(app)
     _ingest(app, settings, jobs)
     app.include_router(api_router)
     app.include_router(corrections_api)

@@ -47,6 +47,8 @@ class Job:
     ingested: list[str] = field(default_factory=list)
     duplicates: int = 0
     skipped: int = 0
+    updated: list[str] = field(default_factory=list)
+    """Articles whose page came back with edited text: stored as a new version (docs/versions.md)."""
     failures: list[tuple[str, str]] = field(default_factory=list)
     annotated: int = 0
     to_annotate: int = 0
@@ -63,7 +65,7 @@ class Job:
         """Return the job's state as plain data (for the JSON API)."""
         return {"id": self.id, "kind": self.kind, "article_ids": list(self.article_ids), "label": self.label, "state": self.state,
                 "seen": self.seen, "ingested": list(self.ingested),
-                "duplicates": self.duplicates, "skipped": self.skipped,
+                "duplicates": self.duplicates, "skipped": self.skipped, "updated": list(self.updated),
                 "failures": [{"source": s, "reason": r} for s, r in self.failures],
                 "annotated": self.annotated, "to_annotate": self.to_annotate, "error": self.error,
                 "started": self.started, "finished": self.finished}
@@ -137,6 +139,7 @@ class JobQueue:
 
         summary = ingest(job.sources, replace(self.settings, annotate=False), progress=ingested)
         job.ingested = list(summary.ingested) + [a for a, _ in summary.duplicates]
+        job.updated = list(dict.fromkeys(a for _, a in summary.updated))
         job.failures = [(f.source, f.reason) for f in summary.failed]
         job.state = "annotating"
         conn = connect(self.settings.db)

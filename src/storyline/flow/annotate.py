@@ -132,12 +132,13 @@ def _start(threads: int, device: str, model: str) -> None:
     load_encoder()
 
 
-def annotate_batches(batches: Iterator[AnnotateBatch], model: str, workers: int, device: str = "cpu") -> Iterator[AnnotatedBatch]:
+def annotate_batches(batches: Iterator[AnnotateBatch], model: str, workers: int, device: str = "cpu",
+                     scheduler: str = "") -> Iterator[AnnotatedBatch]:
     """Yield :func:`annotate_batch` of every batch (annotated with ``model``), in order, from ``workers``
     processes (1: in this process). Workers load their models as they start, while the parent reads the
-    first batch."""
+    first batch. With ``scheduler`` the batches run on that Dask cluster (:mod:`storyline.flow.cluster`)."""
     threads = max(1, available_cores() // max(1, workers))
     if workers <= 1:  # in this process: no initializer runs
         configure_encoder(threads=threads, device=device)
     return ordered_map(annotate_batch, batches, workers, preload=["storyline.flow.annotate"],
-                       initializer=_start, initargs=(threads, device, model))
+                       initializer=_start, initargs=(threads, device, model), scheduler=scheduler)

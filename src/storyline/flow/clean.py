@@ -237,7 +237,7 @@ def clean_batch(items: list[RawDocument]) -> list[Article | Failure]:
     return [clean_one(item) for item in items]
 
 
-def cleaned(items: Iterable[RawDocument | Failure], workers: int) -> Iterator[tuple[RawDocument | Failure, Article | Failure]]:
+def cleaned(items: Iterable[RawDocument | Failure], workers: int, scheduler: str = "") -> Iterator[tuple[RawDocument | Failure, Article | Failure]]:
     """Yield (input, cleaned article or failure) in input order; inputs that failed to read pass through.
 
     From two full batches on, batches are cleaned in ``workers`` processes (:func:`storyline.flow.pool.ordered_map`).
@@ -253,7 +253,7 @@ def cleaned(items: Iterable[RawDocument | Failure], workers: int) -> Iterator[tu
             yield [d for d in chunk if isinstance(d, RawDocument)]
 
     small = len(first) < CHUNK * 2
-    for results in ordered_map(clean_batch, documents(), 1 if small else workers, preload=["storyline.flow.clean"]):
+    for results in ordered_map(clean_batch, documents(), 1 if small else workers, preload=["storyline.flow.clean"], scheduler=scheduler):
         out = iter(results)
         for item in chunks.popleft():
             yield item, item if isinstance(item, Failure) else next(out)

@@ -28,7 +28,7 @@ Out = TypeVar("Out")
 
 def ordered_map(unit: Callable[[In], Out], batches: Iterable[In], workers: int, *,
                 preload: Sequence[str] = (), initializer: Callable[..., None] | None = None,
-                initargs: tuple[object, ...] = ()) -> Iterator[Out]:
+                initargs: tuple[object, ...] = (), scheduler: str = "") -> Iterator[Out]:
     """Yield ``unit(batch)`` for every batch, in order.
 
     Args:
@@ -38,12 +38,19 @@ def ordered_map(unit: Callable[[In], Out], batches: Iterable[In], workers: int, 
         initializer: run once in each worker (with ``initargs``) before its first batch. Every worker is
             started (and runs it) before the first batch is read, so model loading there overlaps whatever
             the parent does to produce that batch.
+        scheduler: a Dask scheduler to run the batches on instead (``local`` or ``tcp://HOST:8786``:
+            :mod:`storyline.flow.cluster`); with one worker the batches still run here.
 
     The pool stays up for the next call with the same workers and initializer (a long-lived process, such
     as the web app or a test run, loads the workers' models once), and goes when this process exits.
     """
     if workers <= 1:
         yield from map(unit, batches)
+        return
+    if scheduler:
+        from .cluster import client_for, cluster_map
+
+        yield from cluster_map(unit, batches, client_for(scheduler, workers), initializer=initializer, initargs=initargs)
         return
     pool = _pool(workers, tuple(preload), initializer, initargs)
     pending: deque[Future[Out]] = deque()

@@ -85,7 +85,7 @@ def ingest_documents(
     notify = progress or (lambda outcome, source: None)
     stopped = False
     try:
-        for item, result in cleaned(documents, settings.worker_count()):
+        for item, result in cleaned(documents, settings.worker_count(), settings.scheduler):
             if keep is not None and isinstance(result, Article) and not keep(result):
                 run.skipped.append((item.source, "out of scope"))
                 notify("out of scope", item.source)
@@ -129,7 +129,7 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
     if pending:
         workers = settings.worker_count() if notes.unannotated_exceed(conn, model, settings.max_annotate_chars, settings.batch_chars) else 1
         linking = LinkRun(conn, settings)
-        for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device):
+        for batch in annotate_batches(_batches(conn, settings), model, workers, settings.device, settings.scheduler):
             for article_id, outcome in linking.link(batch):
                 done += outcome == "annotated"
                 if progress:

@@ -2,8 +2,9 @@
 # Both create .venv with python3, upgrade pip (pip 23 skips trafilatura's
 # lxml_html_clean dependency), install what they need and run. torch==2.13.0 is
 # installed first on its own: on these machines it is the CPU build from local disk.
-# `make test` also installs Debian's Chromium for the browser tests (apt-get, as root)
-# unless one is already there; Playwright never downloads a browser.
+# `make test` also installs Debian's Chromium for the browser tests and Debian's PostgreSQL
+# for the store tests (apt-get, as root) unless they are already there; Playwright never
+# downloads a browser, and the tests start their own throwaway PostgreSQL server.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ BIN    := $(VENV)/bin
 OUT    := out
 CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 
-.PHONY: demo test install dev eval bench fuzz crash clean chromium
+.PHONY: demo test install dev eval bench fuzz crash clean chromium postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,18 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (the browser tests need it)" >&2; exit 1; fi; }
 
+# Debian's PostgreSQL for the store tests on both backends. Only its programs are needed: the tests
+# start a throwaway server of their own (tests/pgserver.py), so a policy-rc.d keeps the package from
+# starting its cluster service during the install (one already there is left alone).
+PG_INITDB = $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
+postgresql:
+	@test -n "$(PG_INITDB)" || { \
+	  if [ "$$(id -u)" != 0 ]; then echo "PostgreSQL is missing: run 'sudo apt-get install postgresql' (the PostgreSQL store tests are skipped without it)" >&2; exit 0; fi; \
+	  apt-get update -qq || exit 1; own=0; \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then own=1; printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; status=$$?; \
+	  if [ $$own = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status; }
+
 dev: $(VENV)/.dev
 
 demo: install
@@ -64,7 +77,7 @@ demo: install
 	@echo "     $(BIN)/storyline claims --min-articles 2 --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline framing --actor Maresh --db $(OUT)/demo.db"
 
-test: dev chromium
+test: dev chromium postgresql
 	$(BIN)/python -m pytest -q
 
 eval: install

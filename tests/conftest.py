@@ -1,9 +1,11 @@
-"""Shared fixtures: paths to ../shared (read, never copied) and a fresh database."""
+"""Shared fixtures: paths to ../shared (read, never copied), a fresh database, a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
 import importlib.util
+import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -62,6 +64,25 @@ def hostile_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copyfile(demo_db, path)
     ingest([str(DATA / "web" / "hostile-article.html"), str(DATA / "web" / "hostile-wire.json")], Settings(db=str(path), workers=1))
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the session (tests/pgserver.py): yields its SQLAlchemy URL
+    (``postgresql+psycopg://postgres@127.0.0.1:PORT/testdb``); skips where it cannot run (not root, not
+    installed: `make postgresql`). The server is stopped and its folder removed after the session."""
+    from tests.pgserver import PostgresServer, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(f"no throwaway PostgreSQL: {reason}")
+    server = PostgresServer.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+    with socket.socket() as sock:  # stopped means stopped: nothing answers on its port any more
+        assert sock.connect_ex(("127.0.0.1", server.port)) != 0, f"PostgreSQL still listens on port {server.port}"
 
 
 def report_of(db: Path, out: Path) -> Path:

@@ -117,3 +117,11 @@ def test_ingest_runs_one_way() -> None:
     assert not upward, upward
     fetching = [n for n in INGEST_LAYERS if "fetch(" in (folder / f"{n}.py").read_text(encoding="utf-8") and n not in ("fetch", "sources")]
     assert not fetching, f"only sources.py fetches: {fetching}"
+
+
+def test_no_sql_outside_the_store() -> None:
+    """Only store/ talks to the database in SQL (a second backend then needs only store/ ported)."""
+    pattern = re.compile(r"\.execute(?:many)?\(\s*f?[\"'](?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|BEGIN)", re.I)
+    found = [f"{p.relative_to(REPO)}" for p in (REPO / "src" / "storyline").rglob("*.py")
+             if "store" not in p.relative_to(REPO / "src" / "storyline").parts and pattern.search(p.read_text(encoding="utf-8"))]
+    assert not found, found

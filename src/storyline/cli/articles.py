@@ -21,7 +21,8 @@ from ..settings import Settings
 from ..clean.dates import parse_iso_date
 from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles
 from ..store.browse import ArticleFilter, article_rows, find_actor, find_articles
-from ..store.annotations import annotation_skip, count_skipped
+from ..store.annotations import annotation_skip, count_skipped, forget_annotated
+from ..store.retry import write
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
 from .common import app, article_or_exit, out, err, DbOption, DeviceOption, SchedulerOption, WorkersOption, settings_or_exit, connect_or_exit
@@ -314,8 +315,7 @@ def annotate(
     settings = settings_or_exit(db=db, workers=workers, device=device, scheduler=scheduler)
     conn = connect_or_exit(settings, readonly=False)
     if again:
-        conn.execute("DELETE FROM annotated")
-        conn.commit()
+        write(conn, lambda: forget_annotated(conn), what="annotating everything again")
     outcomes: dict[str, int] = {}
 
     with PhaseProgress(quiet=quiet) as report:

@@ -14,6 +14,7 @@ from .times import clear_times, save_times
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
     "load_actors", "save_actors", "unannotated_articles", "skip_unread_languages", "annotation_skip", "skipped_unplaced", "count_skipped", "count_unannotated", "unannotated_exceed", "is_annotated", "save_annotations", "clear_annotations",
+    "forget_annotated",
     "iter_mentions", "iter_quotes", "iter_attributions",
 ]
 
@@ -175,6 +176,11 @@ def unannotated_exceed(conn: sqlite3.Connection, model: str, cut: int, chars: in
 def is_annotated(conn: sqlite3.Connection, article_id: str, model: str) -> bool:
     """Return True when the article is annotated with ``model`` (perhaps by another process meanwhile)."""
     return conn.execute("SELECT 1 FROM annotated WHERE article_id = ? AND model = ?", (article_id, model)).fetchone() is not None
+
+
+def forget_annotated(conn: sqlite3.Connection) -> None:
+    """Mark every article as not annotated, so the next run annotates all again (``annotate --all``); no commit."""
+    conn.execute("DELETE FROM annotated")
 
 
 def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:

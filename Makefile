@@ -65,10 +65,12 @@ demo: install
 	$(BIN)/storyline export --db $(OUT)/demo.db --format json --out $(OUT)/demo.json
 	@rm -rf $(OUT)/report
 	$(BIN)/storyline report --db $(OUT)/demo.db --out $(OUT)/report
+	$(BIN)/storyline digest --db $(OUT)/demo.db --since 1h --format html --out $(OUT)/report/whats-new.html
 	@echo
 	@echo "Demo database: $(OUT)/demo.db"
 	@echo "Demo export:   $(OUT)/demo.json"
 	@echo "Demo report:   $(OUT)/report/index.html   (open it in a browser; no network needed)"
+	@echo "What's new:    $(OUT)/report/whats-new.html   (storyline digest: everything the demo just stored)"
 	@echo "Web app:       $(BIN)/storyline serve --db $(OUT)/demo.db   (then http://127.0.0.1:8000/)"
 	@echo "Try: $(BIN)/storyline show <id> --removed --db $(OUT)/demo.db"
 	@echo "     $(BIN)/storyline quotes --speaker Maresh --db $(OUT)/demo.db"

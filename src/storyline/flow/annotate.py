@@ -132,6 +132,14 @@ def _start(threads: int, device: str, model: str) -> None:
     load_encoder()
 
 
+def prepare_cluster(scheduler: str, model: str, workers: int, device: str = "cpu") -> None:
+    """Start the Dask cluster of ``scheduler`` and load the annotation models on its workers in the background
+    (:func:`storyline.flow.cluster.prepare`), so they are ready when :func:`annotate_batches` needs them."""
+    from .cluster import prepare
+
+    prepare(scheduler, workers, _start, (max(1, available_cores() // max(1, workers)), device, model))
+
+
 def annotate_batches(batches: Iterator[AnnotateBatch], model: str, workers: int, device: str = "cpu",
                      scheduler: str = "") -> Iterator[AnnotatedBatch]:
     """Yield :func:`annotate_batch` of every batch (annotated with ``model``), in order, from ``workers``

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["cluster_map", "client_for", "close_clusters", "ModelsPlugin"]
+__all__ = ["cluster_map", "client_for", "close_clusters", "ModelsPlugin", "prepare"]
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -29,6 +30,7 @@ RETRIES = 2
 """Times a batch that failed in a worker is tried again elsewhere before its error is the run's."""
 
 _CLIENTS: dict[tuple[str, int], Any] = {}
+_STARTING = threading.Lock()
 
 
 def client_for(scheduler: str, workers: int) -> Any:
@@ -36,17 +38,18 @@ def client_for(scheduler: str, workers: int) -> Any:
     from distributed import Client, LocalCluster
 
     key = (scheduler, workers if scheduler == "local" else 0)
-    client = _CLIENTS.get(key)
-    if client is not None and client.status == "running":
+    with _STARTING:  # one cluster per key, whichever thread asks first (a run prepares it in the background)
+        client = _CLIENTS.get(key)
+        if client is not None and client.status == "running":
+            return client
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)  # type: ignore[no-untyped-call]
+        else:
+            client = Client(scheduler, timeout="30s")  # type: ignore[no-untyped-call]
+        _CLIENTS[key] = client
         return client
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
-                               dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)  # type: ignore[no-untyped-call]
-    else:
-        client = Client(scheduler, timeout="30s")  # type: ignore[no-untyped-call]
-    _CLIENTS[key] = client
-    return client
 
 
 def _plugin_class() -> type:
@@ -77,11 +80,7 @@ def cluster_map(unit: Callable[[In], Out], batches: Iterable[In], client: Any, *
     At most two batches per worker are in flight, so memory stays bounded however many batches come.
     """
     if initializer is not None:
-        plugin = ModelsPlugin(initializer, initargs)
-        registered = _registered(client)
-        if plugin.name not in registered:
-            client.register_plugin(plugin)
-            registered.add(plugin.name)
+        _install(client, initializer, initargs)
     ahead = max(2, 2 * len(client.scheduler_info().get("workers", {})))
     pending: deque[Any] = deque()
     stream = iter(batches)
@@ -98,11 +97,30 @@ def cluster_map(unit: Callable[[In], Out], batches: Iterable[In], client: Any, *
 
 
 _PLUGINS: dict[int, set[str]] = {}
+_LOCK = threading.Lock()
 
 
-def _registered(client: Any) -> set[str]:
-    """The plugin names this process registered with ``client``."""
-    return _PLUGINS.setdefault(id(client), set())
+def _install(client: Any, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    """Register the models plugin with ``client`` once (its workers load the models; this waits until they have)."""
+    plugin = ModelsPlugin(initializer, initargs)
+    with _LOCK:
+        registered = _PLUGINS.setdefault(id(client), set())
+        if plugin.name not in registered:
+            client.register_plugin(plugin)
+            registered.add(plugin.name)
+
+
+def prepare(scheduler: str, workers: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> threading.Thread:
+    """Start the cluster and have its workers load their models in the background, while this process reads
+    and cleans (the run's annotation then finds them ready). Returns the thread doing it."""
+    def work() -> None:
+        try:
+            _install(client_for(scheduler, workers), initializer, initargs)
+        except Exception:  # noqa: BLE001 - the run itself meets the same error when it needs the cluster, and reports it
+            logging.getLogger(__name__).debug("preparing the cluster failed", exc_info=True)
+    thread = threading.Thread(target=work, name="storyline-cluster-prepare", daemon=True)
+    thread.start()
+    return thread
 
 
 @atexit.register

@@ -24,7 +24,7 @@ from ..store import annotations as notes
 from ..store.failures import clear_article_failures
 from ..store.retry import write
 from ..store.schema import connect
-from .annotate import AnnotateBatch, ToAnnotate, annotate_batches, batched
+from .annotate import AnnotateBatch, ToAnnotate, annotate_batches, batched, prepare_cluster
 from .clean import cleaned, utc_now
 from .link import LinkRun
 from .save import SaveRun, outlet_boilerplate
@@ -84,6 +84,8 @@ def ingest_documents(
     run = SaveRun(conn, settings)
     notify = progress or (lambda outcome, source: None)
     stopped = False
+    if settings.scheduler and settings.annotate and settings.worker_count() > 1:
+        prepare_cluster(settings.scheduler, settings.spacy_model, settings.worker_count(), settings.device)
     try:
         for item, result in cleaned(documents, settings.worker_count(), settings.scheduler):
             if keep is not None and isinstance(result, Article) and not keep(result):

@@ -217,3 +217,13 @@ def test_any_times_round_trip(times: list[TimeExpression], said: bool) -> None:
         assert [t.time for t in iter_time_expressions(conn)] == times
         assert tuple(e.event for e in iter_events(conn)) == events
         conn.close()
+
+
+def test_the_event_actor_filter_is_case_blind_in_every_place_it_looks(tmp_path: Path) -> None:
+    conn = _store(tmp_path / "s.db")
+    second = [f"{AID}:e1"]
+    assert [e.id for e in iter_events(conn, actor="HER OFFICE")] == second  # the event's own actor names (e.actors)
+    assert [e.id for e in iter_events(conn, actor="ostRAVA")] == second  # an actor's name
+    assert [e.id for e in iter_events(conn, actor="GPE:OSTR")] == second  # an actor's id
+    assert [e.id for e in iter_events(conn, actor="e. VARGA")] == [f"{AID}:e0", f"{AID}:e1"]  # a spelling variant
+    assert list(iter_events(conn, actor="nobody")) == []

@@ -61,18 +61,20 @@ class ActorSummary:
 
 
 def actor_summaries(conn: sqlite3.Connection, *, kind: str | None = None, limit: int = 50) -> list[ActorSummary]:
-    """Return actors with their mention and article counts and distinct labels, most mentioned first."""
+    """Return actors with their mention and article counts and distinct labels, most mentioned first (``limit``
+    of them; a negative one: all). A label used in several cases (``the Minister``, ``The Minister``) is listed
+    once, in the spelling that sorts first."""
     rows = conn.execute(
         "SELECT a.id, a.name, a.type, COUNT(m.article_id), COUNT(DISTINCT m.article_id) FROM actors a"
         " LEFT JOIN mentions m ON m.actor_id = a.id" + (" WHERE a.type = ?" if kind else "") +
-        " GROUP BY a.id ORDER BY COUNT(m.article_id) DESC, a.rowid LIMIT ?",
-        ((kind,) if kind else ()) + (limit,),
+        " GROUP BY a.id ORDER BY COUNT(m.article_id) DESC, a.rowid" + (" LIMIT ?" if limit >= 0 else ""),
+        ((kind,) if kind else ()) + ((limit,) if limit >= 0 else ()),
     ).fetchall()
     out = []
     for r in rows:
         variants = tuple(v for (v,) in conn.execute("SELECT variant FROM actor_variants WHERE actor_id = ? ORDER BY rowid", (r[0],)))
         labels = tuple(t for (t,) in conn.execute(
-            "SELECT text FROM mentions WHERE actor_id = ? AND kind = 'label' GROUP BY lower(text) ORDER BY COUNT(*) DESC", (r[0],)))
+            "SELECT MIN(text) FROM mentions WHERE actor_id = ? AND kind = 'label' GROUP BY lower(text) ORDER BY COUNT(*) DESC", (r[0],)))
         out.append(ActorSummary(r[0], r[1], r[2], r[3], r[4], variants, labels))
     return out
 
@@ -108,21 +110,35 @@ class PendingArticle:
     """Its place in ingest order (:func:`unannotated_articles` pages on it)."""
 
 
-_PENDING = (" FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?1"
-            " WHERE n.article_id IS NULL AND NOT EXISTS (SELECT 1 FROM article_failures f WHERE f.article_id = a.id AND f.model = ?1)"
-            " AND NOT EXISTS (SELECT 1 FROM annotation_skips s WHERE s.article_id = a.id AND s.model = ?1)")
+_PENDING = (" FROM articles a LEFT JOIN annotated n ON n.article_id = a.id AND n.model = ?"
+            " WHERE n.article_id IS NULL AND NOT EXISTS (SELECT 1 FROM article_failures f WHERE f.article_id = a.id AND f.model = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM annotation_skips s WHERE s.article_id = a.id AND s.model = ?)")
+"""Takes the model three times: ``_pending(model)``."""
+
+
+def _pending(model: str) -> tuple[str, str, str]:
+    return (model, model, model)
+
+
+def _read_languages(languages: Sequence[str]) -> list[str]:
+    """The language values ``x`` for which ``',' + x + ','`` occurs in ``',' + ','.join(languages) + ','``: each
+    language, and each run of them joined by commas (so a comparison by ``IN`` reads exactly what a substring
+    test on the joined list read; never empty)."""
+    parts = ",".join(languages).split(",")
+    return list(dict.fromkeys(",".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)))
 
 
 def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Sequence[str], when: str) -> None:
     """Record the pending articles written in a language not in ``languages`` as not to be annotated with
     ``model`` (an unknown language is annotated), and forget such records for languages now read; no commit
     (:func:`count_skipped` says how many are skipped)."""
-    read = "," + ",".join(languages) + ","
-    conn.execute("DELETE FROM annotation_skips WHERE model = ?1 AND article_id IN (SELECT id FROM articles"
-                 " WHERE instr(?2, ',' || language || ',') > 0)", (model, read))
-    conn.execute("INSERT OR IGNORE INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?1,"
-                 " 'written in ' || a.language || '; Storyline annotates ' || ?3, ?4" + _PENDING
-                 + " AND a.language IS NOT NULL AND instr(?2, ',' || a.language || ',') = 0", (model, read, ", ".join(languages), when))
+    read = _read_languages(languages)
+    marks = ", ".join("?" * len(read))
+    conn.execute("DELETE FROM annotation_skips WHERE model = ? AND article_id IN (SELECT id FROM articles"
+                 f" WHERE language IN ({marks}))", (model, *read))
+    conn.execute("INSERT OR IGNORE INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?,"
+                 " 'written in ' || a.language || '; Storyline annotates ' || ?, ?" + _PENDING
+                 + f" AND a.language IS NOT NULL AND a.language NOT IN ({marks})", (model, ", ".join(languages), when, *_pending(model), *read))
 
 
 def count_skipped(conn: sqlite3.Connection, model: str) -> int:
@@ -145,28 +161,32 @@ def annotation_skip(conn: sqlite3.Connection, article_id: str) -> str | None:
 
 def unannotated_articles(conn: sqlite3.Connection, model: str, *, after: int = 0, limit: int = -1) -> list[PendingArticle]:
     """Return the articles not yet annotated with ``model`` (nor failed with it), in ingest order: ``limit``
-    of them (-1: all) after the one whose rowid is ``after``, so a long run reads them page by page."""
+    of them (negative: all) after the one whose rowid is ``after``, so a long run reads them page by page."""
     return [PendingArticle(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in conn.execute(
         "SELECT a.id, a.text, a.published, a.published_inferred, a.title, a.rowid" + _PENDING
-        + " AND a.rowid > ?2 ORDER BY a.rowid LIMIT ?3", (model, after, limit))]
+        + " AND a.rowid > ? ORDER BY a.rowid" + (" LIMIT ?" if limit >= 0 else ""),
+        (*_pending(model), after, *((limit,) if limit >= 0 else ())))]
 
 
 def unannotated_texts_by_date(conn: sqlite3.Connection, model: str) -> Iterator[str]:
     """Yield the texts of the articles not yet annotated with ``model``, oldest first (undated last), one at a time."""
-    cursor = conn.execute("SELECT a.text" + _PENDING + " ORDER BY coalesce(a.published, '9999'), a.rowid", (model,))
+    cursor = conn.execute("SELECT a.text" + _PENDING + " ORDER BY coalesce(a.published, '9999'), a.rowid", _pending(model))
     yield from (row[0] for row in cursor)
 
 
 def count_unannotated(conn: sqlite3.Connection, model: str) -> int:
     """Return how many stored articles are not yet annotated with ``model`` (nor failed with it)."""
-    return int(conn.execute("SELECT COUNT(*)" + _PENDING, (model,)).fetchone()[0])
+    return int(conn.execute("SELECT COUNT(*)" + _PENDING, _pending(model)).fetchone()[0])
 
 
 def unannotated_exceed(conn: sqlite3.Connection, model: str, cut: int, chars: int) -> bool:
     """Return True when the articles waiting for annotation with ``model`` hold more than ``chars`` characters
     (each counted up to ``cut``); reads only as many as it takes to know."""
     total = 0
-    for (length,) in conn.execute("SELECT MIN(LENGTH(a.text), ?2)" + _PENDING + " ORDER BY a.rowid", (model, cut)):
+    # SQLite's scalar min(LENGTH(a.text), cut), written portably: NULL when the length is (``cut`` is never NULL;
+    # no "? IS NULL": PostgreSQL cannot type a parameter seen only there)
+    least = "CASE WHEN LENGTH(a.text) IS NULL THEN NULL WHEN LENGTH(a.text) < ? THEN LENGTH(a.text) ELSE ? END"
+    for (length,) in conn.execute("SELECT " + least + _PENDING + " ORDER BY a.rowid", (cut, cut, *_pending(model))):
         total += length
         if total > chars:
             return True
@@ -240,7 +260,8 @@ def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, spea
         sql += " AND q.article_id >= ? AND q.article_id < ?"  # the id or a prefix of it, through the index
         params += [article_id, article_id + "\uffff"]
     if speaker:
-        sql += " AND (q.speaker_name LIKE ? OR a.name LIKE ? OR q.speaker_actor_id IN (SELECT actor_id FROM actor_variants WHERE variant LIKE ?))"
+        sql += (" AND (lower(q.speaker_name) LIKE lower(?) OR lower(a.name) LIKE lower(?)"
+                " OR q.speaker_actor_id IN (SELECT actor_id FROM actor_variants WHERE lower(variant) LIKE lower(?)))")
         params += [f"%{speaker}%"] * 3
     limit, bounds = limit_clause(page)
     for r in conn.execute(sql + " ORDER BY q.article_id, q.start" + limit, [*params, *bounds]):

@@ -282,9 +282,10 @@ def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, limit:
         "SELECT id, title, outlet, published, published_inferred, duplicate_of, source,"
         " length(text) - length(replace(text, ' ', '')) + 1 AS words, published_earliest, published_latest FROM articles"
         + (" WHERE outlet = ?" if outlet else "")
-        + " ORDER BY published IS NULL, published DESC, rowid LIMIT ?"
+        + " ORDER BY published IS NULL, published DESC, rowid"
+        + (" LIMIT ?" if limit is not None and limit >= 0 else "")
     )
-    params: tuple[object, ...] = ((outlet,) if outlet else ()) + (limit if limit is not None else -1,)
+    params: tuple[object, ...] = ((outlet,) if outlet else ()) + ((limit,) if limit is not None and limit >= 0 else ())
     return [
         ArticleSummary(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], int(r[7]),
                        (r[8], r[9]) if r[8] is not None or r[9] is not None else None)

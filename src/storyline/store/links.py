@@ -144,12 +144,12 @@ class VectorIndex:
         """Return up to ``limit`` item ids, nearest (cosine) first: LSH candidates, else all when the store is small."""
         keys = bucket_keys(vector)[0]
         shift = FINE_ROWS - resolution(self.size())
-        params: list[object] = [self.kind]
+        params: list[object] = []
         for band, key in enumerate(keys):
             low = (int(key) >> shift) << shift
-            params += [band, low, low + (1 << shift) - 1]
+            params += [self.kind, band, low, low + (1 << shift) - 1]
         votes = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join(
-            [f"SELECT * FROM (SELECT item_id FROM vector_buckets WHERE kind = ?1 AND band = ? AND key BETWEEN ? AND ?"
+            [f"SELECT * FROM (SELECT item_id FROM vector_buckets WHERE kind = ? AND band = ? AND key BETWEEN ? AND ?"
              f" LIMIT {BUCKET_CAP})"] * len(keys)), params))
         # the items sharing the most bands with the query are the nearest: only those are read and ranked exactly
         found = sorted(sorted(votes, key=lambda item: (-votes[item], item))[:RANKED])
@@ -264,7 +264,7 @@ def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: 
     for d in docs:
         for key in d.frequency_keys():
             counts[key] = counts.get(key, 0) + 1
-    conn.executemany("INSERT INTO link_df (key, df) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET df = df + excluded.df", counts.items())
+    conn.executemany("INSERT INTO link_df (key, df) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET df = link_df.df + excluded.df", counts.items())
     _place(conn, [(d.id, s, t) for d, (s, t) in zip(docs, placed)])
     for story in sorted({s for s, _ in placed}):
         refresh_story_dates(conn, story)

@@ -116,8 +116,10 @@ def _event_filter(
         sql += f" AND e.article_id IN ({','.join('?' * len(ids))})"
         params += ids
     if actor:
-        sql += (" AND (e.actors LIKE ? OR e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-                " WHERE a.name LIKE ? OR a.id LIKE ? OR a.id IN (SELECT actor_id FROM actor_variants WHERE variant LIKE ?)))")
+        # lower() on both sides: case aside in ASCII letters, as SQLite's LIKE and its lower() do (PostgreSQL's LIKE minds case)
+        sql += (" AND (lower(e.actors) LIKE lower(?) OR e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+                " WHERE lower(a.name) LIKE lower(?) OR lower(a.id) LIKE lower(?)"
+                " OR a.id IN (SELECT actor_id FROM actor_variants WHERE lower(variant) LIKE lower(?))))")
         params += [f"%{actor}%"] * 4
     if since:
         sql += " AND e.latest >= ?"

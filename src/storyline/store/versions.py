@@ -157,5 +157,5 @@ def stored_urls(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
     in ingest order: the first article stored from a page comes first."""
     for url, article_id, _ in conn.execute(
             "SELECT url, id, rowid FROM articles WHERE url IS NOT NULL UNION ALL SELECT s.source, a.id, a.rowid FROM sources s"
-            " JOIN articles a ON a.id = s.article_id WHERE s.source LIKE 'http%' ORDER BY 3"):
+            " JOIN articles a ON a.id = s.article_id WHERE lower(s.source) LIKE 'http%' ORDER BY 3"):
         yield str(url), str(article_id)

@@ -109,7 +109,7 @@ def remember_page(conn: sqlite3.Connection, page: WatchPage, now: str) -> None:
     """Revisit this page until ``page.revisit_until`` (a page seen again keeps its first fetch time)."""
     conn.execute(
         "INSERT INTO watch_pages (url, article_id, etag, last_modified, first_fetched, last_fetched, revisit_until)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET article_id = coalesce(excluded.article_id, article_id),"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET article_id = coalesce(excluded.article_id, watch_pages.article_id),"
         " etag = excluded.etag, last_modified = excluded.last_modified, last_fetched = excluded.last_fetched",
         (page.url, page.article_id, page.etag, page.last_modified, now, now, page.revisit_until))
 

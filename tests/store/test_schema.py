@@ -76,3 +76,12 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         connect(path)
+
+
+@pytest.mark.parametrize("url", ["postgresql://news@db.example/story", "postgresql+psycopg://u@127.0.0.1:5432/x", "mysql://u@h/d"])
+def test_a_database_url_is_never_taken_for_a_file_name(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="not available in this version yet" if url.startswith("postgres") else "not a database"):
+            connect(url, readonly=readonly)
+    assert not list(tmp_path.iterdir())  # no file called "postgresql:" left behind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -17,8 +18,10 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Raises:
-        StoreError: the file is not a SQLite database, is newer than this Storyline, or cannot be written.
+        StoreError: the file is not a SQLite database, is newer than this Storyline, or cannot be written; or
+            ``path`` is a URL (a PostgreSQL store is not available yet: docs/store.md).
     """
+    _refuse_url(str(path))
     try:
         if readonly:
             if not Path(path).exists():
@@ -36,6 +39,17 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open database ({exc})") from exc
     return conn
+
+
+def _refuse_url(path: str) -> None:
+    """A database URL is never taken for a file name (it would make a file called ``postgresql:``)."""
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", path)
+    if match is None:
+        return
+    if match.group(1).lower().startswith("postgres"):
+        raise StoreError(f"{match.group(1)}:// stores are not available in this version yet (the PostgreSQL backend is"
+                         " being built: docs/store.md); give the path of a SQLite file")
+    raise StoreError(f"{match.group(1)}://...: not a database Storyline can open; give the path of a SQLite file")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -125,3 +125,11 @@ def test_no_sql_outside_the_store() -> None:
     found = [f"{p.relative_to(REPO)}" for p in (REPO / "src" / "storyline").rglob("*.py")
              if "store" not in p.relative_to(REPO / "src" / "storyline").parts and pattern.search(p.read_text(encoding="utf-8"))]
     assert not found, found
+
+
+@pytest.mark.parametrize("command", ["ingest", "watch", "quotes"])
+def test_each_example_in_help_stands_on_its_own_lines(command: str) -> None:
+    """Click rewraps a paragraph: two examples in one paragraph would print run together."""
+    shown = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+    lines = [line.strip() for line in shown.splitlines() if "Example:" in line]
+    assert lines and all(line.startswith("Example:") and line.count("Example:") == 1 for line in lines), shown

@@ -48,6 +48,7 @@ def quotes(
     """List quotes with speaker, cue verb, and whether they are direct or indirect.
 
     Example: storyline quotes --speaker Putin
+
     Example: storyline quotes -f csv > quotes.csv
     """
     fmt = listing_format(format)

@@ -60,7 +60,9 @@ def ingest(
     author); what the user sets wins over the source and inference and is kept as evidence.
 
     Example: storyline ingest demo/corpus https://example.org/feed.xml --db story.db --workers 2
+
     Example: storyline ingest interview.txt --outlet "Harbour Ledger" --published 2025-03-12
+
     Example: storyline ingest --manifest sources.csv
     """
     settings = settings_or_exit(db=db, allow_private=allow_private or None, workers=workers, device=device, scheduler=scheduler)
@@ -142,6 +144,7 @@ def list_(
     """List stored articles, newest first.
 
     Example: storyline list --outlet "Meridian Daily" --limit 20
+
     Example: storyline list -f csv > articles.csv
     """
     fmt = listing_format(format)
@@ -172,6 +175,7 @@ def show(
     """Show one article: metadata, cleaned text, and optionally what was removed and why, and its versions.
 
     Example: storyline show 0e10b920 --removed
+
     Example: storyline show 0e10b920 --versions
     """
     conn = connect_or_exit(settings_or_exit(db=db))

@@ -69,7 +69,8 @@ def watch(
     kept in the database, so a restart picks up where it stopped.
 
     Example: storyline watch https://example.org/feed.xml --every 15m --match "ceasefire AND Putin" --db story.db
-    Example: storyline watch --once --db story.db      (one round over every watched source, for cron)
+
+    Example: storyline watch --once --db story.db (one round over every watched source, for cron)
     """
     settings = settings_or_exit(db=db, allow_private=allow_private)
     if status:

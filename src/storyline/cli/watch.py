@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 import signal
 import threading
-from dataclasses import asdict
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
 
 from ..errors import StorylineError
-from ..follow.watch import Round, Watcher
+from ..follow.watch import Round, Watcher, source_rows
 from ..settings import Settings
-from ..store.watch import entry_counts, load_sources
+from ..store.watch import load_sources
 from .common import DbOption, app, connect_or_exit, err, settings_or_exit
 from .output import Column, FormatOption, emit, listing_format
 
@@ -112,8 +111,5 @@ def watch(
 
 
 def _print_status(settings: Settings, fmt: str) -> None:
-    conn = connect_or_exit(settings)
-    counts = entry_counts(conn)
-    rows: list[dict[str, Any]] = [{**asdict(s), "health": s.health, "entries": counts.get(s.url, 0)} for s in load_sources(conn)]
-    emit(rows, _STATUS_COLUMNS, fmt, what="watched sources")
+    emit(source_rows(connect_or_exit(settings)), _STATUS_COLUMNS, fmt, what="watched sources")
 

@@ -18,7 +18,8 @@ from typing import Any, TextIO
 from ..link.timeline import DatedEvent, TimelineGroup, build_timeline
 from ..models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, ClaimOrigin, LoadedTerm
 from ..store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
-from ..store.articles import iter_articles, load_article
+from ..store.articles import iter_articles
+from ..store.heads import ArticleHead, article_head
 from ..link.groups import iter_claim_groups
 from ..store.framing import iter_framing
 from ..store.links import iter_stories, iter_threads
@@ -90,12 +91,12 @@ def _mentions(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str,
 def article_joiner(conn: sqlite3.Connection) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Return a function that adds to a record (with ``article_id``) its article's ``outlet``, ``published``
     and ``title``, each article read once: the common join for quotes and attributions."""
-    cache: dict[str, Article | None] = {}
+    cache: dict[str, ArticleHead | None] = {}
 
     def join(record: dict[str, Any]) -> dict[str, Any]:
         aid = record["article_id"]
         if aid not in cache:
-            cache[aid] = load_article(conn, aid)
+            cache[aid] = article_head(conn, aid)  # the head only: no text, removals or evidence read
         a = cache[aid]
         return {**record, "outlet": a.outlet if a else None, "published": a.published if a else None,
                 "title": a.title if a else None}

@@ -30,7 +30,7 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..errors import FetchError, InputError, StorylineError
@@ -44,13 +44,13 @@ from ..store.articles import article_for_source
 from ..store.retry import write
 from ..store.schema import connect
 from ..store.watch import (
-    WatchPage, WatchSource, add_source, load_sources, pages_due, record_entries, remember_page, save_check, seen_entries,
+    WatchPage, WatchSource, add_source, entry_counts, load_sources, pages_due, record_entries, remember_page, save_check, seen_entries,
     touch_page,
 )
 from .polite import PoliteFetcher
 from .scope import Scope, parse_scope
 
-__all__ = ["Round", "Watcher", "GONE_AFTER", "utc_now"]
+__all__ = ["Round", "Watcher", "GONE_AFTER", "utc_now", "source_rows"]
 
 GONE_AFTER = 3
 """Consecutive 404/410 answers after which a source is marked gone (then checked once a day)."""
@@ -99,7 +99,7 @@ class _Plan:
     urls: set[str] = field(default_factory=set)
 
     def add(self, item: RawDocument | Failure, owner: str | None) -> bool:
-        key = (item.url or item.source) if isinstance(item, RawDocument) else item.source
+        key = _key(item)
         if key in self.urls:
             return False
         self.urls.add(key)
@@ -310,6 +310,13 @@ class Watcher:
 
 
 _EVERYTHING = Scope("", ())
+
+
+def source_rows(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    """Every watched source with its health and the entries it has given: what `watch --status`, the Watched page
+    and ``GET /api/watching`` show."""
+    counts = entry_counts(conn)
+    return [{**asdict(s), "health": s.health, "entries": counts.get(s.url, 0)} for s in load_sources(conn)]
 
 
 def _due(source: WatchSource, now: dt.datetime) -> bool:

@@ -3,24 +3,16 @@ a watch itself runs from the command line: ``storyline watch``, docs/watch.md)."
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 
 from ..report.render import Links, render
-from ..store.watch import entry_counts, load_sources
+from ..follow.watch import source_rows
 from .deps import Conn
 
 __all__ = ["watching_routes"]
 
 _LINKS = Links(static=False)
-
-
-def _rows(conn: Conn) -> list[dict[str, Any]]:
-    counts = entry_counts(conn)
-    return [{**asdict(s), "health": s.health, "entries": counts.get(s.url, 0)} for s in load_sources(conn)]
 
 
 def watching_routes(app: FastAPI) -> None:
@@ -29,10 +21,10 @@ def watching_routes(app: FastAPI) -> None:
 
     @app.get("/watching", response_class=HTMLResponse, include_in_schema=False)
     def page(conn: Conn) -> HTMLResponse:
-        return HTMLResponse(render("watching.html", _LINKS, extra=("storyline.web",), sources=_rows(conn)))
+        return HTMLResponse(render("watching.html", _LINKS, extra=("storyline.web",), sources=source_rows(conn)))
 
     @api.get("/watching", tags=["watch"], summary="Watched sources and their health (storyline watch)")
-    def sources(conn: Conn) -> list[dict[str, Any]]:
-        return _rows(conn)
+    def sources(conn: Conn) -> list[dict[str, object]]:
+        return source_rows(conn)
 
     app.include_router(api)

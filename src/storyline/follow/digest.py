@@ -34,6 +34,7 @@ from ..store.digest import (
     new_label_uses, stories_matching, versions_seen_since,
 )
 from .claimnews import claim_news
+from .clock import stamp, utc_now
 from .digestformats import digest_html, digest_json, digest_markdown
 from .edits import article_edit
 from .news import (
@@ -47,16 +48,6 @@ MAIN_ACTORS = 10
 _RELATIVE = re.compile(r"^\s*(\d{1,6})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
-
-
-def utc_now() -> datetime:
-    """Return the current UTC time to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def stamp(when: datetime) -> str:
-    """Return a time in the form stored times take (UTC, seconds: ``2025-03-20T08:00:00+00:00``)."""
-    return when.astimezone(timezone.utc).replace(microsecond=0).isoformat(timespec="seconds")
 
 
 def parse_since(text: str, now: datetime | None = None) -> str:

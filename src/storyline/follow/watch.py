@@ -47,6 +47,7 @@ from ..store.watch import (
     WatchPage, WatchSource, add_source, entry_counts, load_sources, pages_due, record_entries, remember_page, save_check, seen_entries,
     touch_page,
 )
+from .clock import stamp, utc_now
 from .polite import PoliteFetcher
 from .scope import Scope, parse_scope
 
@@ -56,15 +57,6 @@ GONE_AFTER = 3
 """Consecutive 404/410 answers after which a source is marked gone (then checked once a day)."""
 _DAY = 24 * 3600.0
 _KEPT = ("ingested", "duplicate", "updated", "skipped", "out of scope")
-
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _iso(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -131,7 +123,7 @@ class Watcher:
             for source in sources:
                 if not is_url(source) and not Path(source).is_file():
                     raise InputError(f"{source}: not an http(s) URL nor a file of URLs")
-            now = _iso(self.now())
+            now = stamp(self.now())
 
             def save() -> None:
                 for source in sources:
@@ -152,7 +144,7 @@ class Watcher:
         self.fetcher.answered.clear()
         self.fetcher.errors.clear()
         now = self.now()
-        done = Round(started=_iso(now))
+        done = Round(started=stamp(now))
         plan = _Plan()
         conn = connect(self.settings.db)
         try:
@@ -192,7 +184,7 @@ class Watcher:
     # -- checking sources ------------------------------------------------------
 
     def _check(self, conn: sqlite3.Connection, source: WatchSource, now: dt.datetime) -> tuple[WatchSource, list[RawDocument | Failure]]:
-        iso = _iso(now)
+        iso = stamp(now)
         if not is_url(source.url):
             return self._check_list(conn, source, now)
         self.fetcher.validators[source.url] = Validators(source.etag, source.last_modified)
@@ -214,7 +206,7 @@ class Watcher:
         return state, [item for item in (_stable(e, source.url) for e in found) if _key(item) not in seen]
 
     def _check_list(self, conn: sqlite3.Connection, source: WatchSource, now: dt.datetime) -> tuple[WatchSource, list[RawDocument | Failure]]:
-        iso = _iso(now)
+        iso = stamp(now)
         try:
             items = [i for i in read_file(Path(source.url), self.settings) if isinstance(i, RawDocument) and i.url]
         except StorylineError as exc:
@@ -234,13 +226,13 @@ class Watcher:
             wait = exc.retry_after
         else:
             wait = min(self.settings.watch_backoff_max, self.every * 2 ** (failures - 1)) * self.rng.uniform(0.8, 1.2)
-        return replace(source, last_checked=_iso(now), last_status=status, last_error=str(exc), failures=failures,
-                       next_after=_iso(now + dt.timedelta(seconds=wait)), gone=gone)
+        return replace(source, last_checked=stamp(now), last_status=status, last_error=str(exc), failures=failures,
+                       next_after=stamp(now + dt.timedelta(seconds=wait)), gone=gone)
 
     def _revisit(self, conn: sqlite3.Connection, plan: _Plan, now: dt.datetime) -> int:
         """Fetch again (conditionally) the stored pages within their revisit window; a changed one joins the plan."""
         count = 0
-        for page in pages_due(conn, _iso(now), _iso(now - dt.timedelta(seconds=self.every))):
+        for page in pages_due(conn, stamp(now), stamp(now - dt.timedelta(seconds=self.every))):
             self.fetcher.validators[page.url] = Validators(page.etag, page.last_modified)
             count += 1
             try:
@@ -251,7 +243,7 @@ class Watcher:
             if isinstance(found, RawDocument):
                 plan.add(found, None)
             got = fetched.validators if fetched is not None and not fetched.not_modified else Validators()
-            write(conn, lambda: touch_page(conn, page.url, _iso(now), got.etag, got.last_modified), what="recording a revisit")
+            write(conn, lambda: touch_page(conn, page.url, stamp(now), got.etag, got.last_modified), what="recording a revisit")
         return count
 
     # -- ingesting -------------------------------------------------------------
@@ -286,8 +278,8 @@ class Watcher:
 
     def _record(self, conn: sqlite3.Connection, outcomes: dict[str, str], owner_of: dict[str, str | None],
                 passing: set[str], now: dt.datetime) -> None:
-        iso = _iso(now)
-        until = _iso(now + dt.timedelta(hours=self.settings.revisit_hours))
+        iso = stamp(now)
+        until = stamp(now + dt.timedelta(hours=self.settings.revisit_hours))
         by_owner: dict[str, list[tuple[str, str | None, str]]] = {}
         pages: list[WatchPage] = []
         for source, outcome in outcomes.items():

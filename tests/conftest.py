@@ -85,7 +85,68 @@ def postgres_url() -> Iterator[str]:
         assert sock.connect_ex(("127.0.0.1", server.port)) != 0, f"PostgreSQL still listens on port {server.port}"
 
 
-def report_of(db: Path, out: Path) -> Path:
+@pytest.fixture(scope="session")
+def pg_template(postgres_url: str) -> str:
+    """A database holding an empty, current Storyline store, which :func:`pg_store` copies (``CREATE DATABASE ... TEMPLATE``
+    takes milliseconds, creating the tables a second)."""
+    from storyline.store.schema import connect
+
+    _admin(postgres_url, "CREATE DATABASE storyline_template")
+    connect(_database(postgres_url, "storyline_template")).close()
+    return "storyline_template"
+
+
+@pytest.fixture
+def pg_store(postgres_url: str, pg_template: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL store, current and empty, dropped after the test."""
+    import uuid
+
+    name = f"store_{uuid.uuid4().hex[:12]}"
+    _admin(postgres_url, f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield _database(postgres_url, name)
+    _admin(postgres_url, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new store on each backend in turn: the path of a SQLite file, then the URL of a PostgreSQL database
+    (store tests and CLI tests take it, so both backends run the same test)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    return str(request.getfixturevalue("pg_store"))
+
+
+@pytest.fixture(scope="session")
+def demo_pg(postgres_url: str) -> str:
+    """The demo corpus ingested, annotated and linked once per session into a PostgreSQL store (read it, never write it)."""
+    from storyline.flow import ingest
+
+    _admin(postgres_url, "CREATE DATABASE storyline_demo")
+    url = _database(postgres_url, "storyline_demo")
+    ingest([str(REPO / "demo" / "corpus")], Settings(db=url, workers=1))
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_store(request: pytest.FixtureRequest) -> str:
+    """The demo store on each backend in turn (:func:`demo_db`, :func:`demo_pg`): a path or a URL."""
+    return str(request.getfixturevalue("demo_db" if request.param == "sqlite" else "demo_pg"))
+
+
+def _database(url: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``url`` (libpq form: ``postgresql://``)."""
+    return url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/" + name
+
+
+def _admin(url: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE) on the server of ``url``."""
+    import psycopg
+
+    with psycopg.connect(_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]  # test-made names, not input
+
+
+def report_of(db: Path | str, out: Path) -> Path:
     """Write the static report of the database ``db`` into ``out`` and return ``out``."""
     from storyline.report.writer import write_report
     from storyline.store.schema import connect

@@ -13,7 +13,6 @@ article carry its outlet, publication date, title and story, so who said what, w
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,8 @@ from .export.tables import TABLES, Table, table_rows
 from .store.annotations import load_actors
 from .store.articles import count_articles
 from .store.schema import connect
+from .store.db import Connection, is_url
+from .store.pg import shown
 
 __all__ = ["Reader", "open_reader"]
 
@@ -33,13 +34,14 @@ class Reader:
 
     def __init__(self, path: str | Path) -> None:
         """Open ``path`` read-only (it must exist)."""
-        self.path = Path(path)
-        if not self.path.exists():
+        self.path: str | Path = str(path) if is_url(str(path)) else Path(path)
+        if isinstance(self.path, Path) and not self.path.exists():
             raise StorylineError(f"{self.path}: no such database")
-        self.conn: sqlite3.Connection = connect(self.path, readonly=True)
+        self.conn: Connection = connect(self.path, readonly=True)
 
     def __repr__(self) -> str:
-        return f"<storyline.Reader {self.path.name}: {count_articles(self.conn)} articles>"
+        name = self.path.name if isinstance(self.path, Path) else shown(self.path)
+        return f"<storyline.Reader {name}: {count_articles(self.conn)} articles>"
 
     def close(self) -> None:
         """Close the database."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.report.render import Links, render, safe_url, slug
-from storyline.store.articles import HIGHLIGHT_END, HIGHLIGHT_START
+from storyline.store.fulltext import HIGHLIGHT_END, HIGHLIGHT_START
 
 
 @pytest.mark.parametrize(("url", "expected"), [

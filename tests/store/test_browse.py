@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from storyline.store import browse
-from storyline.store.articles import HIGHLIGHT_START, iter_articles
+from storyline.store.articles import iter_articles
+from storyline.store.fulltext import HIGHLIGHT_START
 from storyline.store.schema import connect
 
 

@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from storyline.store import tables
-from storyline.store.articles import fts_query, search
+from storyline.store.articles import search
+from storyline.store.fulltext import fts_query
 from storyline.store.schema import connect
 from tests.pgserver import PostgresServer, unavailable_reason
 

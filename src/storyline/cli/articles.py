@@ -19,7 +19,8 @@ from ..flow import annotate_pending, ingest as run_ingest
 from ..flow.correct import MAX_OUTLET, MAX_TITLE, check_correction, correct_article, reannotate
 from ..settings import Settings
 from ..clean.dates import parse_iso_date
-from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START, list_articles
+from ..store.articles import list_articles
+from ..store.fulltext import HIGHLIGHT_END, HIGHLIGHT_START
 from ..store.browse import ArticleFilter, article_rows, find_actor, find_articles
 from ..store.annotations import annotation_skip, count_skipped, forget_annotated
 from ..store.retry import write

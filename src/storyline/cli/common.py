@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Annotated, Optional
 
 import typer
@@ -13,6 +12,7 @@ from ..errors import StorylineError
 from ..models import Article
 from ..settings import Settings, load_settings
 from ..store.schema import connect
+from ..store.db import Connection
 
 __all__ = ["app", "out", "err", "DbOption", "SchedulerOption", "article_or_exit", "settings_or_exit", "connect_or_exit"]
 
@@ -50,7 +50,7 @@ def settings_or_exit(**overrides: object) -> Settings:
         raise typer.Exit(2) from exc
 
 
-def connect_or_exit(settings: Settings, readonly: bool = True) -> sqlite3.Connection:
+def connect_or_exit(settings: Settings, readonly: bool = True) -> Connection:
     """Open the database, or exit with status 2 saying why it cannot be opened."""
     try:
         return connect(settings.db, readonly=readonly)
@@ -59,7 +59,7 @@ def connect_or_exit(settings: Settings, readonly: bool = True) -> sqlite3.Connec
         raise typer.Exit(2) from exc
 
 
-def article_or_exit(conn: sqlite3.Connection, article_id: str) -> Article:
+def article_or_exit(conn: Connection, article_id: str) -> Article:
     """Return the article with this id or unique id prefix; exit 1 saying there is none, or listing the
     candidates of an ambiguous prefix."""
     from ..store.articles import ids_starting_with, load_article

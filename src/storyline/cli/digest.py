@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,6 +14,7 @@ from rich.markup import escape
 from ..errors import StorylineError
 from ..settings import Settings
 from .common import DbOption, app, connect_or_exit, err, settings_or_exit
+from ..store.db import Connection, is_url
 
 __all__ = ["DIGEST_FORMATS"]
 
@@ -26,9 +26,11 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _open(settings: Settings) -> sqlite3.Connection:
+def _open(settings: Settings) -> Connection:
     """Open an existing store for writing (a digest run is recorded in it); a missing file is an error, not a new store."""
-    if not Path(settings.db).exists():
+    if is_url(settings.db):
+        connect_or_exit(settings, readonly=True).close()  # a database without the tables is an error too
+    elif not Path(settings.db).exists():
         raise _fail(f"{escape(settings.db)}: no such database; run `storyline ingest` first")
     return connect_or_exit(settings, readonly=False)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..export.records import FORMATS as DOCUMENT_FORMATS, write_export
 from ..export.tablefiles import write_csv_table, write_tables
 from ..export.tables import TABLES, table_rows
 from .common import DbOption, app, connect_or_exit, err, settings_or_exit
+from ..store.db import Connection, is_url
 
 __all__ = ["EXPORT_FORMATS"]
 
@@ -73,7 +73,7 @@ def export(
         if format == "parquet":
             raise _fail("parquet needs --out FOLDER (one .parquet file per table)")
         with (out_path.open("w", encoding="utf-8", newline="") if out_path else nullcontext(sys.stdout)) as fh:
-            said = _write_one(conn, format, fh, names, min_articles, Path(settings.db))
+            said = _write_one(conn, format, fh, names, min_articles, settings.db)
         if out_path:
             err.print(f"exported {said} to {escape(str(out_path))}")
     except BrokenPipeError:
@@ -82,7 +82,7 @@ def export(
         raise _fail(escape(str(exc))) from exc
 
 
-def _write_one(conn: sqlite3.Connection, fmt: str, fh: TextIO, names: list[str] | None, min_articles: int, db: Path) -> str:
+def _write_one(conn: Connection, fmt: str, fh: TextIO, names: list[str] | None, min_articles: int, db: str) -> str:
     """Write one file of ``fmt`` to ``fh``; return what was written, in words."""
     if fmt in DOCUMENT_FORMATS:
         return f"{write_export(conn, fmt, fh)} article(s)"
@@ -97,7 +97,9 @@ def _write_one(conn: sqlite3.Connection, fmt: str, fh: TextIO, names: list[str] 
         fh.write("\n")
         return f"{len(doc['@graph'])} claim(s)"
     if fmt == "datasette":
-        json.dump(datasette_metadata(db), fh, ensure_ascii=False, indent=2)
+        if is_url(str(db)):
+            raise StorylineError("datasette serves SQLite files; --format datasette needs --db FILE.db, not a PostgreSQL URL")
+        json.dump(datasette_metadata(Path(db)), fh, ensure_ascii=False, indent=2)
         fh.write("\n")
         return "datasette metadata"
     buffer = io.BytesIO()  # graphml

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from itertools import islice
 from typing import Annotated, Any, Optional
 
@@ -24,6 +23,7 @@ from ..store.schema import schema_version
 from ..store.times import stories_available
 from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
 from .output import FormatOption, LimitOption, emit, listing_format
+from ..store.db import Connection
 
 
 @app.command()
@@ -56,7 +56,7 @@ def timeline(
     err.print(f"{len(groups)} event(s) from {len({a for g in groups for a in g.article_ids})} article(s); lag = days from the event to publication")
 
 
-def _story_article_ids(conn: sqlite3.Connection, story: str) -> list[str]:
+def _story_article_ids(conn: Connection, story: str) -> list[str]:
     """The articles of ``story``; no stories at all, or no such story, is an error."""
     if not stories_available(conn) or next(iter_stories(conn), None) is None:
         err.print("[red]error:[/] this database has no stories yet; run `storyline annotate` (it links articles into stories), then see `storyline stories`")
@@ -98,7 +98,7 @@ def _timeline_table(groups: list[TimelineGroup]) -> Table:
     return table
 
 
-def _linked(settings: Settings) -> sqlite3.Connection:
+def _linked(settings: Settings) -> Connection:
     """A read-only connection to a database that has the link tables (schema version 4)."""
     conn = connect_or_exit(settings)
     if schema_version(conn) < 4:

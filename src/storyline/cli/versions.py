@@ -7,7 +7,6 @@ be read and searched as plain text. Every word from an article is escaped: it is
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from rich.markup import escape
@@ -15,6 +14,7 @@ from rich.markup import escape
 from ..follow.versions import DiffPart, VersionDiff, article_versions_diffs
 from ..store.versions import article_versions
 from .common import out
+from ..store.db import Connection
 
 __all__ = ["print_versions", "diff_markup"]
 
@@ -56,7 +56,7 @@ def _print_diff(d: VersionDiff, styled: bool) -> None:
     _texts("claim", d.claims_added, d.claims_removed, styled)
 
 
-def print_versions(conn: sqlite3.Connection, article_id: str) -> None:
+def print_versions(conn: Connection, article_id: str) -> None:
     """Print the article's versions (number, when seen, source, title), then each one against the one before it."""
     stored = article_versions(conn, article_id)
     if not stored:

@@ -18,7 +18,6 @@ network never invents who cited whom.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -27,6 +26,7 @@ from typing import Any, BinaryIO
 
 from ..store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
 from ..store.heads import ArticleHead, article_heads
+from ..store.db import Connection
 
 __all__ = ["attribution_graph", "write_graphml"]
 
@@ -42,7 +42,7 @@ class _Edge:
 class _Network:
     """Nodes and weighted edges, built up article by article."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.heads: dict[str, ArticleHead] = article_heads(conn)
         self.nodes: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str, str], _Edge] = defaultdict(_Edge)
@@ -78,7 +78,7 @@ class _Network:
         return self.outlet(head.outlet) if head and head.outlet else None
 
 
-def _attributions(net: _Network, conn: sqlite3.Connection) -> None:
+def _attributions(net: _Network, conn: Connection) -> None:
     for stored in iter_attributions(conn):
         a = stored.attribution
         chain = [net.article_outlet(stored.article_id)] + [net.outlet(v.text) for v in a.via]
@@ -97,7 +97,7 @@ def _attributions(net: _Network, conn: sqlite3.Connection) -> None:
             net.edge(left, right, "cites", stored.article_id)
 
 
-def _quotes(net: _Network, conn: sqlite3.Connection) -> None:
+def _quotes(net: _Network, conn: Connection) -> None:
     for stored in iter_quotes(conn):
         outlet = net.article_outlet(stored.article_id)
         q = stored.quote
@@ -106,7 +106,7 @@ def _quotes(net: _Network, conn: sqlite3.Connection) -> None:
             net.edge(outlet, speaker, "quotes", stored.article_id)
 
 
-def _co_mentions(net: _Network, conn: sqlite3.Connection) -> None:
+def _co_mentions(net: _Network, conn: Connection) -> None:
     by_article: dict[str, set[str]] = defaultdict(set)
     for m in iter_mentions(conn):
         if m.actor_id:
@@ -116,7 +116,7 @@ def _co_mentions(net: _Network, conn: sqlite3.Connection) -> None:
             net.edge(a, b, "co_mention", article_id)
 
 
-def attribution_graph(conn: sqlite3.Connection) -> Any:
+def attribution_graph(conn: Connection) -> Any:
     """Return the attribution network as a ``networkx.MultiDiGraph`` (see the module docstring)."""
     import networkx as nx  # type: ignore[import-untyped,unused-ignore]
 
@@ -135,7 +135,7 @@ def attribution_graph(conn: sqlite3.Connection) -> Any:
     return graph
 
 
-def write_graphml(conn: sqlite3.Connection, out: BinaryIO | Path) -> tuple[int, int]:
+def write_graphml(conn: Connection, out: BinaryIO | Path) -> tuple[int, int]:
     """Write the attribution network as GraphML to ``out``; return (nodes, edges)."""
     import networkx as nx  # type: ignore[import-untyped,unused-ignore]
 

@@ -11,13 +11,13 @@ schema.org has no property for. A fact-checker writes ``{"@type": "ClaimReview",
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from ..link.groups import iter_claim_groups
 from ..models import ClaimAppearance, ClaimGroup, ClaimOrigin
 from ..store.heads import ArticleHead, article_heads
+from ..store.db import Connection
 
 __all__ = ["CONTEXT", "claim_jsonld", "jsonld_document"]
 
@@ -86,13 +86,13 @@ def claim_jsonld(g: ClaimGroup, heads: dict[str, ArticleHead]) -> dict[str, Any]
     return node
 
 
-def iter_claims_jsonld(conn: sqlite3.Connection, *, min_articles: int = 1) -> Iterator[dict[str, Any]]:
+def iter_claims_jsonld(conn: Connection, *, min_articles: int = 1) -> Iterator[dict[str, Any]]:
     """Yield each claim group told by at least ``min_articles`` articles as a ``Claim`` node."""
     heads = article_heads(conn)
     for g in iter_claim_groups(conn, min_articles=min_articles):
         yield claim_jsonld(g, heads)
 
 
-def jsonld_document(conn: sqlite3.Connection, *, min_articles: int = 1) -> dict[str, Any]:
+def jsonld_document(conn: Connection, *, min_articles: int = 1) -> dict[str, Any]:
     """Return every claim group as one JSON-LD document: ``{"@context": "https://schema.org", "@graph": [...]}``."""
     return {"@context": CONTEXT, "@graph": list(iter_claims_jsonld(conn, min_articles=min_articles))}

@@ -10,7 +10,6 @@ docs/schema.md and a test keeps the two in step.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TextIO
@@ -27,6 +26,7 @@ from ..store.paging import Page
 from ..store.schema import SCHEMA_VERSION, schema_version
 from ..store.times import StoredEvent, iter_events, iter_time_expressions
 from ..store.versions import version_count
+from ..store.db import Connection
 
 __all__ = [
     "FORMATS", "SECTIONS", "Reader", "timeline_record", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",
@@ -73,22 +73,22 @@ def _span(s: Any) -> dict[str, Any] | None:
     return {"text": s.text, "start": s.start, "end": s.end} if s is not None else None
 
 
-Reader = Callable[[sqlite3.Connection, "Page | None"], Iterator[dict[str, Any]]]
+Reader = Callable[[Connection, "Page | None"], Iterator[dict[str, Any]]]
 """Reads one export section: every record (page None) or one page ``(limit, offset)``."""
 
 
-def _actors(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _actors(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     for a in load_actors(conn, page):
         yield {"id": a.id, "name": a.name, "type": a.type, "variants": list(a.variants)}
 
 
-def _mentions(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _mentions(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     for m in iter_mentions(conn, page=page):
         yield {"actor_id": m.actor_id, "article_id": m.article_id, "text": m.mention.text, "start": m.mention.start,
                "end": m.mention.end, "kind": m.mention.kind, "name": m.mention.name, "evidence": m.mention.evidence}
 
 
-def article_joiner(conn: sqlite3.Connection) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def article_joiner(conn: Connection) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """Return a function that adds to a record (with ``article_id``) its article's ``outlet``, ``published``
     and ``title``, each article read once: the common join for quotes and attributions."""
     cache: dict[str, ArticleHead | None] = {}
@@ -121,7 +121,7 @@ def attribution_record(a: StoredAttribution) -> dict[str, Any]:
             "via_spans": [_span(v) for v in a.attribution.via]}
 
 
-def annotation_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def annotation_sections(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``actors``, ``mentions``, ``quotes`` and ``attributions`` sections."""
     return {name: list(SECTIONS[name](conn, None)) for name in ("actors", "mentions", "quotes", "attributions")}
 
@@ -134,7 +134,7 @@ def dated_event(stored: StoredEvent) -> DatedEvent:
 
 
 def load_timeline(
-    conn: sqlite3.Connection, *, article_ids: Iterable[str] | None = None, actor: str | None = None,
+    conn: Connection, *, article_ids: Iterable[str] | None = None, actor: str | None = None,
     since: str | None = None, until: str | None = None,
 ) -> list[TimelineGroup]:
     """Read the stored events (filtered as :func:`storyline.store.times.iter_events` does) and merge them into a timeline."""
@@ -159,7 +159,7 @@ def timeline_record(g: TimelineGroup) -> dict[str, Any]:
             "first_reported": g.first_reported}
 
 
-def _time_expressions(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _time_expressions(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     if schema_version(conn) < 3:  # a read-only database not yet migrated has no time tables
         return
     for t in iter_time_expressions(conn, page=page):
@@ -169,19 +169,19 @@ def _time_expressions(conn: sqlite3.Connection, page: Page | None) -> Iterator[d
                "rule": t.time.rule}
 
 
-def _events(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _events(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     if schema_version(conn) >= 3:
         yield from (event_record(e) for e in iter_events(conn, page=page))
 
 
-def _timeline(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _timeline(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     """The merged timeline is built over every event, then paged (a page costs the whole build)."""
     if schema_version(conn) >= 3:
         groups = (timeline_record(g) for g in build_timeline(dated_event(e) for e in iter_events(conn)))
         yield from (groups if page is None else islice(groups, page[1], page[1] + page[0]))
 
 
-def time_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def time_sections(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``time_expressions``, ``events`` and ``timeline`` sections (empty before schema version 3)."""
     return {name: list(SECTIONS[name](conn, None)) for name in ("time_expressions", "events", "timeline")}
 
@@ -227,24 +227,24 @@ def framing_record(f: ArticleFraming) -> dict[str, Any]:
 
 def _linked(read: Reader) -> Reader:
     """Wrap a link-section reader: nothing before schema version 4 (a read-only database not yet migrated)."""
-    def section(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+    def section(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
         if schema_version(conn) >= 4:
             yield from read(conn, page)
     return section
 
 
-def _stories(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _stories(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     for s in iter_stories(conn, page):
         yield {"id": s.id, "title": s.title, "article_ids": list(s.article_ids), "thread_id": s.thread_id,
                "first_published": s.first_published, "last_published": s.last_published}
 
 
-def _threads(conn: sqlite3.Connection, page: Page | None) -> Iterator[dict[str, Any]]:
+def _threads(conn: Connection, page: Page | None) -> Iterator[dict[str, Any]]:
     for t in iter_threads(conn, page):
         yield {"id": t.id, "title": t.title, "story_ids": list(t.story_ids)}
 
 
-def link_sections(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def link_sections(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     """Return the ``stories``, ``threads``, ``claims`` and ``framing`` sections (empty before schema version 4)."""
     return {name: list(SECTIONS[name](conn, None)) for name in ("stories", "threads", "claims", "framing")}
 
@@ -270,7 +270,7 @@ threads, claim groups and framing records then come in id order. With None it re
 """
 
 
-def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
+def export_document(conn: Connection) -> dict[str, Any]:
     """Return the whole store as one JSON-ready document."""
     return {
         "storyline_schema": SCHEMA_VERSION,
@@ -278,14 +278,14 @@ def export_document(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
-def _jsonl(conn: sqlite3.Connection) -> Iterator[str]:
+def _jsonl(conn: Connection) -> Iterator[str]:
     for section, read in SECTIONS.items():
         kind = {"stories": "story", "claims": "claim_group"}.get(section, section.rstrip("s"))
         for record in read(conn, None):
             yield json.dumps({"record": kind, **record}, ensure_ascii=False)
 
 
-def write_export(conn: sqlite3.Connection, fmt: str, out: TextIO) -> int:
+def write_export(conn: Connection, fmt: str, out: TextIO) -> int:
     """Write the store to ``out`` in ``fmt`` (json or jsonl); return the number of articles."""
     if fmt == "json":
         doc = export_document(conn)

@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 from ..errors import StorylineError
 from ..store.heads import article_heads
 from .tables import TABLES, Table, table_rows
+from ..store.db import Connection
 
 __all__ = ["TABLE_FORMATS", "BATCH_ROWS", "write_tables", "write_csv_table"]
 
@@ -28,7 +28,7 @@ TABLE_FORMATS = ("csv", "parquet")
 BATCH_ROWS = 10_000
 
 
-def write_tables(conn: sqlite3.Connection, fmt: str, out_dir: Path, *, names: Iterable[str] | None = None) -> dict[str, int]:
+def write_tables(conn: Connection, fmt: str, out_dir: Path, *, names: Iterable[str] | None = None) -> dict[str, int]:
     """Write every table (or those ``names``) as ``out_dir/NAME.csv`` or ``.parquet``; return rows per table."""
     if fmt not in TABLE_FORMATS:
         raise StorylineError(f"unknown table format {fmt!r}; choose one of {', '.join(TABLE_FORMATS)}")

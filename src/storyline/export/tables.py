@@ -11,7 +11,6 @@ Column kinds: ``str``, ``int``, ``float``, ``bool``, ``date`` (an ISO day: a Par
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from .records import (
     event_record, article_record, attribution_record, claim_group_record, framing_record, load_timeline, quote_record,
     timeline_record,
 )
+from ..store.db import Connection
 
 __all__ = ["Table", "TABLES", "JOINED", "table_rows"]
 
@@ -37,7 +37,7 @@ JOINED: tuple[tuple[str, str], ...] = (
 )
 """The article columns joined into every row that belongs to one article."""
 
-Rows = Callable[[sqlite3.Connection, dict[str, ArticleHead]], Iterator[dict[str, Any]]]
+Rows = Callable[[Connection, dict[str, ArticleHead]], Iterator[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _span_columns(record: dict[str, Any], *names: str) -> dict[str, Any]:
     return out
 
 
-def _articles(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _articles(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for article in iter_articles(conn):
         r = article_record(article, versions=version_count(conn, article.id))
         head = heads.get(article.id)
@@ -76,25 +76,25 @@ def _articles(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterat
                "story_id": head.story_id if head else None, "thread_id": head.thread_id if head else None}
 
 
-def _removed(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _removed(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for article in iter_articles(conn):
         for r in article.removed:
             yield {"article_id": article.id, "outlet": article.outlet, "text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
 
 
-def _quotes(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _quotes(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for q in iter_quotes(conn):
         yield _joined(_span_columns(quote_record(q), "speaker", "cue"), heads)
 
 
-def _attributions(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _attributions(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for a in iter_attributions(conn):
         r = _span_columns(attribution_record(a), "source")
         r.pop("via_spans")
         yield _joined(r, heads)
 
 
-def _claims(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _claims(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for g in iter_claim_groups(conn):
         r = claim_group_record(g)
         apps = r["appearances"]
@@ -104,7 +104,7 @@ def _claims(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator
                "outlets": len({a["outlet"] for a in apps if a["outlet"]}), "origins": r["origins"]}
 
 
-def _claim_appearances(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _claim_appearances(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for g in iter_claim_groups(conn):
         for a in claim_group_record(g)["appearances"]:
             origin = a.pop("resolved_origin") or {}
@@ -114,7 +114,7 @@ def _claim_appearances(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) 
                            "origin_flagged": origin.get("flagged")}, heads)
 
 
-def _events(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _events(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     if schema_version(conn) >= 3:
         for e in iter_events(conn):
             r = event_record(e)
@@ -122,7 +122,7 @@ def _events(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator
             yield _joined(r, heads)
 
 
-def _timeline(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _timeline(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     if schema_version(conn) >= 3:
         for g in load_timeline(conn):
             r = timeline_record(g)
@@ -131,13 +131,13 @@ def _timeline(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterat
                    "outlet_list": sorted({a["outlet"] for a in apps if a["outlet"]})}
 
 
-def _actors(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _actors(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for a in actor_summaries(conn, limit=-1):
         yield {"id": a.id, "name": a.name, "type": a.type, "mentions": a.mentions, "articles": a.articles,
                "variants": list(a.variants), "labels": list(a.labels)}
 
 
-def _labels(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _labels(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     names = {a.id: a.name for a in load_actors(conn)}
     for m in iter_mentions(conn):
         if m.mention.kind == "label":
@@ -145,7 +145,7 @@ def _labels(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator
                            "label": m.mention.text, "start": m.mention.start, "end": m.mention.end}, heads)
 
 
-def _framing(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _framing(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for f in iter_framing(conn):
         r = framing_record(f)
         yield _joined({"article_id": f.article_id, "named_sources": r["named_sources"], "anonymous_sources": r["anonymous_sources"],
@@ -153,7 +153,7 @@ def _framing(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterato
                        "attribution_verbs": len(r["attribution_verbs"]), "hedges": len(r["hedges"])}, heads)
 
 
-def _framing_terms(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _framing_terms(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     for f in iter_framing(conn):
         r = framing_record(f)
         for kind, terms in (("loaded_term", r["loaded_terms"]), ("attribution_verb", r["attribution_verbs"])):
@@ -167,7 +167,7 @@ def _framing_terms(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> I
                            "start": h["start"], "end": h["end"], "sentence": None, "actor": None}, heads)
 
 
-def _stories(conn: sqlite3.Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
+def _stories(conn: Connection, heads: dict[str, ArticleHead]) -> Iterator[dict[str, Any]]:
     threads = {t.id: t.title for t in iter_threads(conn)}
     for s in iter_stories(conn):
         outlets = {heads[a].outlet for a in s.article_ids if a in heads and heads[a].outlet}
@@ -230,7 +230,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 """Every flat table, in export order."""
 
 
-def table_rows(conn: sqlite3.Connection, name: str, heads: dict[str, ArticleHead] | None = None) -> Iterator[dict[str, Any]]:
+def table_rows(conn: Connection, name: str, heads: dict[str, ArticleHead] | None = None) -> Iterator[dict[str, Any]]:
     """Yield the rows of table ``name``, each with exactly the table's columns, in order."""
     table = TABLES[name]
     if table.linked and schema_version(conn) < 4:

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -30,6 +29,7 @@ from .annotate import ToAnnotate, annotate_batches, batched
 from .clean import utc_now
 from .link import LinkRun
 from .run import Progress
+from ..store.db import Connection
 
 __all__ = ["Correction", "MAX_OUTLET", "MAX_TITLE", "check_correction", "correct_article", "reannotate"]
 
@@ -86,7 +86,7 @@ def _text(name: str, value: str | None, longest: int) -> str | None:
     return value
 
 
-def correct_article(conn: sqlite3.Connection, article_id: str, correction: Correction) -> list[MetadataChange] | None:
+def correct_article(conn: Connection, article_id: str, correction: Correction) -> list[MetadataChange] | None:
     """Store the correction in one write transaction (waiting for other writers); see :mod:`storyline.store.corrections`.
 
     Returns:
@@ -96,7 +96,7 @@ def correct_article(conn: sqlite3.Connection, article_id: str, correction: Corre
     return write(conn, lambda: correct_metadata(conn, article_id, correction.values()), what=f"correcting {article_id}")
 
 
-def reannotate(conn: sqlite3.Connection, settings: Settings, article_ids: Sequence[str], *, progress: Progress | None = None) -> int:
+def reannotate(conn: Connection, settings: Settings, article_ids: Sequence[str], *, progress: Progress | None = None) -> int:
     """Annotate and link these articles (again, after a correction), in this process; return how many were annotated.
 
     Only those of them that are not annotated with ``settings.spacy_model`` are annotated (another run may have

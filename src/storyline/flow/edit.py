@@ -18,7 +18,6 @@ version keeps the article's id, source, URL, feed, outlet, publication date, nea
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 
 from ..clean.rules import line_key
@@ -26,6 +25,7 @@ from ..clean.urls import page_key
 from ..models import USER_METHOD, Article
 from ..store import versions
 from .clean import reanchor, reclean
+from ..store.db import Connection
 
 __all__ = ["PageIndex", "page_keys", "edited_article", "new_version", "repeated_line_reason"]
 
@@ -47,7 +47,7 @@ class PageIndex:
     meanwhile is known to the next run.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         """Index the pages of the store behind ``conn`` (read when first asked)."""
         self._conn = conn
         self._pages: dict[str, str] | None = None

@@ -20,7 +20,6 @@ log) and the batch goes on; only the store itself staying locked through every r
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -43,6 +42,7 @@ from ..store import articles, claims, framing, links
 from ..store.failures import record_article_failure
 from ..store.retry import write
 from .clean import utc_now
+from ..store.db import Connection
 
 if TYPE_CHECKING:
     from .annotate import AnnotatedBatch
@@ -116,12 +116,12 @@ class Linkers:
     claims: ClaimLinker
 
 
-def linkers(conn: sqlite3.Connection) -> Linkers:
+def linkers(conn: Connection) -> Linkers:
     """Return the linkers over ``conn``."""
     return Linkers(StoryLinker(links.SqliteLinkBackend(conn)), ClaimLinker(claims.SqliteClaimBackend(conn)))
 
 
-def store_links(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, prepared: PreparedLinks,
+def store_links(conn: Connection, article: Article, ann: TextAnnotations, prepared: PreparedLinks,
                 linked_by: Linkers | None = None) -> StoryAssignment:
     """Store the prepared framing and claims, place the article in a story and thread and its claims in groups (no commit)."""
     linked_by = linked_by or linkers(conn)
@@ -134,7 +134,7 @@ def store_links(conn: sqlite3.Connection, article: Article, ann: TextAnnotations
     return assignment
 
 
-def link_article(conn: sqlite3.Connection, article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> StoryAssignment:
+def link_article(conn: Connection, article: Article, ann: TextAnnotations, actor_ids: dict[str, str]) -> StoryAssignment:
     """Store the article's framing and claims, place it in a story and thread and its claims in groups (no commit)."""
     return store_links(conn, article, ann, prepare_links(article, ann, actor_ids))
 
@@ -142,7 +142,7 @@ def link_article(conn: sqlite3.Connection, article: Article, ann: TextAnnotation
 class LinkRun:
     """The parent's side of annotating one run: the actor registry, the linkers, and the write of each article."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: Settings) -> None:
+    def __init__(self, conn: Connection, settings: Settings) -> None:
         from ..annotate.registry import ActorRegistry
 
         self.conn, self.settings = conn, settings

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 
 from ..ingest.fetch import fetch
@@ -28,6 +27,7 @@ from .annotate import AnnotateBatch, ToAnnotate, annotate_batches, batched, prep
 from .clean import cleaned, utc_now
 from .link import LinkRun
 from .save import SaveRun, outlet_boilerplate
+from ..store.db import Connection
 
 __all__ = ["ingest", "ingest_documents", "annotate_pending", "Progress"]
 
@@ -105,7 +105,7 @@ def ingest_documents(
     return run.summary()
 
 
-def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: Progress | None = None,
+def annotate_pending(conn: Connection, settings: Settings, *, progress: Progress | None = None,
                      retry_failed: bool = False, phase: Phase | None = None) -> int:
     """Annotate and link every stored article not yet annotated with ``settings.spacy_model``; return how many were.
 
@@ -144,7 +144,7 @@ def annotate_pending(conn: sqlite3.Connection, settings: Settings, *, progress: 
     return done
 
 
-def _batches(conn: sqlite3.Connection, settings: Settings) -> Iterator[AnnotateBatch]:
+def _batches(conn: Connection, settings: Settings) -> Iterator[AnnotateBatch]:
     """The pending articles in batches, read page by page in ingest order, with the corpus's period anchors
     (found first, from every pending text: while the workers load their models)."""
     from ..annotate.time.expressions import corpus_anchors
@@ -154,7 +154,7 @@ def _batches(conn: sqlite3.Connection, settings: Settings) -> Iterator[AnnotateB
                        batch_chars=settings.batch_chars, anchors=anchors)
 
 
-def _pending(conn: sqlite3.Connection, model: str) -> Iterator[ToAnnotate]:
+def _pending(conn: Connection, model: str) -> Iterator[ToAnnotate]:
     """Every pending article, read :data:`PAGE` at a time in ingest order."""
     after = 0
     while page := notes.unannotated_articles(conn, model, after=after, limit=PAGE):

@@ -17,7 +17,6 @@ Whether that text is already a version of the article is checked again inside th
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +29,7 @@ from ..store import retry
 from ..store import versions
 from .clean import outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
 from .edit import PageIndex, new_version, repeated_line_reason
+from ..store.db import Connection
 
 __all__ = ["SaveRun", "outlet_boilerplate"]
 
@@ -51,7 +51,7 @@ class _Queued:
 class SaveRun:
     """The state of one ingest run: the store, the duplicate index, what waits to be written, and what happened."""
 
-    conn: sqlite3.Connection
+    conn: Connection
     settings: Settings
     ingested: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
@@ -208,7 +208,7 @@ class SaveRun:
                              tuple(self.updated))
 
 
-def outlet_boilerplate(conn: sqlite3.Connection, outlets: set[str], settings: Settings) -> None:
+def outlet_boilerplate(conn: Connection, outlets: set[str], settings: Settings) -> None:
     """Cut lines repeated across at least ``outlet_repeat_min`` articles of one outlet."""
     if not outlets:
         return

@@ -8,7 +8,6 @@ same function over the known tellings only, so there is one way of counting orig
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from ..store.claims import group_appearances
 from ..store.digest import ClaimWording, claim_wordings, claims_of_articles, ingested_times, variant_links
 from .edits import word_changes
 from .news import ChangedClaim, ClaimTelling, FirstSeenClaim, NewOrigin, OriginsUp, RecurringClaim
+from ..store.db import Connection
 
 __all__ = ["ClaimNews", "claim_news"]
 
@@ -44,7 +44,7 @@ def _by_published(apps: Sequence[ClaimAppearance]) -> ClaimAppearance:
     return min(apps, key=lambda a: (a.published is None, a.published or ""))
 
 
-def _tellings(conn: sqlite3.Connection, group_id: str, apps: list[ClaimAppearance], times: dict[str, str], scope: set[str],
+def _tellings(conn: Connection, group_id: str, apps: list[ClaimAppearance], times: dict[str, str], scope: set[str],
               out: ClaimNews) -> None:
     """First-seen and recurring items of one group's tellings in the scope (an article's second telling of a claim is no news)."""
     order = sorted(apps, key=lambda a: (times.get(a.article_id, ""), a.published or "", a.claim_id))
@@ -82,7 +82,7 @@ def _qualifiers(apps: list[ClaimAppearance], times: dict[str, str], since: str, 
             word_changes(latest.text, app.text, shorten=False))))
 
 
-def _origins(conn: sqlite3.Connection, group_id: str, apps: list[ClaimAppearance], times: dict[str, str], since: str,
+def _origins(conn: Connection, group_id: str, apps: list[ClaimAppearance], times: dict[str, str], since: str,
              scope: set[str], out: ClaimNews) -> None:
     """An origins-up item when tellings from the window bring origins the known tellings did not have (placed with the
     first telling in the scope that brings one, else the first telling in the scope)."""
@@ -102,7 +102,7 @@ def _origins(conn: sqlite3.Connection, group_id: str, apps: list[ClaimAppearance
         NewOrigin(c.origin.key, c.origin.name, c.origin.kind, c.origin.flagged, c.claim_ids) for c in fresh))))
 
 
-def _variants(conn: sqlite3.Connection, claim_ids: Sequence[str], since: str, scope: set[str], out: ClaimNews) -> None:
+def _variants(conn: Connection, claim_ids: Sequence[str], since: str, scope: set[str], out: ClaimNews) -> None:
     """Changed-figure items: a claim in the scope kept apart from a known claim only by a figure."""
     links = variant_links(conn, claim_ids)
     wordings = claim_wordings(conn, [i for link in links for i in link[:2]])
@@ -124,7 +124,7 @@ def _variants(conn: sqlite3.Connection, claim_ids: Sequence[str], since: str, sc
             word_changes(old.text, new.text, shorten=False), reason)))
 
 
-def claim_news(conn: sqlite3.Connection, article_ids: Sequence[str], since: str) -> ClaimNews:
+def claim_news(conn: Connection, article_ids: Sequence[str], since: str) -> ClaimNews:
     """Return the claim items for the claims of these articles (those of the window in the digest's scope).
 
     Args:

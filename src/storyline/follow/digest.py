@@ -21,7 +21,6 @@ matches it, and the unlinked articles that match it themselves.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -40,6 +39,7 @@ from .edits import article_edit
 from .news import (
     ArticleEdit, ChangedClaim, Digest, FirstSeenClaim, NewArticle, NewLabel, NewQuote, OriginsUp, RecurringClaim, StoryNews, ThreadNews,
 )
+from ..store.db import Connection
 
 __all__ = ["MAIN_ACTORS", "parse_since", "resolve_since", "utc_now", "stamp", "build_digest", "digest_json", "digest_markdown", "digest_html", "Digest"]
 
@@ -75,7 +75,7 @@ def parse_since(text: str, now: datetime | None = None) -> str:
                          "(2025-03-20T08:00, UTC unless it names a zone) or a time ago (24h, 7d, 2w)")
 
 
-def resolve_since(conn: sqlite3.Connection, since: str | None, match: str | None = None) -> str:
+def resolve_since(conn: Connection, since: str | None, match: str | None = None) -> str:
     """Return the start of a digest's window: ``since`` read by :func:`parse_since`, or, without it, the time the
     last recorded digest of the same scope (``match``) was made.
 
@@ -96,13 +96,13 @@ def _new_article(a: IngestedArticle) -> NewArticle:
     return NewArticle(a.id, a.title, a.outlet, a.published, a.ingested_at, a.duplicate_of)
 
 
-def _main_actors(conn: sqlite3.Connection, match: str | None) -> tuple[tuple[str, str], ...]:
+def _main_actors(conn: Connection, match: str | None) -> tuple[tuple[str, str], ...]:
     actors = dict(most_mentioned_actors(conn, limit=MAIN_ACTORS))
     actors.update(actors_named(conn, match) if match else [])
     return tuple(actors.items())
 
 
-def _quotes(conn: sqlite3.Connection, articles: Iterable[IngestedArticle], actors: dict[str, str]) -> list[tuple[str, NewQuote]]:
+def _quotes(conn: Connection, articles: Iterable[IngestedArticle], actors: dict[str, str]) -> list[tuple[str, NewQuote]]:
     out: list[tuple[str, NewQuote]] = []
     for a in articles:
         for q in iter_quotes(conn, article_id=a.id):
@@ -142,7 +142,7 @@ class _Sorter:
         return self.items[story]
 
 
-def _story_news(conn: sqlite3.Connection, sorter: _Sorter, since: str) -> tuple[tuple[ThreadNews, ...], StoryNews | None]:
+def _story_news(conn: Connection, sorter: _Sorter, since: str) -> tuple[tuple[ThreadNews, ...], StoryNews | None]:
     story_ids = [s for s in sorter.items if s is not None]
     summaries = {s.id: s for s in browse.story_summaries(conn, story_ids)}
     story_first = first_ingested(conn, story_ids, of="story")
@@ -161,7 +161,7 @@ def _story_news(conn: sqlite3.Connection, sorter: _Sorter, since: str) -> tuple[
     return threads, news(None) if None in sorter.items else None
 
 
-def build_digest(conn: sqlite3.Connection, since: str, *, match: str | None = None, at: str | None = None) -> Digest:
+def build_digest(conn: Connection, since: str, *, match: str | None = None, at: str | None = None) -> Digest:
     """Return what the store learned at or after ``since``, per thread and story.
 
     Args:

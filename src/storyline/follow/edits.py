@@ -3,11 +3,11 @@ claims it added or removed; and the word-level diff the digest also uses for cha
 
 from __future__ import annotations
 
-import sqlite3
 
 from ..store.digest import StoredVersion
 from .news import ArticleEdit, WordChange
 from .versions import CONTEXT_WORDS, VersionDiff, version_diff, word_diff
+from ..store.db import Connection
 
 __all__ = ["CONTEXT_WORDS", "word_changes", "article_edit"]
 
@@ -24,7 +24,7 @@ def word_changes(old: str, new: str, *, shorten: bool = True) -> tuple[WordChang
     return tuple(WordChange("same" if p.kind == "equal" else p.kind, " ".join(p.text.split())) for p in parts)
 
 
-def article_edit(conn: sqlite3.Connection, v: StoredVersion) -> ArticleEdit:
+def article_edit(conn: Connection, v: StoredVersion) -> ArticleEdit:
     """Return an edited version against the one it replaced: its words, and the quotes and claims it added or removed.
 
     The replaced version's quotes and claims are those kept with it; the new version's are kept with it once

@@ -10,13 +10,13 @@ case-insensitive, in the article's title and cleaned text. An empty scope keeps 
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..models import Article
 from ..store.browse import find_actor
 from ..store.links import story_actor_names
+from ..store.db import Connection
 
 __all__ = ["Scope", "parse_scope"]
 
@@ -56,7 +56,7 @@ def _holds(term: _Term, haystack: str) -> bool:
     return (found < term.needed) if term.negated else (found >= term.needed)
 
 
-def parse_scope(text: str, conn: sqlite3.Connection | None = None) -> Scope:
+def parse_scope(text: str, conn: Connection | None = None) -> Scope:
     """Parse a scope; ``actor:`` and ``story:`` are looked up in the store (``conn``).
 
     Raises:
@@ -92,7 +92,7 @@ def parse_scope(text: str, conn: sqlite3.Connection | None = None) -> Scope:
     return Scope(text, tuple(groups))
 
 
-def _lookup(conn: sqlite3.Connection, kind: str, value: str, negated: bool) -> _Term:
+def _lookup(conn: Connection, kind: str, value: str, negated: bool) -> _Term:
     if kind == "actor":
         actor = find_actor(conn, value)
         if actor is None:

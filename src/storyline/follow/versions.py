@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..store import versions
 from ..store.versions import ArticleVersion
+from ..store.db import Connection
 
 __all__ = ["CONTEXT_WORDS", "DiffPart", "VersionDiff", "word_diff", "version_diff", "article_versions_diffs", "version_records"]
 
@@ -141,7 +141,7 @@ def _diff(older: ArticleVersion, newer: ArticleVersion, latest: tuple[tuple[str,
                        tuple(word_diff(older.text, newer.text)), quotes_added, quotes_removed, claims_added, claims_removed)
 
 
-def _diffs(conn: sqlite3.Connection, stored: Sequence[ArticleVersion]) -> list[VersionDiff]:
+def _diffs(conn: Connection, stored: Sequence[ArticleVersion]) -> list[VersionDiff]:
     if len(stored) < 2:
         return []
     current = versions.annotation_texts(conn, stored[-1].article_id)
@@ -149,12 +149,12 @@ def _diffs(conn: sqlite3.Connection, stored: Sequence[ArticleVersion]) -> list[V
             for n, (older, newer) in enumerate(zip(stored, stored[1:]))]
 
 
-def article_versions_diffs(conn: sqlite3.Connection, article_id: str) -> list[VersionDiff]:
+def article_versions_diffs(conn: Connection, article_id: str) -> list[VersionDiff]:
     """Return each version of the article after the first against the one before it, oldest first (empty: never edited)."""
     return _diffs(conn, versions.article_versions(conn, article_id))
 
 
-def version_diff(conn: sqlite3.Connection, article_id: str, version: int) -> VersionDiff | None:
+def version_diff(conn: Connection, article_id: str, version: int) -> VersionDiff | None:
     """Return version ``version`` of the article against the version before it; None for version 1 or an unknown version."""
     return next((d for d in article_versions_diffs(conn, article_id) if d.to_version == version), None)
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -50,6 +49,7 @@ from ..store.watch import (
 from .clock import stamp, utc_now
 from .polite import PoliteFetcher
 from .scope import Scope, parse_scope
+from ..store.db import Connection
 
 __all__ = ["Round", "Watcher", "GONE_AFTER", "utc_now", "source_rows"]
 
@@ -183,7 +183,7 @@ class Watcher:
 
     # -- checking sources ------------------------------------------------------
 
-    def _check(self, conn: sqlite3.Connection, source: WatchSource, now: dt.datetime) -> tuple[WatchSource, list[RawDocument | Failure]]:
+    def _check(self, conn: Connection, source: WatchSource, now: dt.datetime) -> tuple[WatchSource, list[RawDocument | Failure]]:
         iso = stamp(now)
         if not is_url(source.url):
             return self._check_list(conn, source, now)
@@ -205,7 +205,7 @@ class Watcher:
         seen = seen_entries(conn, source.url)
         return state, [item for item in (_stable(e, source.url) for e in found) if _key(item) not in seen]
 
-    def _check_list(self, conn: sqlite3.Connection, source: WatchSource, now: dt.datetime) -> tuple[WatchSource, list[RawDocument | Failure]]:
+    def _check_list(self, conn: Connection, source: WatchSource, now: dt.datetime) -> tuple[WatchSource, list[RawDocument | Failure]]:
         iso = stamp(now)
         try:
             items = [i for i in read_file(Path(source.url), self.settings) if isinstance(i, RawDocument) and i.url]
@@ -229,7 +229,7 @@ class Watcher:
         return replace(source, last_checked=stamp(now), last_status=status, last_error=str(exc), failures=failures,
                        next_after=stamp(now + dt.timedelta(seconds=wait)), gone=gone)
 
-    def _revisit(self, conn: sqlite3.Connection, plan: _Plan, now: dt.datetime) -> int:
+    def _revisit(self, conn: Connection, plan: _Plan, now: dt.datetime) -> int:
         """Fetch again (conditionally) the stored pages within their revisit window; a changed one joins the plan."""
         count = 0
         for page in pages_due(conn, stamp(now), stamp(now - dt.timedelta(seconds=self.every))):
@@ -248,7 +248,7 @@ class Watcher:
 
     # -- ingesting -------------------------------------------------------------
 
-    def _ingest(self, conn: sqlite3.Connection, plan: _Plan, scopes: dict[str, Scope], stop: Callable[[], bool],
+    def _ingest(self, conn: Connection, plan: _Plan, scopes: dict[str, Scope], stop: Callable[[], bool],
                 now: dt.datetime) -> tuple[IngestSummary, set[str]]:
         """Ingest the plan; return the summary and the sources with an entry to try again next round."""
         if not plan.documents:
@@ -276,7 +276,7 @@ class Watcher:
         unhandled = {owner for item, owner in plan.documents if owner is not None and _key(item) not in outcomes}
         return summary, unhandled | {owner for source in passing if (owner := owner_of.get(source)) is not None}
 
-    def _record(self, conn: sqlite3.Connection, outcomes: dict[str, str], owner_of: dict[str, str | None],
+    def _record(self, conn: Connection, outcomes: dict[str, str], owner_of: dict[str, str | None],
                 passing: set[str], now: dt.datetime) -> None:
         iso = stamp(now)
         until = stamp(now + dt.timedelta(hours=self.settings.revisit_hours))
@@ -304,7 +304,7 @@ class Watcher:
 _EVERYTHING = Scope("", ())
 
 
-def source_rows(conn: sqlite3.Connection) -> list[dict[str, object]]:
+def source_rows(conn: Connection) -> list[dict[str, object]]:
     """Every watched source with its health and the entries it has given: what `watch --status`, the Watched page
     and ``GET /api/watching`` show."""
     counts = entry_counts(conn)

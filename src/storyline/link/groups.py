@@ -8,18 +8,18 @@ app and the export alike.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 from ..models import ClaimAppearance, ClaimGroup
 from ..store.claims import group_appearances, iter_group_appearances, related_groups
 from ..store.paging import Page
 from .origins import count_origins
+from ..store.db import Connection
 
 __all__ = ["claim_group", "iter_claim_groups", "load_claim_group"]
 
 
-def claim_group(conn: sqlite3.Connection, group_id: str, appearances: list[ClaimAppearance], *, related: bool = False) -> ClaimGroup:
+def claim_group(conn: Connection, group_id: str, appearances: list[ClaimAppearance], *, related: bool = False) -> ClaimGroup:
     """The group of these appearances (earliest published first), its origins counted and, when asked,
     the related groups read."""
     counts, (low, high) = count_origins(appearances)
@@ -29,7 +29,7 @@ def claim_group(conn: sqlite3.Connection, group_id: str, appearances: list[Claim
                       (low, high), counts, near)
 
 
-def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
+def iter_claim_groups(conn: Connection, *, story_id: str | None = None, min_articles: int = 1,
                       page: Page | None = None, related: bool = False) -> Iterator[ClaimGroup]:
     """Yield claim groups, earliest first seen first, each with every appearance (earliest published first).
 
@@ -43,7 +43,7 @@ def iter_claim_groups(conn: sqlite3.Connection, *, story_id: str | None = None, 
         yield claim_group(conn, group_id, appearances, related=related)
 
 
-def load_claim_group(conn: sqlite3.Connection, group_id: str) -> ClaimGroup | None:
+def load_claim_group(conn: Connection, group_id: str) -> ClaimGroup | None:
     """Return one claim group with every appearance (earliest published first), its origins and related groups, or None."""
     appearances = group_appearances(conn, group_id)
     return claim_group(conn, group_id, appearances, related=True) if appearances else None

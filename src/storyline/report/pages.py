@@ -8,7 +8,6 @@ of rows through scoped queries (one story's articles, one article's annotations)
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from ..follow.versions import VersionDiff, article_versions_diffs
 from .charts import LabelCount, TimelinePoint
 from .textview import Block, Mark, article_blocks
 from .trees import ChainItem, TreeNode, attribution_tree
+from ..store.db import Connection
 
 __all__ = [
     "OverviewPage", "ThreadPage", "StoryPage", "SpeakerQuotes", "ActorFraming", "ArticlePage", "ClaimPage", "ActorPage",
@@ -161,7 +161,7 @@ class ActorPage:
     articles: browse.ArticlePage
 
 
-def overview_page(conn: sqlite3.Connection, *, page: int = 1, per_page: int = 30) -> OverviewPage:
+def overview_page(conn: Connection, *, page: int = 1, per_page: int = 30) -> OverviewPage:
     """Return page ``page`` (from 1) of the threads, with the corpus-wide outlet activity."""
     total = browse.count_threads(conn)
     pages = max(1, -(-total // per_page))
@@ -171,7 +171,7 @@ def overview_page(conn: sqlite3.Connection, *, page: int = 1, per_page: int = 30
     return OverviewPage(tuple(threads), total, page, pages, articles, tuple(browse.activity(conn)), tuple(browse.outlet_counts(conn, limit=30)))
 
 
-def thread_page(conn: sqlite3.Connection, thread_id: str) -> ThreadPage | None:
+def thread_page(conn: Connection, thread_id: str) -> ThreadPage | None:
     """Return one thread's page, or None for an unknown thread."""
     thread = browse.load_thread(conn, thread_id)
     if thread is None:
@@ -180,7 +180,7 @@ def thread_page(conn: sqlite3.Connection, thread_id: str) -> ThreadPage | None:
     return ThreadPage(thread, tuple(stories), tuple(browse.activity(conn, browse.thread_article_ids(conn, thread_id))))
 
 
-def _speakers(conn: sqlite3.Connection, rows: Sequence[browse.ArticleRow]) -> tuple[SpeakerQuotes, ...]:
+def _speakers(conn: Connection, rows: Sequence[browse.ArticleRow]) -> tuple[SpeakerQuotes, ...]:
     """Group the story's quotes by speaker: the corpus actor when resolved, else the words naming them; unknown last."""
     quotes = [(q, row) for row in rows for q in iter_quotes(conn, article_id=row.id)]
     actor_names = browse.actor_names(conn, sorted({q.speaker_actor_id for q, _ in quotes if q.speaker_actor_id}))
@@ -196,13 +196,13 @@ def _speakers(conn: sqlite3.Connection, rows: Sequence[browse.ArticleRow]) -> tu
     return tuple(SpeakerQuotes(shown[k][0], shown[k][1], tuple(groups[k])) for k in order)
 
 
-def _chain_items(conn: sqlite3.Connection, rows: Sequence[browse.ArticleRow]) -> list[ChainItem]:
+def _chain_items(conn: Connection, rows: Sequence[browse.ArticleRow]) -> list[ChainItem]:
     return [ChainItem(row.id, row.outlet, row.published, a.attribution.content.text, a.attribution.source.text if a.attribution.source else None,
                       a.attribution.source_kind, a.attribution.count, tuple(v.text for v in a.attribution.via), a.id)
             for row in rows for a in iter_attributions(conn, row.id)]
 
 
-def _actor_framing(conn: sqlite3.Connection, framings: Sequence[ArticleFraming], texts: dict[str, str]) -> tuple[ActorFraming, ...]:
+def _actor_framing(conn: Connection, framings: Sequence[ArticleFraming], texts: dict[str, str]) -> tuple[ActorFraming, ...]:
     counts: dict[str, int] = {}
     for f in framings:
         for actor, _ in f.labels:
@@ -212,7 +212,7 @@ def _actor_framing(conn: sqlite3.Connection, framings: Sequence[ArticleFraming],
     return tuple(ActorFraming(a, ids.get(a), tuple(compare_actor(a, framings, texts))) for a in top)
 
 
-def story_page(conn: sqlite3.Connection, story_id: str) -> StoryPage | None:
+def story_page(conn: Connection, story_id: str) -> StoryPage | None:
     """Return one story's page, or None for an unknown story."""
     story = browse.load_story(conn, story_id)
     if story is None:
@@ -258,7 +258,7 @@ def article_marks(quotes: Sequence[StoredQuote], claims: Sequence[ArticleClaim],
     return marks
 
 
-def article_page(conn: sqlite3.Connection, article_id: str, claim_link: Callable[[str], str] | None = None) -> ArticlePage | None:
+def article_page(conn: Connection, article_id: str, claim_link: Callable[[str], str] | None = None) -> ArticlePage | None:
     """Return one article's page (a unique id prefix works), or None.
 
     Args:
@@ -283,7 +283,7 @@ def article_page(conn: sqlite3.Connection, article_id: str, claim_link: Callable
                        tuple(article_versions_diffs(conn, article.id)))
 
 
-def claim_page(conn: sqlite3.Connection, group_id: str) -> ClaimPage | None:
+def claim_page(conn: Connection, group_id: str) -> ClaimPage | None:
     """Return one claim group's page, or None."""
     group = load_claim_group(conn, group_id)
     if group is None:
@@ -293,7 +293,7 @@ def claim_page(conn: sqlite3.Connection, group_id: str) -> ClaimPage | None:
     return ClaimPage(group, rows, tuple(stories))
 
 
-def actor_page(conn: sqlite3.Connection, actor_id: str) -> ActorPage | None:
+def actor_page(conn: Connection, actor_id: str) -> ActorPage | None:
     """Return one actor's page, or None."""
     actor = browse.load_actor(conn, actor_id)
     if actor is None:

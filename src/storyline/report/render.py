@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..annotate.time.words import in_words
-from ..store.articles import HIGHLIGHT_END, HIGHLIGHT_START
+from ..store.fulltext import HIGHLIGHT_END, HIGHLIGHT_START
 from . import charts
 
 __all__ = ["Links", "environment", "render", "slug", "safe_url", "PAGE_DIRS"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from .charts import LabelCount
@@ -10,21 +9,22 @@ from .pages import (
     actor_page, article_page, claim_page, label_counts, overview_page, story_page, thread_page, timeline_points,
 )
 from .render import Links, render
+from ..store.db import Connection
 
 __all__ = ["PAGES", "render_overview", "render_page"]
 
 
-def render_overview(conn: sqlite3.Connection, links: Links, *, page: int = 1, per_page: int = 30) -> str:
+def render_overview(conn: Connection, links: Links, *, page: int = 1, per_page: int = 30) -> str:
     """Render the threads-and-stories overview (one page of threads)."""
     return render("overview.html", links, page=overview_page(conn, page=page, per_page=per_page))
 
 
-def _thread(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
+def _thread(conn: Connection, item_id: str, links: Links) -> str | None:
     page = thread_page(conn, item_id)
     return render("thread.html", links, page=page) if page else None
 
 
-def _story(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
+def _story(conn: Connection, item_id: str, links: Links) -> str | None:
     page = story_page(conn, item_id)
     if page is None:
         return None
@@ -32,17 +32,17 @@ def _story(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
                   labels_for=label_counts)
 
 
-def _article(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
+def _article(conn: Connection, item_id: str, links: Links) -> str | None:
     page = article_page(conn, item_id, claim_link=lambda group: links.url("claim", group))
     return render("article.html", links, page=page) if page else None
 
 
-def _claim(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
+def _claim(conn: Connection, item_id: str, links: Links) -> str | None:
     page = claim_page(conn, item_id)
     return render("claim.html", links, page=page) if page else None
 
 
-def _actor(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
+def _actor(conn: Connection, item_id: str, links: Links) -> str | None:
     page = actor_page(conn, item_id)
     if page is None:
         return None
@@ -50,12 +50,12 @@ def _actor(conn: sqlite3.Connection, item_id: str, links: Links) -> str | None:
     return render("actor.html", links, page=page, label_counts=counts)
 
 
-PAGES: dict[str, Callable[[sqlite3.Connection, str, Links], str | None]] = {
+PAGES: dict[str, Callable[[Connection, str, Links], str | None]] = {
     "thread": _thread, "story": _story, "article": _article, "claim": _claim, "actor": _actor,
 }
 """Kind of page -> renderer; each returns None for an unknown id."""
 
 
-def render_page(conn: sqlite3.Connection, kind: str, item_id: str, links: Links) -> str | None:
+def render_page(conn: Connection, kind: str, item_id: str, links: Links) -> str | None:
     """Render one page of ``kind`` (thread, story, article, claim, actor), or None when the id is unknown."""
     return PAGES[kind](conn, item_id, links)

@@ -10,7 +10,6 @@ that forbids every script.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +18,7 @@ from pathlib import Path
 from ..store.browse import page_ids
 from .render import PAGE_DIRS, Links, slug
 from .views import render_overview, render_page
+from ..store.db import Connection
 
 __all__ = ["ReportSummary", "write_report"]
 
@@ -45,7 +45,7 @@ def _copy_assets(out: Path) -> None:
                 shutil.copyfile(path, target / item.name)
 
 
-def write_report(conn: sqlite3.Connection, out: Path, *, progress: Callable[[str, int], None] | None = None) -> ReportSummary:
+def write_report(conn: Connection, out: Path, *, progress: Callable[[str, int], None] | None = None) -> ReportSummary:
     """Write the whole report for the store into ``out`` (created if needed; pages there are overwritten).
 
     Args:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
 from .paging import Page, limit_clause
 from .times import clear_times, save_times
+from .db import Connection
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",
@@ -60,7 +60,7 @@ class ActorSummary:
     labels: tuple[str, ...]
 
 
-def actor_summaries(conn: sqlite3.Connection, *, kind: str | None = None, limit: int = 50) -> list[ActorSummary]:
+def actor_summaries(conn: Connection, *, kind: str | None = None, limit: int = 50) -> list[ActorSummary]:
     """Return actors with their mention and article counts and distinct labels, most mentioned first (``limit``
     of them; a negative one: all). A label used in several cases (``the Minister``, ``The Minister``) is listed
     once, in the spelling that sorts first."""
@@ -79,7 +79,7 @@ def actor_summaries(conn: sqlite3.Connection, *, kind: str | None = None, limit:
     return out
 
 
-def load_actors(conn: sqlite3.Connection, page: Page | None = None) -> list[Actor]:
+def load_actors(conn: Connection, page: Page | None = None) -> list[Actor]:
     """Return every stored actor (or one page of them) with its variants, in the order first stored."""
     limit, bounds = limit_clause(page)
     rows = conn.execute("SELECT id, name, type FROM actors ORDER BY rowid" + limit, bounds).fetchall()
@@ -90,11 +90,11 @@ def load_actors(conn: sqlite3.Connection, page: Page | None = None) -> list[Acto
     return [Actor(r[0], r[1], r[2], tuple(variants.get(r[0], ()))) for r in rows]
 
 
-def save_actors(conn: sqlite3.Connection, actors: Iterable[Actor]) -> None:
+def save_actors(conn: Connection, actors: Iterable[Actor]) -> None:
     """Insert or update actors and their variants (no commit)."""
     for a in actors:
         conn.execute("INSERT INTO actors (id, name, type) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name", (a.id, a.name, a.type))
-        conn.executemany("INSERT OR IGNORE INTO actor_variants (actor_id, variant) VALUES (?, ?)", ((a.id, v) for v in a.variants))
+        conn.executemany("INSERT INTO actor_variants (actor_id, variant) VALUES (?, ?) ON CONFLICT DO NOTHING", ((a.id, v) for v in a.variants))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ def _read_languages(languages: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(",".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)))
 
 
-def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Sequence[str], when: str) -> None:
+def skip_unread_languages(conn: Connection, model: str, languages: Sequence[str], when: str) -> None:
     """Record the pending articles written in a language not in ``languages`` as not to be annotated with
     ``model`` (an unknown language is annotated), and forget such records for languages now read; no commit
     (:func:`count_skipped` says how many are skipped)."""
@@ -136,30 +136,30 @@ def skip_unread_languages(conn: sqlite3.Connection, model: str, languages: Seque
     marks = ", ".join("?" * len(read))
     conn.execute("DELETE FROM annotation_skips WHERE model = ? AND article_id IN (SELECT id FROM articles"
                  f" WHERE language IN ({marks}))", (model, *read))
-    conn.execute("INSERT OR IGNORE INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?,"
+    conn.execute("INSERT INTO annotation_skips (article_id, model, reason, at) SELECT a.id, ?,"
                  " 'written in ' || a.language || '; Storyline annotates ' || ?, ?" + _PENDING
-                 + f" AND a.language IS NOT NULL AND a.language NOT IN ({marks})", (model, ", ".join(languages), when, *_pending(model), *read))
+                 + f" AND a.language IS NOT NULL AND a.language NOT IN ({marks}) ON CONFLICT DO NOTHING", (model, ", ".join(languages), when, *_pending(model), *read))
 
 
-def count_skipped(conn: sqlite3.Connection, model: str) -> int:
+def count_skipped(conn: Connection, model: str) -> int:
     """Return how many articles are not annotated with ``model`` because of their language."""
     return int(conn.execute("SELECT COUNT(*) FROM annotation_skips WHERE model = ?", (model,)).fetchone()[0])
 
 
-def skipped_unplaced(conn: sqlite3.Connection, model: str) -> list[str]:
+def skipped_unplaced(conn: Connection, model: str) -> list[str]:
     """Return the articles not annotated with ``model`` for their language and not yet in a story, in ingest order."""
     return [str(r[0]) for r in conn.execute(
         "SELECT a.id FROM annotation_skips s JOIN articles a ON a.id = s.article_id WHERE s.model = ?"
         " AND NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id) ORDER BY a.rowid", (model,))]
 
 
-def annotation_skip(conn: sqlite3.Connection, article_id: str) -> str | None:
+def annotation_skip(conn: Connection, article_id: str) -> str | None:
     """Why the article was not annotated (its language), or None."""
     row = conn.execute("SELECT reason FROM annotation_skips WHERE article_id = ? ORDER BY at DESC LIMIT 1", (article_id,)).fetchone()
     return str(row[0]) if row else None
 
 
-def unannotated_articles(conn: sqlite3.Connection, model: str, *, after: int = 0, limit: int = -1) -> list[PendingArticle]:
+def unannotated_articles(conn: Connection, model: str, *, after: int = 0, limit: int = -1) -> list[PendingArticle]:
     """Return the articles not yet annotated with ``model`` (nor failed with it), in ingest order: ``limit``
     of them (negative: all) after the one whose rowid is ``after``, so a long run reads them page by page."""
     return [PendingArticle(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in conn.execute(
@@ -168,18 +168,18 @@ def unannotated_articles(conn: sqlite3.Connection, model: str, *, after: int = 0
         (*_pending(model), after, *((limit,) if limit >= 0 else ())))]
 
 
-def unannotated_texts_by_date(conn: sqlite3.Connection, model: str) -> Iterator[str]:
+def unannotated_texts_by_date(conn: Connection, model: str) -> Iterator[str]:
     """Yield the texts of the articles not yet annotated with ``model``, oldest first (undated last), one at a time."""
     cursor = conn.execute("SELECT a.text" + _PENDING + " ORDER BY coalesce(a.published, '9999'), a.rowid", _pending(model))
     yield from (row[0] for row in cursor)
 
 
-def count_unannotated(conn: sqlite3.Connection, model: str) -> int:
+def count_unannotated(conn: Connection, model: str) -> int:
     """Return how many stored articles are not yet annotated with ``model`` (nor failed with it)."""
     return int(conn.execute("SELECT COUNT(*)" + _PENDING, _pending(model)).fetchone()[0])
 
 
-def unannotated_exceed(conn: sqlite3.Connection, model: str, cut: int, chars: int) -> bool:
+def unannotated_exceed(conn: Connection, model: str, cut: int, chars: int) -> bool:
     """Return True when the articles waiting for annotation with ``model`` hold more than ``chars`` characters
     (each counted up to ``cut``); reads only as many as it takes to know."""
     total = 0
@@ -193,17 +193,17 @@ def unannotated_exceed(conn: sqlite3.Connection, model: str, cut: int, chars: in
     return False
 
 
-def is_annotated(conn: sqlite3.Connection, article_id: str, model: str) -> bool:
+def is_annotated(conn: Connection, article_id: str, model: str) -> bool:
     """Return True when the article is annotated with ``model`` (perhaps by another process meanwhile)."""
     return conn.execute("SELECT 1 FROM annotated WHERE article_id = ? AND model = ?", (article_id, model)).fetchone() is not None
 
 
-def forget_annotated(conn: sqlite3.Connection) -> None:
+def forget_annotated(conn: Connection) -> None:
     """Mark every article as not annotated, so the next run annotates all again (``annotate --all``); no commit."""
     conn.execute("DELETE FROM annotated")
 
 
-def clear_annotations(conn: sqlite3.Connection, article_id: str) -> None:
+def clear_annotations(conn: Connection, article_id: str) -> None:
     """Forget an article's annotations (its text changed); no commit."""
     clear_times(conn, article_id)  # first: events point at quotes
     for table in ("claims", "framing", "mentions", "quotes", "attributions", "annotated"):
@@ -215,7 +215,7 @@ def _span(s: Span | None) -> tuple[str | None, int | None, int | None]:
 
 
 def save_annotations(
-    conn: sqlite3.Connection, article_id: str, ann: TextAnnotations, actor_ids: dict[str, str], model: str, when: str
+    conn: Connection, article_id: str, ann: TextAnnotations, actor_ids: dict[str, str], model: str, when: str
 ) -> None:
     """Replace an article's annotations (no commit). ``actor_ids`` maps mention names to actor ids."""
     clear_annotations(conn, article_id)
@@ -242,7 +242,7 @@ def _opt_span(text: str | None, start: int | None, end: int | None) -> Span | No
     return Span(text, start, end) if text is not None and start is not None and end is not None else None
 
 
-def iter_mentions(conn: sqlite3.Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredMention]:
+def iter_mentions(conn: Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredMention]:
     """Yield stored mentions (of one article, or one page of all), by article and position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
     limit, bounds = limit_clause(page)
@@ -251,7 +251,7 @@ def iter_mentions(conn: sqlite3.Connection, article_id: str | None = None, page:
         yield StoredMention(r[0], r[1], Mention(r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
 
 
-def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, speaker: str | None = None,
+def iter_quotes(conn: Connection, *, article_id: str | None = None, speaker: str | None = None,
                 page: Page | None = None) -> Iterator[StoredQuote]:
     """Yield stored quotes, optionally of one article or of speakers whose name or words contain ``speaker``, or one page."""
     sql = "SELECT q.* FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_actor_id WHERE 1 = 1"
@@ -270,7 +270,7 @@ def iter_quotes(conn: sqlite3.Connection, *, article_id: str | None = None, spea
         yield StoredQuote(r["id"], r["article_id"], r["speaker_actor_id"], quote)
 
 
-def iter_attributions(conn: sqlite3.Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredAttribution]:
+def iter_attributions(conn: Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredAttribution]:
     """Yield stored attributions, optionally of one article (or one page of all), by position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
     limit, bounds = limit_clause(page)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Article, Evidence, Removal
 from .annotations import clear_annotations
+from .fulltext import HIGHLIGHT_END, HIGHLIGHT_START, text_query
 from .paging import Page, limit_clause
+from .schema import schema_version
+from .db import Connection, Row
 
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
@@ -24,8 +26,6 @@ __all__ = [
     "set_inferred_published",
 ]
 
-HIGHLIGHT_START = "\x02"
-HIGHLIGHT_END = "\x03"
 _COLUMNS = (
     "id, source, url, title, outlet, authors, published, published_inferred, published_earliest,"
     " published_latest, language, feed, text, raw_text, duplicate_of, ingested_at"
@@ -35,10 +35,10 @@ _AUTHORS_SINCE = 12
 _OLD_AUTHORS = "CASE WHEN author IS NULL OR author = '' THEN '[]' ELSE json_array(author) END AS authors"
 
 
-def _columns(conn: sqlite3.Connection) -> str:
+def _columns(conn: Connection) -> str:
     """The article columns to select: an older database opened read-only (not migrated) reads its one-string
     ``author`` as a list of that string, as migration 12 would."""
-    if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= _AUTHORS_SINCE:
+    if schema_version(conn) >= _AUTHORS_SINCE:
         return _COLUMNS
     return _COLUMNS.replace("authors", _OLD_AUTHORS, 1)
 
@@ -69,26 +69,26 @@ class SearchHit:
     snippet: str
 
 
-def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
+def has_article(conn: Connection, article_id: str) -> bool:
     """Return True if an article with this id is stored."""
     return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
-def article_for_source(conn: sqlite3.Connection, source: str) -> str | None:
+def article_for_source(conn: Connection, source: str) -> str | None:
     """Return the id of the article a source produced, if it was ingested before."""
     row = conn.execute("SELECT article_id FROM sources WHERE source = ?", (source,)).fetchone()
     return row[0] if row else None
 
 
-def add_source(conn: sqlite3.Connection, source: str, article_id: str, when: str, *, commit: bool = True) -> None:
+def add_source(conn: Connection, source: str, article_id: str, when: str, *, commit: bool = True) -> None:
     """Record that ``source`` yielded ``article_id`` (no-op if already recorded)."""
-    conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, article_id, when))
+    conn.execute("INSERT INTO sources VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (source, article_id, when))
     if commit:
         conn.commit()
 
 
 def save_article(
-    conn: sqlite3.Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = (), *, commit: bool = True
+    conn: Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = (), *, commit: bool = True
 ) -> bool:
     """Store ``article`` and everything hanging off it (removals, evidence, signature, source, outlet lines).
 
@@ -103,7 +103,7 @@ def save_article(
     conn.execute("SAVEPOINT save_article")  # a refused article undoes itself only, not the caller's group
     try:
         cur = conn.execute(
-            f"INSERT OR IGNORE INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+            f"INSERT INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 16)}) ON CONFLICT DO NOTHING",
             (article.id, article.source, article.url, article.title, article.outlet, json.dumps(list(article.authors), ensure_ascii=False),
              article.published, int(article.published_inferred), earliest, latest, article.language,
              article.feed, article.text, article.raw_text, article.duplicate_of, article.ingested_at),
@@ -113,10 +113,10 @@ def save_article(
             return False
         _write_children(conn, article)
         conn.execute("INSERT INTO signatures VALUES (?, ?)", (article.id, minhash))
-        conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (article.source, article.id, article.ingested_at))
+        conn.execute("INSERT INTO sources VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (article.source, article.id, article.ingested_at))
         if article.outlet:
             conn.executemany(
-                "INSERT OR IGNORE INTO outlet_lines (outlet, line_key, article_id) VALUES (?, ?, ?)",
+                "INSERT INTO outlet_lines (outlet, line_key, article_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 ((article.outlet, key, article.id) for key in set(line_keys)),
             )
     except BaseException:
@@ -129,7 +129,7 @@ def save_article(
     return True
 
 
-def _write_children(conn: sqlite3.Connection, article: Article) -> None:
+def _write_children(conn: Connection, article: Article) -> None:
     conn.executemany(
         'INSERT INTO removals (article_id, seq, text, reason, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
         ((article.id, i, r.text, r.reason, r.start, r.end) for i, r in enumerate(article.removed)),
@@ -140,7 +140,7 @@ def _write_children(conn: sqlite3.Connection, article: Article) -> None:
     )
 
 
-def update_cleaning(conn: sqlite3.Connection, article: Article) -> None:
+def update_cleaning(conn: Connection, article: Article) -> None:
     """Replace an article's cleaned text, removals and evidence (after a corpus-level cleaning pass).
 
     The latest of its versions (:mod:`storyline.store.versions`), which is its current text, follows.
@@ -156,7 +156,7 @@ def update_cleaning(conn: sqlite3.Connection, article: Article) -> None:
 
 
 
-def replace_text(conn: sqlite3.Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = (),
+def replace_text(conn: Connection, article: Article, minhash: bytes, line_keys: Iterable[str] = (),
                  cut_keys: Iterable[str] = ()) -> None:
     """Replace a stored article's text by a new version's (no commit; :func:`storyline.store.versions.save_version` calls it).
 
@@ -178,12 +178,12 @@ def replace_text(conn: sqlite3.Connection, article: Article, minhash: bytes, lin
     conn.execute("DELETE FROM outlet_lines WHERE article_id = ?", (article.id,))
     if article.outlet:
         cut = set(cut_keys)
-        conn.executemany("INSERT OR IGNORE INTO outlet_lines (outlet, line_key, article_id, removed) VALUES (?, ?, ?, ?)",
+        conn.executemany("INSERT INTO outlet_lines (outlet, line_key, article_id, removed) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                          ((article.outlet, key, article.id, int(key in cut)) for key in set(line_keys)))
 
 
 def set_inferred_published(
-    conn: sqlite3.Connection, article_id: str, published: str | None,
+    conn: Connection, article_id: str, published: str | None,
     range_: tuple[str | None, str | None], evidence: Sequence[Evidence],
 ) -> bool:
     """Record a publication date (or only bounds) inferred from the article's text (no commit).
@@ -215,7 +215,7 @@ def set_inferred_published(
     return True
 
 
-def add_evidence(conn: sqlite3.Connection, article_id: str, evidence: Sequence[Evidence]) -> None:
+def add_evidence(conn: Connection, article_id: str, evidence: Sequence[Evidence]) -> None:
     """Append evidence rows after the article's existing ones, skipping rows already stored (no commit)."""
     stored = {tuple(r) for r in conn.execute('SELECT field, value, method, text, start, "end" FROM evidence WHERE article_id = ?', (article_id,))}
     (seq,) = conn.execute("SELECT COALESCE(MAX(seq) + 1, 0) FROM evidence WHERE article_id = ?", (article_id,)).fetchone()
@@ -228,7 +228,7 @@ def add_evidence(conn: sqlite3.Connection, article_id: str, evidence: Sequence[E
             seq += 1
 
 
-def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:
+def _article(conn: Connection, row: Row) -> Article:
     removed = tuple(
         Removal(r["text"], r["reason"], r["start"], r["end"])
         for r in conn.execute('SELECT text, reason, start, "end" FROM removals WHERE article_id = ? ORDER BY seq', (row["id"],))
@@ -247,13 +247,13 @@ def _article(conn: sqlite3.Connection, row: sqlite3.Row) -> Article:
     )
 
 
-def ids_starting_with(conn: sqlite3.Connection, prefix: str, limit: int = 10) -> list[str]:
+def ids_starting_with(conn: Connection, prefix: str, limit: int = 10) -> list[str]:
     """Return up to ``limit`` stored article ids that begin with ``prefix``, in order."""
     return [r[0] for r in conn.execute("SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
                                        (prefix, prefix + "\uffff", limit))]
 
 
-def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+def load_article(conn: Connection, article_id: str) -> Article | None:
     """Return the stored article with this id (a unique id prefix also works), or None."""
     columns = _columns(conn)
     rows = conn.execute(f"SELECT {columns} FROM articles WHERE id = ?", (article_id,)).fetchall() or conn.execute(
@@ -263,7 +263,7 @@ def load_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     return _article(conn, row) if row else None
 
 
-def iter_articles(conn: sqlite3.Connection, *, outlet: str | None = None, page: Page | None = None) -> Iterator[Article]:
+def iter_articles(conn: Connection, *, outlet: str | None = None, page: Page | None = None) -> Iterator[Article]:
     """Yield every stored article in ingest order, optionally of one outlet, optionally one page of them."""
     limit, bounds = limit_clause(page)
     sql = f"SELECT {_columns(conn)} FROM articles" + (" WHERE outlet = ?" if outlet else "") + " ORDER BY rowid" + limit
@@ -271,12 +271,12 @@ def iter_articles(conn: sqlite3.Connection, *, outlet: str | None = None, page: 
         yield _article(conn, row)
 
 
-def count_articles(conn: sqlite3.Connection) -> int:
+def count_articles(conn: Connection) -> int:
     """Return how many articles are stored."""
     return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
 
-def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, limit: int | None = None) -> list[ArticleSummary]:
+def list_articles(conn: Connection, *, outlet: str | None = None, limit: int | None = None) -> list[ArticleSummary]:
     """Return one summary per stored article, newest publication first (unknown dates last)."""
     sql = (
         "SELECT id, title, outlet, published, published_inferred, duplicate_of, source,"
@@ -293,29 +293,18 @@ def list_articles(conn: sqlite3.Connection, *, outlet: str | None = None, limit:
     ]
 
 
-def fts_query(query: str) -> str:
-    """Turn user words and "quoted phrases" into a safe FTS5 query (all terms must match)."""
-    parts = [f'"{p}"' for p in re.findall(r'"([^"]+)"', query)]
-    rest = re.sub(r'"[^"]*"', " ", query)
-    parts += [f'"{w}"' for w in re.findall(r"\w+", rest)]
-    return " ".join(p.replace('""', '"') for p in parts)
-
-
-def search(conn: sqlite3.Connection, query: str, *, limit: int = 20) -> list[SearchHit]:
-    """Return articles matching ``query``, best first, with highlighted snippets."""
-    match = fts_query(query)
-    if not match:
+def search(conn: Connection, query: str, *, limit: int = 20) -> list[SearchHit]:
+    """Return articles matching ``query``, best first, with highlighted snippets (store/fulltext.py: both backends)."""
+    match = text_query(conn, query)
+    if match is None:
         return []
-    rows = conn.execute(
-        "SELECT a.id, a.title, a.outlet, a.published,"
-        " snippet(articles_fts, 1, ?, ?, ' … ', 16) FROM articles_fts"
-        " JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-        (HIGHLIGHT_START, HIGHLIGHT_END, match, limit),
-    )
-    return [SearchHit(*r) for r in rows]
+    column, column_params = match.snippet_column(1, 16)
+    rows = conn.execute(f"SELECT a.id, a.title, a.outlet, a.published, {column} FROM {match.source} WHERE {match.condition}"
+                        f" ORDER BY {match.order} LIMIT ?", (*column_params, *match.params, *match.order_params, limit))
+    return [SearchHit(r[0], r[1], r[2], r[3], match.snippet(r[4], 16) or "") for r in rows]
 
 
-def canonical_signatures(conn: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
+def canonical_signatures(conn: Connection) -> Iterator[tuple[str, bytes]]:
     """Yield (id, MinHash bytes) for every stored article that is not itself a duplicate."""
     yield from conn.execute(
         "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id"

@@ -7,13 +7,13 @@ articles stored or a hundred thousand. All SQL for these views lives here.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Actor, Story, Thread
-from .articles import HIGHLIGHT_END, HIGHLIGHT_START, fts_query
+from .fulltext import HIGHLIGHT_END, HIGHLIGHT_START, text_query
 from .links import id_chunks, in_clause
+from .db import Connection, is_postgres, Row
 
 __all__ = [
     "COUNT_CAP", "ArticleFilter", "ArticleRow", "ArticlePage", "StorySummary", "ThreadSummary",
@@ -100,7 +100,7 @@ class ThreadSummary:
         return sum(s.articles for s in self.stories)
 
 
-def _row(r: sqlite3.Row, snippet: str | None = None) -> ArticleRow:
+def _row(r: Row, snippet: str | None = None) -> ArticleRow:
     return ArticleRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5], int(r[6]), r[7], snippet)
 
 
@@ -120,12 +120,12 @@ COUNT_CAP = 10_000
 """A filtered list counts its matches up to this many; past it the page says "10,000+" (counting all costs a scan)."""
 
 
-def _count(conn: sqlite3.Connection, base: str, params: Sequence[object]) -> tuple[int, bool]:
-    n = int(conn.execute(f"SELECT COUNT(*) FROM (SELECT 1{base} LIMIT {COUNT_CAP + 1})", params).fetchone()[0])
+def _count(conn: Connection, base: str, params: Sequence[object]) -> tuple[int, bool]:
+    n = int(conn.execute(f"SELECT COUNT(*) FROM (SELECT 1{base} LIMIT {COUNT_CAP + 1}) AS hits", params).fetchone()[0])
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
-def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50, offset: int = 0) -> ArticlePage:
+def find_articles(conn: Connection, f: ArticleFilter, *, limit: int = 50, offset: int = 0) -> ArticlePage:
     """Return one page of the articles matching ``f``: best match first for words, else newest first.
 
     Args:
@@ -137,17 +137,17 @@ def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50
         The page and the number of matches, counted up to :data:`COUNT_CAP` (``more`` tells when there are more).
     """
     where, params = _where(f)
-    match = fts_query(f.query) if f.query else ""
-    if f.query and not match:
+    match = text_query(conn, f.query) if f.query else None
+    if f.query and match is None:
         return ArticlePage((), 0)
-    if match:
-        base = (" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid LEFT JOIN story_members m ON m.article_id = a.id"
-                " WHERE articles_fts MATCH ?" + where)
-        args: list[object] = [match, *params]
-        total, more = _count(conn, " FROM articles_fts WHERE articles_fts MATCH ?", [match]) if not where else _count(conn, base, args)
-        rows = conn.execute(f"SELECT {_ROW}, snippet(articles_fts, -1, ?, ?, ' … ', 24)" + base + " ORDER BY rank LIMIT ? OFFSET ?",
-                            [HIGHLIGHT_START, HIGHLIGHT_END, *args, limit, offset])
-        return ArticlePage(tuple(_row(r, r[8]) for r in rows), total, more)
+    if match is not None:
+        base = f" FROM {match.source} LEFT JOIN story_members m ON m.article_id = a.id WHERE {match.condition}" + where
+        args: list[object] = [*match.params, *params]
+        total, more = _count(conn, base, args) if where else _count(conn, f" FROM {match.source} WHERE {match.condition}", match.params)
+        column, column_params = match.snippet_column(-1, 24)
+        rows = conn.execute(f"SELECT {_ROW}, {column}" + base + f" ORDER BY {match.order} LIMIT ? OFFSET ?",
+                            [*column_params, *args, *match.order_params, limit, offset])
+        return ArticlePage(tuple(_row(r, match.snippet(r[8], 24)) for r in rows), total, more)
     base = " FROM articles a LEFT JOIN story_members m ON m.article_id = a.id WHERE 1 = 1" + where
     total, more = _count(conn, base, params)
     rows = conn.execute(f"SELECT {_ROW}" + base + " ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
@@ -155,7 +155,7 @@ def find_articles(conn: sqlite3.Connection, f: ArticleFilter, *, limit: int = 50
     return ArticlePage(tuple(_row(r) for r in rows), total, more)
 
 
-def article_rows(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ArticleRow]:
+def article_rows(conn: Connection, ids: Sequence[str]) -> list[ArticleRow]:
     """Return these articles as list rows, earliest published first (unknown ids are skipped)."""
     found: list[ArticleRow] = []
     for chunk in id_chunks(list(ids)):
@@ -165,28 +165,28 @@ def article_rows(conn: sqlite3.Connection, ids: Sequence[str]) -> list[ArticleRo
     return sorted(found, key=lambda r: (r.published is None, r.published or "", order[r.id]))
 
 
-def outlet_counts(conn: sqlite3.Connection, *, limit: int = 200) -> list[tuple[str, int]]:
+def outlet_counts(conn: Connection, *, limit: int = 200) -> list[tuple[str, int]]:
     """Return (outlet, articles) for the outlets with most articles, for the outlet filter."""
     return [(r[0], int(r[1])) for r in conn.execute(
         "SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY COUNT(*) DESC, outlet LIMIT ?", (limit,))]
 
 
-def sqlite_unindexed(column: str) -> str:
-    """SQLite only: ``+column`` reads the column but keeps SQLite's planner from looking it up by an index on it.
+def sqlite_unindexed(conn: Connection, column: str) -> str:
+    """On SQLite ``+column`` reads the column but keeps SQLite's planner from looking it up by an index on it.
 
     The only per-dialect spot of this module's SQL: PostgreSQL has no unary ``+`` on text (there, the bare
     column, and its planner picks by statistics).
     """
-    return "+" + column
+    return column if is_postgres(conn) else "+" + column
 
 
-def activity(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[tuple[str | None, str | None, int]]:
+def activity(conn: Connection, ids: Sequence[str] | None = None) -> list[tuple[str | None, str | None, int]]:
     """Return (outlet, publication day, articles) for these articles, or for every article not a near-duplicate (the overview chart)."""
     if ids is None:
         # unindexed: scan the covering index articles_outlet_published (outlet, published, duplicate_of) rather than
         # search articles_duplicate_of and read every matching row from the table
         rows = conn.execute("SELECT outlet, substr(published, 1, 10) AS day, COUNT(*) FROM articles"
-                            f" WHERE {sqlite_unindexed('duplicate_of')} IS NULL GROUP BY outlet, day")
+                            f" WHERE {sqlite_unindexed(conn, 'duplicate_of')} IS NULL GROUP BY outlet, day")
         return [(r[0], r[1], int(r[2])) for r in rows]
     out: list[tuple[str | None, str | None, int]] = []
     for chunk in id_chunks(list(ids)):
@@ -195,7 +195,7 @@ def activity(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list
     return out
 
 
-def _members(conn: sqlite3.Connection, where: str, value: str) -> dict[str, list[str]]:
+def _members(conn: Connection, where: str, value: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for story, article in conn.execute(
             "SELECT m.story_id, m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
@@ -204,7 +204,7 @@ def _members(conn: sqlite3.Connection, where: str, value: str) -> dict[str, list
     return out
 
 
-def load_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+def load_story(conn: Connection, story_id: str) -> Story | None:
     """Return one story with its articles (earliest published first), or None."""
     r = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if r is None:
@@ -213,7 +213,7 @@ def load_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
     return Story(r["id"], r["title"], tuple(members), r["thread_id"], r["first_published"], r["last_published"])
 
 
-def load_thread(conn: sqlite3.Connection, thread_id: str) -> Thread | None:
+def load_thread(conn: Connection, thread_id: str) -> Thread | None:
     """Return one thread with its stories (earliest first), or None."""
     title = conn.execute("SELECT title FROM threads WHERE id = ?", (thread_id,)).fetchone()
     if title is None:
@@ -223,7 +223,7 @@ def load_thread(conn: sqlite3.Connection, thread_id: str) -> Thread | None:
     return Thread(thread_id, title[0], tuple(ids))
 
 
-def story_of(conn: sqlite3.Connection, article_id: str) -> tuple[str, str] | None:
+def story_of(conn: Connection, article_id: str) -> tuple[str, str] | None:
     """Return (story id, thread id) of a linked article, or None."""
     r = conn.execute("SELECT story_id, thread_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
     return (r[0], r[1]) if r else None
@@ -234,7 +234,7 @@ _STORY_SUMMARY = (
     " FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id")
 
 
-def story_summaries(conn: sqlite3.Connection, story_ids: Sequence[str]) -> list[StorySummary]:
+def story_summaries(conn: Connection, story_ids: Sequence[str]) -> list[StorySummary]:
     """Return these stories as list rows, earliest first."""
     found: list[StorySummary] = []
     for chunk in id_chunks(list(story_ids)):
@@ -243,12 +243,12 @@ def story_summaries(conn: sqlite3.Connection, story_ids: Sequence[str]) -> list[
     return sorted(found, key=lambda s: (s.first_published is None, s.first_published or "", s.id))
 
 
-def count_threads(conn: sqlite3.Connection) -> int:
+def count_threads(conn: Connection) -> int:
     """Return how many threads are stored."""
     return int(conn.execute("SELECT COUNT(*) FROM threads").fetchone()[0])
 
 
-def thread_summaries(conn: sqlite3.Connection, *, limit: int = 30, offset: int = 0) -> list[ThreadSummary]:
+def thread_summaries(conn: Connection, *, limit: int = 30, offset: int = 0) -> list[ThreadSummary]:
     """Return a page of threads, the most recently active first, each with its stories."""
     page = [r[0] for r in conn.execute(
         "SELECT t.id FROM threads t JOIN stories s ON s.thread_id = t.id GROUP BY t.id"
@@ -256,7 +256,7 @@ def thread_summaries(conn: sqlite3.Connection, *, limit: int = 30, offset: int =
     return thread_summaries_of(conn, page)
 
 
-def thread_summaries_of(conn: sqlite3.Connection, thread_ids: Sequence[str]) -> list[ThreadSummary]:
+def thread_summaries_of(conn: Connection, thread_ids: Sequence[str]) -> list[ThreadSummary]:
     """Return these threads (in this order, unknown ones skipped), each with its stories, earliest first."""
     titles: dict[str, str | None] = {}
     stories: dict[str, list[StorySummary]] = {}
@@ -268,7 +268,7 @@ def thread_summaries_of(conn: sqlite3.Connection, thread_ids: Sequence[str]) -> 
             for t in thread_ids if t in titles]
 
 
-def article_texts(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[str, str]]:
+def article_texts(conn: Connection, ids: Sequence[str]) -> list[tuple[str, str]]:
     """Return (id, cleaned text) of these articles."""
     out: list[tuple[str, str]] = []
     for chunk in id_chunks(list(ids)):
@@ -276,7 +276,7 @@ def article_texts(conn: sqlite3.Connection, ids: Sequence[str]) -> list[tuple[st
     return out
 
 
-def load_actor(conn: sqlite3.Connection, actor_id: str) -> Actor | None:
+def load_actor(conn: Connection, actor_id: str) -> Actor | None:
     """Return one actor with its spelling variants, or None."""
     r = conn.execute("SELECT id, name, type FROM actors WHERE id = ?", (actor_id,)).fetchone()
     if r is None:
@@ -289,7 +289,7 @@ LABEL_SAMPLE = 20_000
 """An actor's label table counts at most this many label uses (a busy actor has hundreds of thousands)."""
 
 
-def actor_labels(conn: sqlite3.Connection, actor_id: str, *, limit: int = 400) -> tuple[list[tuple[str | None, str, int]], bool]:
+def actor_labels(conn: Connection, actor_id: str, *, limit: int = 400) -> tuple[list[tuple[str | None, str, int]], bool]:
     """Return (outlet, label, uses) for the labels outlets gave this actor, most used first, and whether uses were sampled.
 
     At most :data:`LABEL_SAMPLE` label uses are counted (in index order, which is spread over the corpus).
@@ -302,14 +302,14 @@ def actor_labels(conn: sqlite3.Connection, actor_id: str, *, limit: int = 400) -
     return [(r[0], r[1], int(r[2])) for r in rows[:limit]], sampled
 
 
-def actor_counts(conn: sqlite3.Connection, actor_id: str) -> tuple[int, int, int]:
+def actor_counts(conn: Connection, actor_id: str) -> tuple[int, int, int]:
     """Return (mentions, articles, quotes) of one actor."""
     mentions, articles = conn.execute("SELECT COUNT(*), COUNT(DISTINCT article_id) FROM mentions WHERE actor_id = ?", (actor_id,)).fetchone()
     quotes = conn.execute("SELECT COUNT(*) FROM quotes WHERE speaker_actor_id = ?", (actor_id,)).fetchone()[0]
     return int(mentions), int(articles), int(quotes)
 
 
-def actor_quote_ids(conn: sqlite3.Connection, actor_id: str, *, limit: int = 100, many: bool = False) -> list[tuple[str, str]]:
+def actor_quote_ids(conn: Connection, actor_id: str, *, limit: int = 100, many: bool = False) -> list[tuple[str, str]]:
     """Return (article id, quote id) of this actor's quotes, newest article first.
 
     Args:
@@ -322,7 +322,7 @@ def actor_quote_ids(conn: sqlite3.Connection, actor_id: str, *, limit: int = 100
         (actor_id, limit))]
 
 
-def actor_names(conn: sqlite3.Connection, actor_ids: Sequence[str]) -> dict[str, str]:
+def actor_names(conn: Connection, actor_ids: Sequence[str]) -> dict[str, str]:
     """Return actor id -> name for these ids."""
     out: dict[str, str] = {}
     for chunk in id_chunks(list(actor_ids)):
@@ -330,7 +330,7 @@ def actor_names(conn: sqlite3.Connection, actor_ids: Sequence[str]) -> dict[str,
     return out
 
 
-def actor_ids_named(conn: sqlite3.Connection, names: Sequence[str]) -> dict[str, str]:
+def actor_ids_named(conn: Connection, names: Sequence[str]) -> dict[str, str]:
     """Return actor name -> id for the actors stored under exactly these names."""
     out: dict[str, str] = {}
     for chunk in id_chunks(list(names)):
@@ -338,7 +338,7 @@ def actor_ids_named(conn: sqlite3.Connection, names: Sequence[str]) -> dict[str,
     return out
 
 
-def thread_article_ids(conn: sqlite3.Connection, thread_id: str) -> list[str]:
+def thread_article_ids(conn: Connection, thread_id: str) -> list[str]:
     """Return the ids of every article in a thread's stories."""
     return [r[0] for r in conn.execute("SELECT article_id FROM story_members WHERE thread_id = ?", (thread_id,))]
 
@@ -352,12 +352,12 @@ _PAGE_IDS = {
 }
 
 
-def page_ids(conn: sqlite3.Connection, kind: str) -> list[str]:
+def page_ids(conn: Connection, kind: str) -> list[str]:
     """Return the id of every record that has a page of ``kind`` (thread, story, article, claim group, mentioned actor)."""
     return [r[0] for r in conn.execute(_PAGE_IDS[kind])]
 
 
-def find_actor(conn: sqlite3.Connection, words: str) -> Actor | None:
+def find_actor(conn: Connection, words: str) -> Actor | None:
     """Return the actor these words name: an actor id, a name or a spelling variant (case aside), else None."""
     words = words.strip()
     if not words:

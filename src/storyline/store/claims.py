@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ import numpy as np
 from ..models import Claim, ClaimAppearance, ClaimLink, ClaimOrigin, ClaimRecord, RelatedClaim, Span
 from .links import VectorIndex, id_chunks, in_clause
 from .paging import Page, limit_clause
+from .db import Connection, Row
 
 __all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "save_claim_records", "iter_group_appearances", "group_appearances",
            "related_groups", "article_claims", "load_appearances", "spans_json"]
@@ -25,7 +25,7 @@ class SqliteClaimBackend:
     """Records kept in memory (most recently used): a stored claim's record never changes, and loading one
     (its vectors, and its content words stemmed again) is most of what linking a claim costs."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.index = VectorIndex(conn, "claim")
         self._cache: OrderedDict[str, ClaimRecord] = OrderedDict()
@@ -104,7 +104,7 @@ def _origin_row(o: ClaimOrigin | None) -> tuple[object, ...]:
     return (o.key, o.kind, o.name, o.actor, o.outlet, o.count, int(o.flagged), o.evidence)
 
 
-def save_claim_records(conn: sqlite3.Connection, grouped: Sequence[tuple[ClaimRecord, str]], links: Sequence[ClaimLink] = (),
+def save_claim_records(conn: Connection, grouped: Sequence[tuple[ClaimRecord, str]], links: Sequence[ClaimLink] = (),
                        *, index: VectorIndex | None = None) -> None:
     """Store claims' vectors and features in their groups, and the links that explain them (their rows in
     ``claims`` must exist), many at once; no commit."""
@@ -127,12 +127,13 @@ def save_claim_records(conn: sqlite3.Connection, grouped: Sequence[tuple[ClaimRe
     conn.executemany("INSERT INTO claim_groups VALUES (?, ?) ON CONFLICT(claim_id) DO UPDATE SET group_id = excluded.group_id",
                      [(r.id, group) for r, group in grouped])
     conn.executemany(
-        "INSERT OR REPLACE INTO claim_links VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO claim_links VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(claim_id, other_id) DO UPDATE SET kind = excluded.kind,"
+        " similarity = excluded.similarity, rule = excluded.rule, reason = excluded.reason, actors = excluded.actors",
         ((link.claim_id, link.other_id, link.verdict.kind, link.verdict.similarity, link.verdict.rule, link.verdict.reason,
           js(list(link.verdict.actors))) for link in links))
 
 
-def save_claims(conn: sqlite3.Connection, article_id: str, claims: Sequence[Claim], attribution_ids: Sequence[str] | None = None,
+def save_claims(conn: Connection, article_id: str, claims: Sequence[Claim], attribution_ids: Sequence[str] | None = None,
                 origins: Sequence[ClaimOrigin | None] | None = None) -> None:
     """Replace an article's claims (ids ``ARTICLE:cN``), no commit; their vectors, groups and links go with the old ones.
 
@@ -170,21 +171,21 @@ _IN_STORY = (" WHERE g.group_id IN (SELECT g2.group_id FROM claim_groups g2 JOIN
              " JOIN story_members m ON m.article_id = c2.article_id WHERE m.story_id = ?)")
 
 
-def _chain(r: sqlite3.Row) -> tuple[str, ...]:
+def _chain(r: Row) -> tuple[str, ...]:
     """The chain in words for one appearance, the article's outlet first."""
     via = tuple(v["text"] for v in json.loads(r["via"] or "[]"))
     source = (r["source"],) if r["source"] else ()
     return ((r["outlet"],) if r["outlet"] else ()) + via + source
 
 
-def _origin(r: sqlite3.Row) -> ClaimOrigin | None:
+def _origin(r: Row) -> ClaimOrigin | None:
     if r["origin_key"] is None:
         return None
     return ClaimOrigin(r["origin_key"], r["origin_kind"], r["origin_name"], r["origin_actor"], r["origin_outlet"], r["origin_count"],
                        bool(r["origin_flagged"]), r["origin_evidence"] or "")
 
 
-def _appearance(r: sqlite3.Row) -> ClaimAppearance:
+def _appearance(r: Row) -> ClaimAppearance:
     origin = _origin(r)
     return ClaimAppearance(
         r["id"], r["article_id"], r["outlet"], r["published"], r["text"], r["sentence"], r["start"], r["end"],
@@ -193,7 +194,7 @@ def _appearance(r: sqlite3.Row) -> ClaimAppearance:
         _chain(r), origin, r["join_reason"] or "")
 
 
-def related_groups(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[str]) -> tuple[RelatedClaim, ...]:
+def related_groups(conn: Connection, group_id: str, claim_ids: Sequence[str]) -> tuple[RelatedClaim, ...]:
     """The groups kept apart from this one although a claim of one was close to a claim of the other, closest first."""
     best: dict[str, RelatedClaim] = {}
     for chunk in id_chunks(list(claim_ids)):
@@ -208,7 +209,7 @@ def related_groups(conn: sqlite3.Connection, group_id: str, claim_ids: Sequence[
     return tuple(sorted(best.values(), key=lambda x: -x.similarity))
 
 
-def iter_group_appearances(conn: sqlite3.Connection, *, story_id: str | None = None, min_articles: int = 1,
+def iter_group_appearances(conn: Connection, *, story_id: str | None = None, min_articles: int = 1,
                            page: Page | None = None) -> Iterator[tuple[str, list[ClaimAppearance]]]:
     """Yield (group id, every appearance, earliest published first) of each claim group, the group first seen
     earliest first (:func:`storyline.link.groups.iter_claim_groups` makes them groups, origins counted).
@@ -230,7 +231,7 @@ def iter_group_appearances(conn: sqlite3.Connection, *, story_id: str | None = N
     yield from sorted(kept, key=lambda p: (p[1][0].published is None, p[1][0].published or "", p[0]))
 
 
-def _group_page(conn: sqlite3.Connection, page: Page) -> Iterator[tuple[str, list[ClaimAppearance]]]:
+def _group_page(conn: Connection, page: Page) -> Iterator[tuple[str, list[ClaimAppearance]]]:
     limit, bounds = limit_clause(page)
     ids = [r[0] for r in conn.execute("SELECT DISTINCT group_id FROM claim_groups ORDER BY group_id" + limit, bounds)]
     by_group: dict[str, list[ClaimAppearance]] = {}
@@ -241,13 +242,13 @@ def _group_page(conn: sqlite3.Connection, page: Page) -> Iterator[tuple[str, lis
     yield from ((g, by_group[g]) for g in ids if g in by_group)
 
 
-def group_appearances(conn: sqlite3.Connection, group_id: str) -> list[ClaimAppearance]:
+def group_appearances(conn: Connection, group_id: str) -> list[ClaimAppearance]:
     """Return every appearance of one claim group, earliest published first (none: no such group)."""
     rows = conn.execute(_APPEARANCES + " WHERE g.group_id = ? ORDER BY a.published IS NULL, a.published, c.id", (group_id,))
     return [_appearance(r) for r in rows]
 
 
-def load_appearances(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> list[ClaimAppearance]:
+def load_appearances(conn: Connection, claim_ids: Sequence[str]) -> list[ClaimAppearance]:
     """Return the appearances of these grouped claims (in the order asked; unknown or ungrouped ids are skipped)."""
     found: dict[str, ClaimAppearance] = {}
     for chunk in id_chunks(list(dict.fromkeys(claim_ids))):
@@ -276,7 +277,7 @@ def _spans(raw: str) -> tuple[Span, ...]:
     return tuple(Span(s["text"], s["start"], s["end"]) for s in json.loads(raw))
 
 
-def article_claims(conn: sqlite3.Connection, article_id: str) -> list[ArticleClaim]:
+def article_claims(conn: Connection, article_id: str) -> list[ArticleClaim]:
     """Return an article's claims in text order, each with its group and the group's article count."""
     rows = conn.execute(
         'SELECT c.id, g.group_id, c.text, c.start, c."end", c.hedges, c.conditions, c.negated,'

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
+from .db import Connection
 
 __all__ = ["repeated_outlet_lines", "articles_with_lines", "mark_lines_removed", "record_failure", "recent_failures"]
 
 
-def repeated_outlet_lines(conn: sqlite3.Connection, min_articles: int, outlets: set[str] | None = None) -> dict[str, set[str]]:
+def repeated_outlet_lines(conn: Connection, min_articles: int, outlets: set[str] | None = None) -> dict[str, set[str]]:
     """Return, per outlet, the short lines found in at least ``min_articles`` distinct non-duplicate articles."""
     rows = conn.execute(
         "SELECT l.outlet, l.line_key FROM outlet_lines l JOIN articles a ON a.id = l.article_id"
@@ -22,7 +22,7 @@ def repeated_outlet_lines(conn: sqlite3.Connection, min_articles: int, outlets: 
     return dict(out)
 
 
-def articles_with_lines(conn: sqlite3.Connection, outlet: str, keys: set[str]) -> list[str]:
+def articles_with_lines(conn: Connection, outlet: str, keys: set[str]) -> list[str]:
     """Return ids of the outlet's articles whose text still holds any of the lines ``keys``."""
     marks = ", ".join("?" * len(keys))
     rows = conn.execute(
@@ -32,7 +32,7 @@ def articles_with_lines(conn: sqlite3.Connection, outlet: str, keys: set[str]) -
     return [r[0] for r in rows]
 
 
-def mark_lines_removed(conn: sqlite3.Connection, outlet: str, article_id: str, keys: set[str]) -> None:
+def mark_lines_removed(conn: Connection, outlet: str, article_id: str, keys: set[str]) -> None:
     """Record that ``keys`` no longer appear in the article's text."""
     with conn:
         conn.executemany(
@@ -41,13 +41,13 @@ def mark_lines_removed(conn: sqlite3.Connection, outlet: str, article_id: str, k
         )
 
 
-def record_failure(conn: sqlite3.Connection, source: str, reason: str, when: str, *, commit: bool = True) -> None:
+def record_failure(conn: Connection, source: str, reason: str, when: str, *, commit: bool = True) -> None:
     """Log an input that could not be ingested (committed at once unless ``commit`` is False)."""
     conn.execute("INSERT INTO ingest_failures (source, reason, at) VALUES (?, ?, ?)", (source, reason, when))
     if commit:
         conn.commit()
 
 
-def recent_failures(conn: sqlite3.Connection, limit: int = 50) -> list[tuple[str, str, str]]:
+def recent_failures(conn: Connection, limit: int = 50) -> list[tuple[str, str, str]]:
     """Return the latest (source, reason, time) failures, newest first."""
     return [tuple(r) for r in conn.execute("SELECT source, reason, at FROM ingest_failures ORDER BY id DESC LIMIT ?", (limit,))]

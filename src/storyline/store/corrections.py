@@ -18,13 +18,13 @@ The full-text index follows a new title through the trigger on ``articles`` (mig
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..models import Evidence
 from .articles import add_evidence
 from .unlink import release_article
+from .db import Connection
 
 __all__ = ["CORRECTABLE", "MetadataChange", "correct_metadata"]
 
@@ -44,7 +44,7 @@ class MetadataChange:
     """False when the user confirmed the stored value (only its evidence changed)."""
 
 
-def correct_metadata(conn: sqlite3.Connection, article_id: str, values: Mapping[str, str]) -> list[MetadataChange] | None:
+def correct_metadata(conn: Connection, article_id: str, values: Mapping[str, str]) -> list[MetadataChange] | None:
     """Set the article's outlet, publication date or title as the user's, with evidence; no commit.
 
     Args:
@@ -75,7 +75,7 @@ def correct_metadata(conn: sqlite3.Connection, article_id: str, values: Mapping[
     return changes
 
 
-def _store(conn: sqlite3.Connection, article_id: str, change: MetadataChange, inferred: bool) -> None:
+def _store(conn: Connection, article_id: str, change: MetadataChange, inferred: bool) -> None:
     """Write one field and replace its evidence (and, for the date, that of its text bounds)."""
     if change.field == "published":
         conn.execute("UPDATE articles SET published = ?, published_inferred = 0, published_earliest = NULL, published_latest = NULL"
@@ -83,7 +83,9 @@ def _store(conn: sqlite3.Connection, article_id: str, change: MetadataChange, in
     else:  # a fixed column name (CORRECTABLE), never user input
         conn.execute(f"UPDATE articles SET {change.field} = ? WHERE id = ?", (change.after, article_id))  # noqa: S608
     if change.field == "outlet" and change.changed:
-        conn.execute("UPDATE OR IGNORE outlet_lines SET outlet = ? WHERE article_id = ?", (change.after, article_id))
+        conn.execute("UPDATE outlet_lines SET outlet = ? WHERE article_id = ? AND NOT EXISTS (SELECT 1 FROM outlet_lines o WHERE o.outlet = ?"
+                     " AND o.line_key = outlet_lines.line_key AND o.article_id = outlet_lines.article_id)",  # a line the new outlet has stays
+                     (change.after, article_id, change.after))
     fields = _EVIDENCE_FIELDS[change.field]
     conn.execute(f"DELETE FROM evidence WHERE article_id = ? AND field IN ({', '.join('?' * len(fields))})", (article_id, *fields))
     was = None

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .articles import fts_query
+from .fulltext import text_query
 from .links import id_chunks, in_clause
+from .db import Connection
 
 __all__ = [
     "IngestedArticle", "ClaimWording", "LabelUse", "StoredVersion", "DigestRecord",
@@ -40,7 +40,7 @@ class IngestedArticle:
     thread_id: str | None
 
 
-def articles_ingested_since(conn: sqlite3.Connection, since: str) -> list[IngestedArticle]:
+def articles_ingested_since(conn: Connection, since: str) -> list[IngestedArticle]:
     """Return the articles first ingested at or after ``since``, in the order they were stored."""
     rows = conn.execute(
         "SELECT a.id, a.title, a.outlet, a.published, a.ingested_at, a.duplicate_of, m.story_id, m.thread_id FROM articles a"
@@ -48,7 +48,7 @@ def articles_ingested_since(conn: sqlite3.Connection, since: str) -> list[Ingest
     return [IngestedArticle(*r) for r in rows]
 
 
-def ingested_times(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, str]:
+def ingested_times(conn: Connection, article_ids: Sequence[str]) -> dict[str, str]:
     """Return article id -> ``ingested_at`` for these articles (unknown ids are left out)."""
     out: dict[str, str] = {}
     for chunk in id_chunks(list(dict.fromkeys(article_ids))):
@@ -59,7 +59,7 @@ def ingested_times(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict
 _MEMBER_COLUMN = {"story": "story_id", "thread": "thread_id"}
 
 
-def first_ingested(conn: sqlite3.Connection, ids: Sequence[str], *, of: str) -> dict[str, str]:
+def first_ingested(conn: Connection, ids: Sequence[str], *, of: str) -> dict[str, str]:
     """Return story (or thread) id -> when its earliest member article was ingested.
 
     Args:
@@ -74,33 +74,32 @@ def first_ingested(conn: sqlite3.Connection, ids: Sequence[str], *, of: str) -> 
     return out
 
 
-def stories_matching(conn: sqlite3.Connection, query: str, story_ids: Sequence[str]) -> set[str]:
+def stories_matching(conn: Connection, query: str, story_ids: Sequence[str]) -> set[str]:
     """Return those of these stories that hold an article (of any time) matching ``query``, as ``storyline search`` reads it."""
-    match = fts_query(query)
+    match = text_query(conn, query)
     found: set[str] = set()
-    if not match:
+    if match is None:
         return found
     for chunk in id_chunks(list(dict.fromkeys(story_ids))):
         found.update(r[0] for r in conn.execute(in_clause(
-            "SELECT DISTINCT m.story_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            " JOIN story_members m ON m.article_id = a.id WHERE articles_fts MATCH ? AND m.story_id IN ({})", chunk), (match, *chunk)))
+            f"SELECT DISTINCT m.story_id FROM {match.source} JOIN story_members m ON m.article_id = a.id"
+            f" WHERE {match.condition} AND m.story_id IN ({{}})", chunk), (*match.params, *chunk)))
     return found
 
 
-def articles_matching(conn: sqlite3.Connection, query: str, article_ids: Sequence[str]) -> set[str]:
+def articles_matching(conn: Connection, query: str, article_ids: Sequence[str]) -> set[str]:
     """Return those of these articles that match ``query`` themselves (every word; "quoted phrases" stay phrases)."""
-    match = fts_query(query)
+    match = text_query(conn, query)
     found: set[str] = set()
-    if not match:
+    if match is None:
         return found
     for chunk in id_chunks(list(dict.fromkeys(article_ids))):
         found.update(r[0] for r in conn.execute(in_clause(
-            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            " WHERE articles_fts MATCH ? AND a.id IN ({})", chunk), (match, *chunk)))
+            f"SELECT a.id FROM {match.source} WHERE {match.condition} AND a.id IN ({{}})", chunk), (*match.params, *chunk)))
     return found
 
 
-def claims_of_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[tuple[str, str, str | None]]:
+def claims_of_articles(conn: Connection, article_ids: Sequence[str]) -> list[tuple[str, str, str | None]]:
     """Return (claim id, article id, group id or None) of these articles' claims, by article then position."""
     out: list[tuple[str, str, str | None]] = []
     for chunk in id_chunks(list(dict.fromkeys(article_ids))):
@@ -131,7 +130,7 @@ def _texts(raw: str | None) -> tuple[str, ...]:
     return tuple(s["text"] for s in json.loads(raw or "[]"))
 
 
-def claim_wordings(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> dict[str, ClaimWording]:
+def claim_wordings(conn: Connection, claim_ids: Sequence[str]) -> dict[str, ClaimWording]:
     """Return claim id -> its wording for these claims (unknown ids are left out)."""
     out: dict[str, ClaimWording] = {}
     for chunk in id_chunks(list(dict.fromkeys(claim_ids))):
@@ -144,7 +143,7 @@ def claim_wordings(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> dict[s
     return out
 
 
-def variant_links(conn: sqlite3.Connection, claim_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+def variant_links(conn: Connection, claim_ids: Sequence[str]) -> list[tuple[str, str, str]]:
     """Return (claim id, other claim id, reason) of the ``variant`` links (only a figure differs) that touch these claims."""
     out: list[tuple[str, str, str]] = []
     for chunk in id_chunks(list(dict.fromkeys(claim_ids))):
@@ -166,7 +165,7 @@ class LabelUse:
     label: str
 
 
-def new_label_uses(conn: sqlite3.Connection, article_ids: Sequence[str], since: str) -> list[LabelUse]:
+def new_label_uses(conn: Connection, article_ids: Sequence[str], since: str) -> list[LabelUse]:
     """Return the labels these articles give actors that no article of the same outlet ingested before ``since`` gave
     the same actor (compared in lower case), each once, first article first."""
     uses: list[LabelUse] = []
@@ -188,7 +187,7 @@ def new_label_uses(conn: sqlite3.Connection, article_ids: Sequence[str], since: 
     return out
 
 
-def _label_used_before(conn: sqlite3.Connection, use: LabelUse, since: str) -> bool:
+def _label_used_before(conn: Connection, use: LabelUse, since: str) -> bool:
     row = conn.execute(
         "SELECT 1 FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? AND m.kind = 'label'"
         " AND lower(m.text) = ? AND a.outlet IS ? AND a.ingested_at < ? LIMIT 1",
@@ -196,7 +195,7 @@ def _label_used_before(conn: sqlite3.Connection, use: LabelUse, since: str) -> b
     return row is not None
 
 
-def most_mentioned_actors(conn: sqlite3.Connection, *, limit: int = 10) -> list[tuple[str, str]]:
+def most_mentioned_actors(conn: Connection, *, limit: int = 10) -> list[tuple[str, str]]:
     """Return (actor id, name) of the actors with the most mentions over the whole store, most first."""
     return [(r[0], r[1]) for r in conn.execute(
         "SELECT m.actor_id, COALESCE(x.name, m.actor_id) FROM (SELECT actor_id, COUNT(*) AS n FROM mentions"
@@ -215,7 +214,7 @@ def _phrases(query: str) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in (*quoted, *runs) if p.strip()))
 
 
-def actors_named(conn: sqlite3.Connection, query: str) -> list[tuple[str, str]]:
+def actors_named(conn: Connection, query: str) -> list[tuple[str, str]]:
     """Return (actor id, name) of the actors a search query names: a quoted phrase, a word or a run of words that is
     an actor's name or one of its spelling variants (case aside)."""
     phrases = _phrases(query)
@@ -260,7 +259,7 @@ class StoredVersion:
     thread_id: str | None
 
 
-def versions_seen_since(conn: sqlite3.Connection, since: str) -> list[StoredVersion]:
+def versions_seen_since(conn: Connection, since: str) -> list[StoredVersion]:
     """Return the versions after the first (edits) seen at or after ``since``, each with the version before it, oldest first."""
     rows = conn.execute(
         "SELECT v.article_id, v.version, v.title, v.text, v.seen_at, v.source, v.quotes, v.claims,"
@@ -290,14 +289,14 @@ class DigestRecord:
     match: str
 
 
-def record_digest(conn: sqlite3.Connection, at: str, since: str, match: str = "") -> DigestRecord:
+def record_digest(conn: Connection, at: str, since: str, match: str = "") -> DigestRecord:
     """Record a digest run and commit, so the next digest of the same scope continues from ``at``."""
-    cursor = conn.execute("INSERT INTO digests (at, since, match) VALUES (?, ?, ?)", (at, since, match))
+    row = conn.execute("INSERT INTO digests (at, since, match) VALUES (?, ?, ?) RETURNING id", (at, since, match)).fetchone()
     conn.commit()
-    return DigestRecord(int(cursor.lastrowid or 0), at, since, match)
+    return DigestRecord(int(row[0]), at, since, match)
 
 
-def last_digest(conn: sqlite3.Connection, match: str = "") -> DigestRecord | None:
+def last_digest(conn: Connection, match: str = "") -> DigestRecord | None:
     """Return the latest digest run of this scope ('' for everything), or None when there was none."""
     r = conn.execute("SELECT id, at, since, match FROM digests WHERE match = ? ORDER BY at DESC, id DESC LIMIT 1", (match,)).fetchone()
     return DigestRecord(int(r[0]), r[1], r[2], r[3]) if r else None

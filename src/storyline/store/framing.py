@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..models import ArticleFraming, LoadedTerm, Span
 from .claims import spans_json
 from .links import id_chunks, in_clause
 from .paging import Page, limit_clause
+from .db import Connection, Row
 
 __all__ = ["save_framing", "iter_framing"]
 
@@ -18,7 +18,7 @@ def _term_json(t: LoadedTerm) -> dict[str, object]:
     return {"text": t.text, "category": t.category, "start": t.start, "end": t.end, "sentence": t.sentence, "actor": t.actor}
 
 
-def save_framing(conn: sqlite3.Connection, framing: ArticleFraming) -> None:
+def save_framing(conn: Connection, framing: ArticleFraming) -> None:
     """Replace an article's framing record (no commit)."""
     data = {
         "outlet": framing.outlet,
@@ -38,7 +38,7 @@ def _term(d: dict[str, object]) -> LoadedTerm:
                       None if d["actor"] is None else str(d["actor"]))
 
 
-def iter_framing(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None, page: Page | None = None) -> Iterator[ArticleFraming]:
+def iter_framing(conn: Connection, article_ids: Sequence[str] | None = None, page: Page | None = None) -> Iterator[ArticleFraming]:
     """Yield the stored framing records (of these articles, or all), by outlet, then publication date.
 
     Args:
@@ -48,7 +48,7 @@ def iter_framing(conn: sqlite3.Connection, article_ids: Sequence[str] | None = N
     order = " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"
     if page is not None:
         limit, bounds = limit_clause(page)
-        rows: Iterable[sqlite3.Row] = conn.execute("SELECT article_id, data FROM framing ORDER BY article_id" + limit, bounds)
+        rows: Iterable[Row] = conn.execute("SELECT article_id, data FROM framing ORDER BY article_id" + limit, bounds)
     elif article_ids is None:
         rows = conn.execute(sql + order)
     else:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from .schema import schema_version
+from .db import Connection
 
 __all__ = ["ArticleHead", "article_heads", "article_head"]
 
@@ -16,7 +16,7 @@ _SQL = (
 _UNLINKED = "SELECT a.id, a.outlet, a.published, a.title, a.url, NULL, NULL FROM articles a"  # before schema 4 (read-only, not migrated)
 
 
-def _sql(conn: sqlite3.Connection) -> str:
+def _sql(conn: Connection) -> str:
     return _SQL if schema_version(conn) >= 4 else _UNLINKED
 
 
@@ -33,12 +33,12 @@ class ArticleHead:
     thread_id: str | None
 
 
-def article_heads(conn: sqlite3.Connection) -> dict[str, ArticleHead]:
+def article_heads(conn: Connection) -> dict[str, ArticleHead]:
     """Return every article's head by id (one query; about 200 bytes an article)."""
     return {r[0]: ArticleHead(*r) for r in conn.execute(_sql(conn))}
 
 
-def article_head(conn: sqlite3.Connection, article_id: str) -> ArticleHead | None:
+def article_head(conn: Connection, article_id: str) -> ArticleHead | None:
     """Return one article's head, or None when no article has that id."""
     row = conn.execute(_sql(conn) + " WHERE a.id = ?", (article_id,)).fetchone()
     return ArticleHead(*row) if row else None

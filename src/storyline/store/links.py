@@ -13,7 +13,6 @@ a query are read in one statement, and no lookup scans a table, so a query costs
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import numpy as np
 from ..models import VECTOR_DIMENSIONS as DIMENSIONS
 from ..models import LinkedDoc, Story, StoryAssignment, Thread
 from .paging import Page, limit_clause
+from .db import Connection, Row
 
 __all__ = [
     "BANDS", "ROWS", "FINE_ROWS", "BUCKET_CAP", "RANKED", "EXACT_BELOW", "bucket_keys", "band_key", "resolution",
@@ -104,7 +104,7 @@ def in_clause(sql: str, ids: Sequence[str]) -> str:
 class VectorIndex:
     """The LSH index over one kind of stored vector (``doc`` or ``claim``)."""
 
-    conn: sqlite3.Connection
+    conn: Connection
     kind: str
     _items: int | None = None
     """How many items are stored: counted once, then kept up to date with what this index is told (:meth:`grew`)."""
@@ -120,7 +120,7 @@ class VectorIndex:
         """Put items in their buckets (no commit); the caller says by how much the store grew (:meth:`grew`)."""
         keys = bucket_keys(vectors)
         self.conn.executemany(
-            "INSERT OR IGNORE INTO vector_buckets (kind, band, key, item_id) VALUES (?, ?, ?, ?)",
+            "INSERT INTO vector_buckets (kind, band, key, item_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             ((self.kind, band, int(key), item) for item, row in zip(item_ids, keys) for band, key in enumerate(row)))
 
     def count(self) -> int:
@@ -150,7 +150,7 @@ class VectorIndex:
             params += [self.kind, band, low, low + (1 << shift) - 1]
         votes = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join(
             [f"SELECT * FROM (SELECT item_id FROM vector_buckets WHERE kind = ? AND band = ? AND key BETWEEN ? AND ?"
-             f" LIMIT {BUCKET_CAP})"] * len(keys)), params))
+             f" LIMIT {BUCKET_CAP}) AS b"] * len(keys)), params))
         # the items sharing the most bands with the query are the nearest: only those are read and ranked exactly
         found = sorted(sorted(votes, key=lambda item: (-votes[item], item))[:RANKED])
         ranked = self._rank(vector, self._vectors(found), limit)
@@ -231,7 +231,7 @@ def _doc_row(doc: LinkedDoc) -> tuple[object, ...]:
             np.asarray(doc.sentence_vectors, dtype=np.float16).tobytes())
 
 
-def _linked_doc(r: sqlite3.Row) -> LinkedDoc:
+def _linked_doc(r: Row) -> LinkedDoc:
     quotes = {k: tuple(frozenset(words) for words in v) for k, v in json.loads(r["quotes"]).items()}
     sentences = np.frombuffer(r["sentence_vectors"], dtype=np.float16).reshape(-1, DIMENSIONS).astype(np.float32)
     return LinkedDoc(
@@ -240,16 +240,16 @@ def _linked_doc(r: sqlite3.Row) -> LinkedDoc:
         sentences, tuple(json.loads(r["sentences"])), json.loads(r["terms"]), r["attributions"], r["outlet"], quotes)
 
 
-def _place(conn: sqlite3.Connection, members: Sequence[tuple[str, str, str]]) -> None:
+def _place(conn: Connection, members: Sequence[tuple[str, str, str]]) -> None:
     """Write (article, story, thread) memberships and make sure their story and thread rows exist."""
     conn.executemany("INSERT INTO story_members (article_id, story_id, thread_id) VALUES (?, ?, ?) ON CONFLICT(article_id)"
                      " DO UPDATE SET story_id = excluded.story_id, thread_id = excluded.thread_id", members)
-    conn.executemany("INSERT OR IGNORE INTO threads (id) VALUES (?)", {(t,) for _, _, t in members})
+    conn.executemany("INSERT INTO threads (id) VALUES (?) ON CONFLICT DO NOTHING", {(t,) for _, _, t in members})
     conn.executemany("INSERT INTO stories (id, thread_id) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET thread_id = excluded.thread_id",
                      {(s, t) for _, s, t in members})
 
 
-def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: Sequence[tuple[str, str]], *,
+def save_link_docs(conn: Connection, docs: Sequence[LinkedDoc], placed: Sequence[tuple[str, str]], *,
                    index: VectorIndex | None = None) -> None:
     """Store many linked documents at once with their (story, thread), as :meth:`SqliteLinkBackend.add` does one (no commit).
 
@@ -273,7 +273,7 @@ def save_link_docs(conn: sqlite3.Connection, docs: Sequence[LinkedDoc], placed: 
 class SqliteLinkBackend:
     """The :class:`storyline.link.stories.LinkBackend` over the database (tables link_docs, link_df, story_members, ...)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.index = VectorIndex(conn, "doc")
 
@@ -341,12 +341,12 @@ class SqliteLinkBackend:
             refresh_story_dates(self.conn, story)
 
 
-def save_assignment(conn: sqlite3.Connection, assignment: StoryAssignment) -> None:
+def save_assignment(conn: Connection, assignment: StoryAssignment) -> None:
     """Record why an article was placed where :meth:`StoryLinker.add` put it (its evidence); no commit."""
     conn.execute("UPDATE story_members SET evidence = ? WHERE article_id = ?", (assignment.evidence, assignment.article_id))
 
 
-def refresh_story_dates(conn: sqlite3.Connection, story_id: str) -> None:
+def refresh_story_dates(conn: Connection, story_id: str) -> None:
     """Set a story's first and last publication dates and its title (its earliest article's), and its thread's title."""
     conn.execute(
         "UPDATE stories SET first_published = (SELECT MIN(a.published) FROM story_members m JOIN articles a ON a.id = m.article_id"
@@ -364,7 +364,7 @@ _MEMBERS = "SELECT m.story_id, m.article_id FROM story_members m JOIN articles a
 _BY_DATE = " ORDER BY a.published IS NULL, a.published, a.rowid"
 
 
-def _members(conn: sqlite3.Connection, story_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+def _members(conn: Connection, story_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if story_ids is None:
         rows: Iterable[tuple[str, str]] = conn.execute(_MEMBERS + _BY_DATE)
@@ -375,7 +375,7 @@ def _members(conn: sqlite3.Connection, story_ids: Sequence[str] | None = None) -
     return out
 
 
-def iter_stories(conn: sqlite3.Connection, page: Page | None = None) -> Iterator[Story]:
+def iter_stories(conn: Connection, page: Page | None = None) -> Iterator[Story]:
     """Yield every story (or one page of them) with its articles (earliest published first), earliest story first."""
     limit, bounds = limit_clause(page)
     rows = conn.execute("SELECT * FROM stories ORDER BY first_published IS NULL, first_published, id" + limit, bounds).fetchall()
@@ -384,7 +384,7 @@ def iter_stories(conn: sqlite3.Connection, page: Page | None = None) -> Iterator
         yield Story(r["id"], r["title"], tuple(members.get(r["id"], ())), r["thread_id"], r["first_published"], r["last_published"])
 
 
-def iter_threads(conn: sqlite3.Connection, page: Page | None = None) -> Iterator[Thread]:
+def iter_threads(conn: Connection, page: Page | None = None) -> Iterator[Thread]:
     """Yield every thread with its stories (earliest first), the thread of the earliest story first.
 
     Args:
@@ -402,14 +402,14 @@ def iter_threads(conn: sqlite3.Connection, page: Page | None = None) -> Iterator
             yield Thread(thread_id, titles.get(thread_id), tuple(story_ids))
 
 
-def story_articles(conn: sqlite3.Connection, story_id: str) -> list[str]:
+def story_articles(conn: Connection, story_id: str) -> list[str]:
     """Return the ids of a story's articles, earliest published first (empty for an unknown story)."""
     return [r[0] for r in conn.execute(
         "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
         " ORDER BY a.published IS NULL, a.published, a.rowid", (story_id,))]
 
 
-def story_actor_names(conn: sqlite3.Connection, story_id: str, *, top: int = 3) -> list[tuple[str, ...]]:
+def story_actor_names(conn: Connection, story_id: str, *, top: int = 3) -> list[tuple[str, ...]]:
     """The spellings (name and variants) of the ``top`` actors most named in a story's articles, most named first."""
     rows = conn.execute(
         "SELECT m.actor_id FROM mentions m JOIN story_members s ON s.article_id = m.article_id"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..errors import StoreError
+from .db import Connection
 
 __all__ = ["write", "is_busy", "ATTEMPTS"]
 
@@ -33,7 +34,7 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc).lower() for w in ("locked", "busy"))
 
 
-def write(conn: sqlite3.Connection, work: Callable[[], T], *, what: str = "write") -> T:
+def write(conn: Connection, work: Callable[[], T], *, what: str = "write") -> T:
     """Run ``work`` in one write transaction and commit; on a busy database roll back and run it again.
 
     Raises:

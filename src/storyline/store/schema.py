@@ -1,4 +1,4 @@
-"""Open a Storyline database: WAL mode, foreign keys, migrations applied."""
+"""Open a Storyline database, a SQLite file (WAL mode, foreign keys) or a PostgreSQL URL, with migrations applied."""
 
 from __future__ import annotations
 
@@ -6,22 +6,29 @@ import re
 import sqlite3
 from pathlib import Path
 
+import psycopg
+
 from ..errors import StoreError
+from .db import POSTGRES_URL, Connection, is_postgres, is_url
 from .migrations import MIGRATIONS
+from .pg import PgConnection, shown
 
 __all__ = ["connect", "schema_version", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: str | Path, *, readonly: bool = False) -> Connection:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
+    ``path`` is the path of a SQLite file or a PostgreSQL URL (``postgresql://user@host/db``: docs/store.md).
+
     Raises:
-        StoreError: the file is not a SQLite database, is newer than this Storyline, or cannot be written; or
-            ``path`` is a URL (a PostgreSQL store is not available yet: docs/store.md).
+        StoreError: the file is not a SQLite database, is newer than this Storyline, or cannot be written; the
+            PostgreSQL server cannot be reached or refuses; or ``path`` is a URL of another kind.
     """
-    _refuse_url(str(path))
+    if is_url(str(path)):
+        return _connect_postgres(str(path), readonly=readonly)
     try:
         if readonly:
             if not Path(path).exists():
@@ -41,19 +48,37 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _refuse_url(path: str) -> None:
-    """A database URL is never taken for a file name (it would make a file called ``postgresql:``)."""
-    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", path)
-    if match is None:
-        return
-    if match.group(1).lower().startswith("postgres"):
-        raise StoreError(f"{match.group(1)}:// stores are not available in this version yet (the PostgreSQL backend is"
-                         " being built: docs/store.md); give the path of a SQLite file")
-    raise StoreError(f"{match.group(1)}://...: not a database Storyline can open; give the path of a SQLite file")
+def _connect_postgres(url: str, *, readonly: bool) -> PgConnection:
+    """Open a PostgreSQL store (a database URL is never taken for a file name) and create its tables if needed."""
+    from .pgschema import migrate
+
+    if not POSTGRES_URL.match(url):
+        scheme = url.split("://", 1)[0]
+        raise StoreError(f"{scheme}://...: not a database Storyline can open; give the path of a SQLite file or a"
+                         " postgresql://user@host/database URL")
+    try:
+        conn = PgConnection(url, readonly=readonly)
+    except psycopg.Error as exc:
+        raise StoreError(f"{shown(url)}: cannot connect to PostgreSQL ({str(exc).strip().splitlines()[0]})") from exc
+    try:
+        if readonly:
+            if schema_version(conn) == 0:
+                raise StoreError(f"{conn.name}: no Storyline tables in this database; run `storyline ingest --db {conn.name}` first")
+        else:
+            migrate(conn, SCHEMA_VERSION)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: Connection) -> int:
     """Return the number of migrations applied to ``conn``."""
+    if is_postgres(conn):
+        from .pgschema import version_of
+
+        assert isinstance(conn, PgConnection)
+        return version_of(conn)
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 

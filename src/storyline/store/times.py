@@ -8,12 +8,12 @@ event loads back with the very :class:`TimeExpression` records it was saved with
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import Event, Span, TextAnnotations, TimeExpression
 from .paging import Page, limit_clause
+from .db import Connection, Row
 
 __all__ = [
     "StoredTimeExpression", "StoredEvent", "save_times", "clear_times",
@@ -45,7 +45,7 @@ class StoredEvent:
     quote_id: str | None = None
 
 
-def clear_times(conn: sqlite3.Connection, article_id: str) -> None:
+def clear_times(conn: Connection, article_id: str) -> None:
     """Forget an article's time expressions and events (no commit)."""
     conn.execute("DELETE FROM event_actors WHERE event_id IN (SELECT id FROM events WHERE article_id = ?)", (article_id,))
     conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
@@ -61,7 +61,7 @@ def _numbered_times(ann: TextAnnotations) -> dict[TimeExpression, int]:
     return seqs
 
 
-def save_times(conn: sqlite3.Connection, article_id: str, ann: TextAnnotations, actor_ids: dict[str, str]) -> None:
+def save_times(conn: Connection, article_id: str, ann: TextAnnotations, actor_ids: dict[str, str]) -> None:
     """Store an article's time expressions and events (no commit; the caller clears old rows first).
 
     Args:
@@ -87,17 +87,17 @@ def save_times(conn: sqlite3.Connection, article_id: str, ann: TextAnnotations, 
              said.value if said else None, seqs[said] if said else None, quote_id, json.dumps(list(event.actors), ensure_ascii=False)),
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO event_actors (event_id, actor_id) VALUES (?, ?)",
+            "INSERT INTO event_actors (event_id, actor_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             ((event_id, actor_ids[name]) for name in event.actors if name in actor_ids),
         )
 
 
-def _time(row: sqlite3.Row) -> TimeExpression:
+def _time(row: Row) -> TimeExpression:
     return TimeExpression(row["text"], row["start"], row["end"], row["type"], row["value"], row["granularity"], row["kind"],
                           row["earliest"], row["latest"], row["modifier"], bool(row["certain"]), row["anchor"], row["rule"])
 
 
-def iter_time_expressions(conn: sqlite3.Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredTimeExpression]:
+def iter_time_expressions(conn: Connection, article_id: str | None = None, page: Page | None = None) -> Iterator[StoredTimeExpression]:
     """Yield stored time expressions, optionally of one article (or one page of all), by article and position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
     limit, bounds = limit_clause(page)
@@ -131,7 +131,7 @@ def _event_filter(
 
 
 def iter_events(
-    conn: sqlite3.Connection, *, article_ids: Iterable[str] | None = None, actor: str | None = None,
+    conn: Connection, *, article_ids: Iterable[str] | None = None, actor: str | None = None,
     since: str | None = None, until: str | None = None, page: Page | None = None,
 ) -> Iterator[StoredEvent]:
     """Yield stored events with their article's outlet and date, by article and position.
@@ -155,7 +155,7 @@ def iter_events(
         yield _stored_event(conn, r, times[r["article_id"]])
 
 
-def _stored_event(conn: sqlite3.Connection, r: sqlite3.Row, times: dict[int, TimeExpression]) -> StoredEvent:
+def _stored_event(conn: Connection, r: Row, times: dict[int, TimeExpression]) -> StoredEvent:
     quote_id = r["quote_id"]
     quote_index = int(quote_id.rsplit(":q", 1)[1]) if quote_id else None
     said = times[r["said_seq"]] if r["said_seq"] is not None else None
@@ -164,11 +164,11 @@ def _stored_event(conn: sqlite3.Connection, r: sqlite3.Row, times: dict[int, Tim
     return StoredEvent(r["id"], r["article_id"], r["outlet"], r["published"], event, actor_ids, quote_id)
 
 
-def count_events(conn: sqlite3.Connection) -> int:
+def count_events(conn: Connection) -> int:
     """Return how many events are stored."""
     return int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
 
 
-def stories_available(conn: sqlite3.Connection) -> bool:
+def stories_available(conn: Connection) -> bool:
     """Return True when the database holds a ``stories`` table (built by a later ``storyline stories``)."""
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stories'").fetchone() is not None

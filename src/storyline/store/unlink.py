@@ -7,15 +7,15 @@ The next annotate run (``annotate_pending``) finds it pending again and annotate
 
 from __future__ import annotations
 
-import sqlite3
 
 from .annotations import clear_annotations
 from .links import refresh_story_dates
+from .db import Connection
 
 __all__ = ["release_article"]
 
 
-def release_article(conn: sqlite3.Connection, article_id: str) -> None:
+def release_article(conn: Connection, article_id: str) -> None:
     """Take the article out of its annotations, its story and its claim groups, so it is annotated and linked again; no commit.
 
     Its annotations, times, events, claims (with their groups) and framing go and it is no longer marked

@@ -19,7 +19,6 @@ savepoint, so the version rows and the new text are written together or not at a
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from ..models import Article
 from .articles import replace_text
 from .schema import schema_version
 from .unlink import release_article
+from .db import Connection, Row
 
 __all__ = [
     "ArticleVersion", "save_version", "article_versions", "annotation_texts", "version_count", "version_of_text", "stored_urls",
@@ -54,7 +54,7 @@ class ArticleVersion:
     """Its claim texts, likewise."""
 
 
-def annotation_texts(conn: sqlite3.Connection, article_id: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+def annotation_texts(conn: Connection, article_id: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     """Return the article's quote texts and claim texts now, in text order; (None, None) when it is not annotated."""
     if conn.execute("SELECT 1 FROM annotated WHERE article_id = ?", (article_id,)).fetchone() is None:
         return None, None
@@ -67,7 +67,7 @@ def _json(texts: tuple[str, ...] | None) -> str:
     return json.dumps(None if texts is None else list(texts), ensure_ascii=False)
 
 
-def save_version(conn: sqlite3.Connection, article: Article, text_id: str, seen_at: str, minhash: bytes,
+def save_version(conn: Connection, article: Article, text_id: str, seen_at: str, minhash: bytes,
                  line_keys: Iterable[str] = (), cut_keys: Iterable[str] = ()) -> int:
     """Store ``article`` as the newest version of the stored article of the same id (steps in the module docstring); no commit.
 
@@ -99,7 +99,7 @@ def save_version(conn: sqlite3.Connection, article: Article, text_id: str, seen_
     return number
 
 
-def _record(conn: sqlite3.Connection, article: Article, text_id: str, seen_at: str) -> int:
+def _record(conn: Connection, article: Article, text_id: str, seen_at: str) -> int:
     """Write the version rows (steps 1 and 2); return the new version's number."""
     row = conn.execute("SELECT title, text, ingested_at, source FROM articles WHERE id = ?", (article.id,)).fetchone()
     if row is None:
@@ -118,7 +118,7 @@ def _record(conn: sqlite3.Connection, article: Article, text_id: str, seen_at: s
 
 
 
-def _version(row: sqlite3.Row) -> ArticleVersion:
+def _version(row: Row) -> ArticleVersion:
     quotes, claims = json.loads(row["quotes"]), json.loads(row["claims"])
     return ArticleVersion(row["article_id"], int(row["version"]), row["text_id"], row["title"], row["text"], row["seen_at"],
                           row["source"], None if quotes is None else tuple(quotes), None if claims is None else tuple(claims))
@@ -128,7 +128,7 @@ _SINCE = 13
 """The schema version that added ``article_versions``: an older database read without migrating has none."""
 
 
-def article_versions(conn: sqlite3.Connection, article_id: str) -> list[ArticleVersion]:
+def article_versions(conn: Connection, article_id: str) -> list[ArticleVersion]:
     """Return the article's versions, oldest first; empty when its text was never replaced."""
     if schema_version(conn) < _SINCE:
         return []
@@ -136,7 +136,7 @@ def article_versions(conn: sqlite3.Connection, article_id: str) -> list[ArticleV
         "SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,))]
 
 
-def version_count(conn: sqlite3.Connection, article_id: str) -> int:
+def version_count(conn: Connection, article_id: str) -> int:
     """Return how many versions of the article's text are known: 1 for an article never edited."""
     if schema_version(conn) < _SINCE:
         return 1
@@ -144,7 +144,7 @@ def version_count(conn: sqlite3.Connection, article_id: str) -> int:
     return max(1, int(n))
 
 
-def version_of_text(conn: sqlite3.Connection, text_id: str, article_id: str | None = None) -> tuple[str, int] | None:
+def version_of_text(conn: Connection, text_id: str, article_id: str | None = None) -> tuple[str, int] | None:
     """Return (article id, version) of the earliest stored version whose text has this id (of one article when
     ``article_id`` is given), or None."""
     sql = "SELECT article_id, version FROM article_versions WHERE text_id = ?" + (" AND article_id = ?" if article_id else "")
@@ -152,7 +152,7 @@ def version_of_text(conn: sqlite3.Connection, text_id: str, article_id: str | No
     return (str(row[0]), int(row[1])) if row else None
 
 
-def stored_urls(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+def stored_urls(conn: Connection) -> Iterator[tuple[str, str]]:
     """Yield (URL, article id) for every stored article's page URL and every http(s) source it was read from,
     in ingest order: the first article stored from a page comes first."""
     for url, article_id, _ in conn.execute(

@@ -28,6 +28,7 @@ from ..report.render import PAGE_DIRS, Links, render
 from ..report.views import render_overview, render_page
 from ..settings import Settings
 from ..store import browse
+from ..store.db import side_folder
 from ..store.schema import connect
 from .api import api_router
 from .watching import watching_routes
@@ -107,7 +108,7 @@ def _item_route(app: FastAPI, kind: str) -> None:
 
 
 def _ingest(app: FastAPI, settings: Settings, jobs: JobQueue) -> None:
-    uploads = Path(settings.db).with_name(Path(settings.db).name + ".uploads")
+    uploads = side_folder(settings.db, "uploads")
 
     def form_page(status: int = 200, error: str | None = None) -> HTMLResponse:
         """The form, with why the last submission was refused (and no job list) when it was."""

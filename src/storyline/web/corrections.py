@@ -11,7 +11,6 @@ API a field left out (or null) does.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
@@ -32,6 +31,7 @@ from ..store.corrections import CORRECTABLE, MetadataChange
 from ..store.schema import connect
 from .deps import Conn, JobsDep, settings_of
 from .jobs import Job, JobQueue
+from ..store.db import Connection
 
 __all__ = ["ArticleCorrection", "CorrectionResult", "FieldChange", "CorrectionForm", "correction_routes", "corrections_api"]
 
@@ -106,7 +106,7 @@ def _apply(settings: Settings, jobs: JobQueue, article_id: str, correction: Corr
     return article.id, changes, job
 
 
-def _article_html(conn: sqlite3.Connection, item_id: str, jobs: JobQueue, *, status: int = 200, notice: str | None = None,
+def _article_html(conn: Connection, item_id: str, jobs: JobQueue, *, status: int = 200, notice: str | None = None,
                   error: str | None = None, typed: Mapping[str, str] | None = None) -> HTMLResponse:
     page = article_page(conn, item_id, claim_link=lambda group: _LINKS.url("claim", group))
     if page is None:

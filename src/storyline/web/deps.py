@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from fastapi import Depends, Request
 from ..settings import Settings
 from ..store.schema import connect
 from .jobs import JobQueue
+from ..store.db import Connection
 
 __all__ = ["db", "Conn", "JobsDep", "settings_of", "jobs_of"]
 
@@ -27,7 +27,7 @@ def jobs_of(request: Request) -> JobQueue:
     return jobs
 
 
-def db(request: Request) -> Iterator[sqlite3.Connection]:
+def db(request: Request) -> Iterator[Connection]:
     """Yield a read-only connection to the app's database for one request, closed after it."""
     conn = connect(settings_of(request).db, readonly=True)
     try:
@@ -36,7 +36,7 @@ def db(request: Request) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-Conn = Annotated[sqlite3.Connection, Depends(db)]
+Conn = Annotated[Connection, Depends(db)]
 """A route parameter of this type gets the request's connection."""
 JobsDep = Annotated[JobQueue, Depends(jobs_of)]
 """A route parameter of this type gets the app's ingest job queue."""

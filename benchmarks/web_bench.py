@@ -80,8 +80,9 @@ COPIED: dict[str, dict[str, Rule]] = {
     "story_members": {"article_id": ("id", 1), "story_id": ("id", len("story:") + 1),
                       "thread_id": ("id", len("thread:") + 1), "evidence": "text"},
     "link_docs": {"article_id": ("id", 1), "published": "date"},
-    "claims": {"id": ("id", 1), "article_id": ("id", 1), "attribution_id": ("id", 1)},
+    "claims": {"id": ("id", 1), "article_id": ("id", 1), "attribution_id": ("id", 1), "origin_key": "text"},
     "claim_groups": {"claim_id": ("id", 1), "group_id": ("id", len("claim:") + 1)},
+    "claim_links": {"claim_id": ("id", 1), "other_id": ("id", 1)},
     "framing": {"article_id": ("id", 1)},
     "claim_vectors": {"claim_id": ("id", 1)},
     "vector_buckets": {"item_id": ("id", 1)},
@@ -89,7 +90,8 @@ COPIED: dict[str, dict[str, Rule]] = {
 VECTOR_TABLES = ("claim_vectors", "vector_buckets")  # left out with --no-vectors; no page reads them
 SHARED = ("actors", "actor_variants")  # copied once: actors are global across the corpus
 SCALED = ("link_df",)  # copied once, document frequencies multiplied by K
-SKIPPED = ("ingest_failures",)
+SKIPPED = ("ingest_failures", "article_failures", "annotation_skips", "article_versions", "digests",  # not read by the pages timed
+           "watch_sources", "watch_entries", "watch_pages")
 ARTICLE_ID = re.compile(r"\b[0-9a-f]{16}\b")
 
 

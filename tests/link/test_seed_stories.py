@@ -1,9 +1,10 @@
-"""On the real seeds: which articles are one story, that all five are one thread, and the claims they share."""
+"""On the real seeds, stored in SQLite and in PostgreSQL: which articles are one story, that all five are one thread, and
+the claims they share."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 
@@ -13,23 +14,35 @@ from storyline import Settings, ingest, iter_articles, open_store
 from storyline.models import ClaimGroup, Story, Thread
 from storyline.link.groups import iter_claim_groups
 from storyline.store.links import iter_stories, iter_threads
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, _admin, _database
 
 
-@lru_cache(maxsize=1)
-def _linked(tmp: str) -> tuple[dict[str, str], list[Story], list[Thread], list[ClaimGroup]]:
-    if not SEEDS.exists():
-        pytest.skip(f"{SEEDS} not found")
-    db = str(Path(tmp) / "seeds.db")
+def _linked(db: str) -> tuple[dict[str, str], list[Story], list[Thread], list[ClaimGroup]]:
+    """Ingest the seeds into the store ``db`` (a SQLite path or a PostgreSQL URL) and read what linking made of them."""
     assert ingest([str(SEEDS)], Settings(db=db)).ok
     conn = open_store(db)
-    seed_of = {a.id: Path(a.source).name[:3] for a in iter_articles(conn)}
-    return seed_of, list(iter_stories(conn)), list(iter_threads(conn)), list(iter_claim_groups(conn, related=True))
+    try:
+        seed_of = {a.id: Path(a.source).name[:3] for a in iter_articles(conn)}
+        return seed_of, list(iter_stories(conn)), list(iter_threads(conn)), list(iter_claim_groups(conn, related=True))
+    finally:
+        conn.close()
 
 
-@pytest.fixture(scope="module")
-def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], list[Story], list[Thread], list[ClaimGroup]]:
-    return _linked(str(tmp_path_factory.mktemp("seeds")))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def linked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[tuple[dict[str, str], list[Story], list[Thread], list[ClaimGroup]]]:
+    """The seeds linked once per backend: in a SQLite file, then in a new PostgreSQL store (dropped afterwards)."""
+    if not SEEDS.exists():
+        pytest.skip(f"{SEEDS} not found")
+    if request.param == "sqlite":
+        yield _linked(str(tmp_path_factory.mktemp("seeds") / "seeds.db"))
+        return
+    server, template = request.getfixturevalue("postgres_url"), request.getfixturevalue("pg_template")
+    _admin(server, f"CREATE DATABASE storyline_seeds TEMPLATE {template}")
+    try:
+        yield _linked(_database(server, "storyline_seeds"))
+    finally:
+        _admin(server, "DROP DATABASE storyline_seeds WITH (FORCE)")
 
 
 def test_only_003_and_004_share_a_story(linked) -> None:  # type: ignore[no-untyped-def]

@@ -1,9 +1,8 @@
-"""Reading the store for pages: filters, search, summaries."""
+"""Reading the store for pages: filters, search, summaries, on the demo corpus in SQLite and in PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from storyline.store.schema import connect
 
 
 @pytest.fixture
-def conn(demo_db: Path) -> Iterator[object]:
-    c = connect(demo_db, readonly=True)
+def conn(demo_store: str) -> Iterator[object]:
+    c = connect(demo_store, readonly=True)
     yield c
     c.close()
 

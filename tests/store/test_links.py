@@ -1,8 +1,7 @@
-"""store/links.py: the SQLite link and claim backends, stories, claim groups and framing on real database files."""
+"""store/links.py: the stored link and claim backends, stories, claim groups and framing, on SQLite and PostgreSQL stores."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -13,17 +12,20 @@ from storyline.link.claimlink import ClaimLinker
 from storyline.link.origins import resolve_origin
 from storyline.link.stories import MemoryBackend, StoryLinker
 from storyline.models import (
-    Article, ArticleFraming, Attribution, Claim, ClaimRecord, LinkedDoc, LoadedTerm, Span, StoryAssignment, TextAnnotations,
+    Article, ArticleFraming, Attribution, Claim, ClaimLink, ClaimRecord, LinkedDoc, LoadedTerm, Span, StoryAssignment, TextAnnotations,
+    Verdict,
 )
 import storyline.store.links as links
 from storyline.store.annotations import clear_annotations, save_annotations
 from storyline.store.articles import save_article
 from storyline.link.groups import iter_claim_groups
-from storyline.store.claims import SqliteClaimBackend, save_claims
+from storyline.store.claims import SqliteClaimBackend, related_groups, save_claims
 from storyline.store.framing import iter_framing, save_framing
 from storyline.store.links import (
     SqliteLinkBackend, bucket_keys, iter_stories, iter_threads, save_assignment, save_link_docs, story_articles,
 )
+from storyline.store.db import Connection
+from storyline.store.pg import PgConnection
 from storyline.store.schema import connect
 
 DIM = 384
@@ -34,7 +36,7 @@ def _unit(rng: np.random.Generator, n: int = 1) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)  # type: ignore[no-any-return]
 
 
-def _random_docs(conn: sqlite3.Connection, rng: np.random.Generator, n: int, *, width: int) -> np.ndarray:
+def _random_docs(conn: Connection, rng: np.random.Generator, n: int, *, width: int) -> np.ndarray:
     """Store ``n`` articles ``d0..`` (ids ``width`` digits) linked with random unit vectors, each its own story; return the vectors."""
     vectors = _unit(rng, n)
     ids = [f"d{i:0{width}d}" for i in range(n)]
@@ -44,7 +46,7 @@ def _random_docs(conn: sqlite3.Connection, rng: np.random.Generator, n: int, *, 
     return vectors
 
 
-def _article(conn: sqlite3.Connection, aid: str, *, outlet: str | None = None, published: str | None = None, title: str | None = None) -> None:
+def _article(conn: Connection, aid: str, *, outlet: str | None = None, published: str | None = None, title: str | None = None) -> None:
     save_article(conn, Article(id=aid, source=f"{aid}.txt", text="t", raw_text="t", outlet=outlet, published=published, title=title,
                                ingested_at="2024-06-01T00:00:00+00:00"), b"", commit=False)
 
@@ -53,8 +55,8 @@ def _doc(aid: str, vector: np.ndarray, actors: frozenset[str] = frozenset()) -> 
     return LinkedDoc(aid, None, actors, {}, frozenset(), vector, _unit(np.random.default_rng(len(aid)), 3), ("s1", "s2", "s3"), {"w:dam": 1})
 
 
-def test_linked_doc_round_trips_every_field(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "s.db")
+def test_linked_doc_round_trips_every_field(store_url: str) -> None:
+    conn = connect(store_url)
     _article(conn, "a1", published="2024-05-24")
     vec = _unit(np.random.default_rng(1))[0]
     sentences = _unit(np.random.default_rng(2), 4)
@@ -77,9 +79,9 @@ def test_linked_doc_round_trips_every_field(tmp_path: Path) -> None:
     assert [t.id for t in iter_threads(conn)] == ["thread:b"]
 
 
-def test_lsh_finds_a_near_duplicate_among_2000_random_vectors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lsh_finds_a_near_duplicate_among_2000_random_vectors(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(links, "EXACT_BELOW", 0)  # LSH alone: no exhaustive fallback
-    conn = connect(tmp_path / "s.db")
+    conn = connect(store_url)
     rng = np.random.default_rng(7)
     vectors = _random_docs(conn, rng, 2000, width=4)
     query = vectors[1234] + 0.25 * _unit(rng)[0]
@@ -91,9 +93,9 @@ def test_lsh_finds_a_near_duplicate_among_2000_random_vectors(tmp_path: Path, mo
     assert len(keys) == 50  # random vectors spread over the buckets
 
 
-def test_lsh_alone_on_a_large_store_does_not_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lsh_alone_on_a_large_store_does_not_scan(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """LSH alone returns a few candidates, not the whole store; the exhaustive fallback fills a small store's list."""
-    conn = connect(tmp_path / "s.db")
+    conn = connect(store_url)
     rng = np.random.default_rng(3)
     vectors = _random_docs(conn, rng, 300, width=3)
     monkeypatch.setattr(links, "EXACT_BELOW", 0)
@@ -103,8 +105,24 @@ def test_lsh_alone_on_a_large_store_does_not_scan(tmp_path: Path, monkeypatch: p
     assert found[0] == "d042" and len(found) == 100
 
 
-def test_story_linker_on_sqlite_merges_and_relabels(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "s.db")
+def test_a_crowded_bucket_gives_its_first_items_in_key_order(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past BUCKET_CAP items a bucket is cut at the same items on both backends: the first by key and id, not the first stored."""
+    monkeypatch.setattr(links, "EXACT_BELOW", 0)  # LSH alone
+    monkeypatch.setattr(links, "BUCKET_CAP", 3)
+    conn = connect(store_url)
+    vector = _unit(np.random.default_rng(8))[0]
+    ids = [f"d{i}" for i in range(9, -1, -1)]  # stored last id first
+    for aid in ids:
+        _article(conn, aid)
+    save_link_docs(conn, [_doc(a, vector) for a in ids], [(f"story:{a}", f"thread:{a}") for a in ids])
+    conn.commit()
+    if isinstance(conn, PgConnection):  # the plan a large store gets, reading the bucket in table order, not in index order
+        conn.raw.execute("SET enable_indexscan = off")
+    assert sorted(SqliteLinkBackend(conn).candidates(vector, 10)) == ["d0", "d1", "d2"]  # one vector: equally near, in no order
+
+
+def test_story_linker_on_the_store_merges_and_relabels(store_url: str) -> None:
+    conn = connect(store_url)
     for aid, published, title in (("a1", "2024-05-02", "Second"), ("a2", "2024-05-01", "First"), ("a3", "2024-05-03", "Third")):
         _article(conn, aid, published=published, title=title)
     backend = SqliteLinkBackend(conn)
@@ -123,9 +141,9 @@ def test_story_linker_on_sqlite_merges_and_relabels(tmp_path: Path) -> None:
     assert story_articles(conn, "story:a1") == ["a2", "a1"] and story_articles(conn, "nope") == []
 
 
-def test_sqlite_backend_places_like_the_memory_backend(tmp_path: Path) -> None:
+def test_store_backend_places_like_the_memory_backend(store_url: str) -> None:
     """The same documents in the same order land in the same stories on either backend."""
-    conn = connect(tmp_path / "s.db")
+    conn = connect(store_url)
     rng = np.random.default_rng(11)
     centres = _unit(rng, 3)
     docs = []
@@ -135,9 +153,9 @@ def test_sqlite_backend_places_like_the_memory_backend(tmp_path: Path) -> None:
         docs.append(LinkedDoc(f"a{i:02d}", None, frozenset(), {}, frozenset(), v.astype(np.float32), v[None, :].astype(np.float16).astype(np.float32),
                               (), {f"w:topic{i % 3}": 2, f"n:place{i % 3}": 1}))
         _article(conn, f"a{i:02d}")
-    sqlite_linker, memory_linker = StoryLinker(SqliteLinkBackend(conn)), StoryLinker(MemoryBackend())
+    store_linker, memory_linker = StoryLinker(SqliteLinkBackend(conn)), StoryLinker(MemoryBackend())
     for d in docs:
-        a, b = sqlite_linker.add(d), memory_linker.add(d)
+        a, b = store_linker.add(d), memory_linker.add(d)
         save_assignment(conn, a)
         assert (a.story_id, a.thread_id) == (b.story_id, b.thread_id)
     assert len(list(iter_stories(conn))) == 3
@@ -145,8 +163,8 @@ def test_sqlite_backend_places_like_the_memory_backend(tmp_path: Path) -> None:
     assert evidence.startswith("with a00: score")
 
 
-def test_deleting_an_article_cascades(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "s.db")
+def test_deleting_an_article_cascades(store_url: str) -> None:
+    conn = connect(store_url)
     _article(conn, "a1")
     _article(conn, "a2")
     rng = np.random.default_rng(9)
@@ -163,9 +181,9 @@ def test_deleting_an_article_cascades(tmp_path: Path) -> None:
     assert dict(conn.execute("SELECT key, df FROM link_df").fetchall()) == {"w:dam": 1, "a:putin": 0}
 
 
-def _claims_db(path: Path) -> sqlite3.Connection:
+def _claims_db(target: str) -> Connection:
     """Four articles telling one claim: two retell The New York Times, one quotes Putin, one reports it itself."""
-    conn = connect(path)
+    conn = connect(target)
     rows = [  # (article, outlet, published, claim text, hedge, via, source, source kind)
         ("b1", "Kyiv Post", "2024-05-25", "Putin is ready for talks", "reportedly", ("The New York Times",), "two former officials", "anonymous"),
         ("b2", "Harbour Ledger", "2024-05-24", "Putin is ready to talk", None, ("New York Times",), "officials", "anonymous"),
@@ -190,8 +208,8 @@ def _claims_db(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def test_claim_groups_with_appearances_chains_and_independent_origins(tmp_path: Path) -> None:
-    conn = _claims_db(tmp_path / "c.db")
+def test_claim_groups_with_appearances_chains_and_independent_origins(store_url: str) -> None:
+    conn = _claims_db(store_url)
     (group,) = iter_claim_groups(conn)
     assert group.id == "claim:b1:c0"
     assert group.text == "Putin is ready to talk" and group.first_seen == "2024-05-24"  # the earliest published telling
@@ -213,8 +231,8 @@ def test_claim_groups_with_appearances_chains_and_independent_origins(tmp_path: 
     assert list(iter_claim_groups(conn, min_articles=5)) == []
 
 
-def test_claim_groups_of_one_story(tmp_path: Path) -> None:
-    conn = _claims_db(tmp_path / "c.db")
+def test_claim_groups_of_one_story(store_url: str) -> None:
+    conn = _claims_db(store_url)
     rng = np.random.default_rng(1)
     backend = SqliteLinkBackend(conn)
     backend.add(_doc("b3", _unit(rng)[0]), "story:b3", "thread:b3")
@@ -222,8 +240,8 @@ def test_claim_groups_of_one_story(tmp_path: Path) -> None:
     assert list(iter_claim_groups(conn, story_id="story:none")) == []
 
 
-def test_claim_backend_merges_groups(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "s.db")
+def test_claim_backend_merges_groups(store_url: str) -> None:
+    conn = connect(store_url)
     rng = np.random.default_rng(2)
     backend = SqliteClaimBackend(conn)
     for aid in ("a1", "a2", "a3"):
@@ -243,8 +261,8 @@ def test_claim_backend_merges_groups(tmp_path: Path) -> None:
         backend.group_of("nope")
 
 
-def test_framing_round_trips_and_clear_annotations_forgets_claims_and_framing(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "s.db")
+def test_framing_round_trips_and_clear_annotations_forgets_claims_and_framing(store_url: str) -> None:
+    conn = connect(store_url)
     _article(conn, "a1", outlet="Ledger")
     framing = ArticleFraming("a1", "Ledger", (("Putin", Span("the dictator", 4, 16)),),
                              (LoadedTerm("regime", "pejorative-label", 20, 26, "The regime fell.", "Putin"),),
@@ -256,8 +274,34 @@ def test_framing_round_trips_and_clear_annotations_forgets_claims_and_framing(tm
     assert list(iter_framing(conn)) == [] and conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
 
 
-def test_assignment_evidence_is_saved(tmp_path: Path) -> None:
-    conn = connect(tmp_path / "s.db")
+def test_framing_comes_by_outlet_then_date_undated_first(store_url: str) -> None:
+    """The order SQLite gives (NULL first among dates), also on PostgreSQL, which sorts NULL last unless told."""
+    conn = connect(store_url)
+    for aid, outlet, published in (("f1", "Ledger", "2024-05-02"), ("f2", "Ledger", None), ("f3", "Ledger", "2024-05-01"),
+                                   ("f4", None, "2024-05-01"), ("f5", "Herald", None)):
+        _article(conn, aid, outlet=outlet, published=published)
+        save_framing(conn, ArticleFraming(aid, outlet))
+    assert [f.article_id for f in iter_framing(conn)] == ["f5", "f2", "f3", "f1", "f4"]
+    assert [f.article_id for f in iter_framing(conn, ["f1", "f2", "f3"])] == ["f2", "f3", "f1"]
+
+
+def test_equally_close_related_groups_come_in_group_order(store_url: str) -> None:
+    """Groups kept apart from one at the same similarity are listed by group id, whatever order their links were stored in."""
+    conn = connect(store_url)
+    rng = np.random.default_rng(6)
+    backend = SqliteClaimBackend(conn)
+    for aid in ("a1", "a4", "a3", "a2"):
+        _article(conn, aid)
+        save_claims(conn, aid, [Claim(f"x {aid}", 0, 1, Span("x", 0, 1))])
+        links = [] if aid == "a1" else [ClaimLink(f"{aid}:c0", "a1:c0", Verdict("related", 0.5, "rule", f"why {aid}"))]
+        backend.add(ClaimRecord(f"{aid}:c0", aid, _unit(rng)[0], "x", False), f"claim:{aid}:c0", links)
+    related = related_groups(conn, "claim:a1:c0", ["a1:c0"])
+    assert [(r.group_id, r.text, r.reason) for r in related] == [
+        ("claim:a2:c0", "x a2", "why a2"), ("claim:a3:c0", "x a3", "why a3"), ("claim:a4:c0", "x a4", "why a4")]
+
+
+def test_assignment_evidence_is_saved(store_url: str) -> None:
+    conn = connect(store_url)
     _article(conn, "a1")
     SqliteLinkBackend(conn).add(_doc("a1", _unit(np.random.default_rng(0))[0]), "story:a1", "thread:a1")
     save_assignment(conn, StoryAssignment("a1", "story:a1", "thread:a1", "no article close enough: a new story"))
@@ -265,11 +309,11 @@ def test_assignment_evidence_is_saved(tmp_path: Path) -> None:
 
 
 def test_a_larger_store_is_read_at_a_finer_resolution_and_still_finds_the_neighbour(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys hold 24 bits a band; a query matches as many as the store's size needs, so it reads about the same
     number of candidates at 1,000 or 1,000,000 items."""
     assert [links.resolution(n) for n in (10, 65_536, 65_537, 1_000_000, 10**9)] == [12, 12, 13, 16, 24]
-    conn = connect(tmp_path / "s.db")
+    conn = connect(store_url)
     rng = np.random.default_rng(11)
     vectors = _random_docs(conn, rng, 600, width=3)
     monkeypatch.setattr(links, "EXACT_BELOW", 0)  # LSH alone

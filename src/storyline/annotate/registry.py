@@ -77,6 +77,9 @@ class ActorRegistry:
         """Surname initial -> {person id: folded name}."""
         self._order: dict[str, int] = {}
         self.changed: set[str] = set()
+        """Actors created or given a variant since the last :meth:`saved` (what the next write must store)."""
+        self.created: set[str] = set()
+        """Actors created since the last :meth:`saved`."""
         for actor in actors:
             self._remember(actor)
 
@@ -122,8 +125,35 @@ class ActorRegistry:
             actor = Actor(self._new_id(kind, name), name, kind, (name,))
             self._remember(actor)
             self.changed.add(actor.id)
+            self.created.add(actor.id)
             return actor
         return self._add_variant(self._actors[found], name)
+
+    def saved(self) -> None:
+        """Note that every changed actor is stored now."""
+        self.changed.clear()
+        self.created.clear()
+
+    def learn(self, stored: Iterable[Actor]) -> bool:
+        """Take in actors another process stored (new ones, or new variants of known ones); return True when one
+        of them names an actor this registry created and has not stored yet (:attr:`created`): the two would be
+        one actor, had one process seen both names, so the caller starts again from the store."""
+        clash = False
+        for actor in stored:
+            forms = {fold(v) for v in (actor.name, *actor.variants)}
+            for mine in (self._actors[i] for i in self.created if i != actor.id):
+                mine_forms = {fold(v) for v in (mine.name, *mine.variants)}
+                both_people = mine.type == actor.type == "PERSON"
+                if forms & mine_forms or both_people and _same_person(fold(mine.name), fold(actor.name)):
+                    clash = True
+            known = self._actors.get(actor.id)
+            if known is None:
+                self._remember(actor)
+            else:
+                extra = tuple(v for v in actor.variants if v not in known.variants)
+                if extra:
+                    self._remember(replace(known, variants=known.variants + extra))
+        return clash
 
     def _new_id(self, kind: str, name: str) -> str:
         base = _slug(kind, name)

@@ -98,6 +98,16 @@ class DuplicateIndex:
         self._signatures[key] = sig
         self._lsh.insert(key, self._minhash(sig))
 
+    def remove(self, key: str) -> None:
+        """Take an article out of the index (it turned out to be a near-duplicate itself); unknown keys are ignored."""
+        if self._signatures.pop(key, None) is not None:
+            self._lsh.remove(key)
+
+    def similarity(self, key: str, sig: np.ndarray) -> float | None:
+        """The estimated Jaccard similarity of ``sig`` to the indexed article ``key`` (None when not indexed)."""
+        found = self._signatures.get(key)
+        return None if found is None else float(np.mean(found == sig))
+
     def add_all(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         """Index many (id, signature) pairs."""
         for key, sig in items:

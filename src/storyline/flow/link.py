@@ -38,7 +38,7 @@ from ..errors import StoreError, one_line
 from ..models import Article, ArticleFraming, Claim, ClaimOrigin, ClaimRecord, Evidence, LinkedDoc, StoryAssignment, TextAnnotations
 from ..settings import Settings
 from ..store import annotations as notes
-from ..store import articles, claims, framing, links
+from ..store import articles, claims, framing, links, sync
 from ..store.failures import record_article_failure
 from ..store.retry import write
 from .clean import utc_now
@@ -146,13 +146,19 @@ class LinkRun:
         from ..annotate.registry import ActorRegistry
 
         self.conn, self.settings = conn, settings
+        self._actors_seen = sync.last_actor_rowid(conn)  # first: an actor stored meanwhile is read again, never missed
         self.registry = ActorRegistry(notes.load_actors(conn))
+        self._generation = 0
+        """How many times the registry was read again from the store (:meth:`_catch_up`)."""
+        self._vectors: Mapping[str, np.ndarray] = {}
         self.linked_by = linkers(conn)
 
     def link(self, batch: AnnotatedBatch) -> list[tuple[str, str]]:
         """Store and link every article of the batch; return (article id, outcome): annotated, failed or skipped
         (another process annotated it first, or it was deleted)."""
-        items = [_Item(a.article_id, a.annotations, stage=a.stage or "annotate", reason=a.reason) for a in batch.items]
+        items = [_Item(a.article_id, a.annotations, stage=a.stage or "annotate", reason=a.reason, generation=self._generation)
+                 for a in batch.items]
+        self._vectors = batch.vectors
         for item, done in zip(items, batch.items):
             if done.annotations is None:
                 log.error("article %s failed at %s:\n%s", done.article_id, done.stage, done.trace)
@@ -186,12 +192,33 @@ class LinkRun:
         assert item.result is not None
         item.stage = "link"
         try:
-            item.ids = {m.name: self.registry.resolve(m.name, m.entity_type).id for m in item.result.mentions}
+            item.ids = self._ids(item.result)
             item.article = articles.load_article(self.conn, item.article_id)
             if item.article is None:  # deleted meanwhile
                 item.outcome = "skipped"
         except Exception as exc:  # noqa: BLE001 - one article must not stop the batch
             _fail(item, exc)
+
+    def _ids(self, result: TextAnnotations) -> dict[str, str]:
+        """The actor id of each name the article mentions (actors created as needed)."""
+        return {m.name: self.registry.resolve(m.name, m.entity_type).id for m in result.mentions}
+
+    def _catch_up(self, item: _Item) -> None:
+        """Inside the write transaction: take in the actors other writers stored since this run last looked. When one
+        of them is an actor this run created but has not stored yet (two processes met a new name at once), read
+        the registry again from the store, then resolve this article's names and prepare its links again, so
+        one name never becomes two actors."""
+        stored, self._actors_seen = sync.actors_since(self.conn, self._actors_seen)
+        if stored and self.registry.learn(stored):
+            from ..annotate.registry import ActorRegistry
+
+            self._actors_seen = sync.last_actor_rowid(self.conn)
+            self.registry = ActorRegistry(notes.load_actors(self.conn))
+            self._generation += 1
+        if item.generation != self._generation:
+            assert item.result is not None and item.article is not None
+            item.ids, item.generation = self._ids(item.result), self._generation
+            item.prepared = prepare_links_batch([(item.article, item.result, item.ids)], self._vectors)[0]
 
     def _prepare(self, items: list[_Item], vectors: Mapping[str, np.ndarray]) -> None:
         """Framing, origins and records of the group in one call; article by article if that fails."""
@@ -213,16 +240,19 @@ class LinkRun:
 
     def _store(self, item: _Item) -> None:
         """One short write transaction: actors, annotations, inferred date, links."""
-        conn, settings, registry = self.conn, self.settings, self.registry
-        article, result, prepared = item.article, item.result, item.prepared
-        assert article is not None and prepared is not None and result is not None
+        conn, settings = self.conn, self.settings
+        article, result = item.article, item.result
+        assert article is not None and item.prepared is not None and result is not None
         item.stage = "store"
-        changed = [a for a in registry.actors if a.id in registry.changed]
 
         def save() -> bool:
-            notes.save_actors(conn, changed)  # first: later articles of this run refer to them, whoever annotates this one
+            self._catch_up(item)
+            registry = self.registry
+            notes.save_actors(conn, [a for a in registry.actors if a.id in registry.changed])  # first: later articles refer to them
             if notes.is_annotated(conn, item.article_id, settings.spacy_model):
                 return False  # another process was first
+            prepared = item.prepared
+            assert prepared is not None
             notes.save_annotations(conn, item.article_id, result, item.ids, settings.spacy_model, utc_now())
             if result.published_range is not None:
                 earliest, latest = result.published_range
@@ -239,7 +269,7 @@ class LinkRun:
         except Exception as exc:  # noqa: BLE001
             _fail(item, exc)
             return
-        registry.changed.clear()
+        self.registry.saved()
         item.outcome = "annotated" if stored else "skipped"
 
     def _record(self, item: _Item) -> None:
@@ -258,6 +288,8 @@ class _Item:
     ids: dict[str, str] = field(default_factory=dict)
     prepared: PreparedLinks | None = None
     stage: str = "annotate"
+    generation: int = 0
+    """The registry generation its actor ids come from (:meth:`LinkRun._catch_up`)."""
     outcome: str = ""
     reason: str = ""
     """Why it failed, in one line."""

@@ -20,12 +20,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from ..clean.dedup import DuplicateIndex, signature
 from ..models import Article, Evidence, Failure, IngestSummary
 from ..settings import Settings
 from ..store import articles as store
 from ..store import corpus
-from ..store import retry
+from ..store import retry, sync
 from ..store import versions
 from .clean import outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
 from .edit import PageIndex, new_version, repeated_line_reason
@@ -66,7 +68,10 @@ class SaveRun:
 
     def __post_init__(self) -> None:
         self.index = DuplicateIndex(threshold=self.settings.dedup_threshold, num_perm=self.settings.num_perm)
-        self.index.add_all((key, signature_from_bytes(blob)) for key, blob in store.canonical_signatures(self.conn))
+        stored = sync.signatures_since(self.conn, 0)
+        self.index.add_all((s.article_id, signature_from_bytes(s.minhash)) for s in stored)
+        self._seen = max((s.rowid for s in stored), default=0)
+        """The last article (rowid) this run has looked at: later ones were stored by other writers or by this run."""
         self._claimed: set[str] = set()
         self._claimed_versions: set[tuple[str, str]] = set()
         self.pages = PageIndex(self.conn)
@@ -95,15 +100,19 @@ class SaveRun:
         sig = signature(article.text, num_perm=self.settings.num_perm, shingle_size=self.settings.shingle_size)
         match = self.index.find(sig)
         if match:
-            note = Evidence("duplicate_of", match[0], "minhash-lsh",
-                            f"estimated Jaccard similarity {match[1]:.2f} of {self.settings.shingle_size}-word shingles")
-            article = replace(article, duplicate_of=match[0], evidence=article.evidence + (note,))
+            article = self._duplicate(article, *match)
         else:
             self.index.add(article.id, sig)
         self._claimed.add(article.id)
         self.pages.add(article)
         self._waiting.append(_Queued(article, signature_bytes(sig), match[0] if match else None))
         return "duplicate" if match else "ingested"
+
+    def _duplicate(self, article: Article, of: str, similarity: float) -> Article:
+        """``article`` marked as a near-duplicate of ``of``, with the evidence."""
+        note = Evidence("duplicate_of", of, "minhash-lsh",
+                        f"estimated Jaccard similarity {similarity:.2f} of {self.settings.shingle_size}-word shingles")
+        return replace(article, duplicate_of=of, evidence=article.evidence + (note,))
 
     def _queue_version(self, article: Article, edits: str) -> str:
         """Queue a new version of the stored article ``edits``, unless its text is one of that article's versions already."""
@@ -132,11 +141,36 @@ class SaveRun:
         self._last_commit = time.monotonic()
         if not waiting and not failures:
             return
-        outcomes = retry.write(self.conn, lambda: [self._write(item) for item in waiting] + [self._fail(f) for f in failures],
-                               what="storing articles")
+        def work() -> list[str]:
+            nonlocal waiting
+            waiting = self._recheck(waiting)
+            return [self._write(item) for item in waiting] + [self._fail(f) for f in failures]
+
+        outcomes = retry.write(self.conn, work, what="storing articles")
         for item, outcome in zip(waiting, outcomes):
             self._count(item, outcome)
         self.failed.extend(failures)
+
+    def _recheck(self, waiting: list[_Queued]) -> list[_Queued]:
+        """Inside the transaction: canonical articles other writers stored since this run last looked join the
+        duplicate index, and a waiting article that nearly duplicates one of them becomes its duplicate (theirs
+        was stored first), as it would had one process read both."""
+        found = sync.signatures_since(self.conn, self._seen)
+        self._seen = max([self._seen, *(s.rowid for s in found)])
+        others = [(s.article_id, signature_from_bytes(s.minhash)) for s in found if s.article_id not in self._claimed]
+        if not others:
+            return waiting
+        self.index.add_all(others)
+        out = []
+        for item in waiting:
+            if item.sig and item.match is None and item.edits is None:
+                sig = signature_from_bytes(item.sig)
+                best = max(((float(np.mean(other == sig)), key) for key, other in others), default=(0.0, ""))
+                if best[0] >= self.settings.dedup_threshold:
+                    self.index.remove(item.article.id)
+                    item = replace(item, article=self._duplicate(item.article, best[1], best[0]), match=best[1])
+            out.append(item)
+        return out
 
     def _write(self, item: _Queued) -> str:
         """Inside the transaction: store one article under its own savepoint; return stored, updated, present or the failure reason."""

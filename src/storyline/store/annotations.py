@@ -74,7 +74,8 @@ def actor_summaries(conn: Connection, *, kind: str | None = None, limit: int = 5
     for r in rows:
         variants = tuple(v for (v,) in conn.execute("SELECT variant FROM actor_variants WHERE actor_id = ? ORDER BY rowid", (r[0],)))
         labels = tuple(t for (t,) in conn.execute(
-            "SELECT MIN(text) FROM mentions WHERE actor_id = ? AND kind = 'label' GROUP BY lower(text) ORDER BY COUNT(*) DESC", (r[0],)))
+            "SELECT MIN(text) FROM mentions WHERE actor_id = ? AND kind = 'label' GROUP BY lower(text)"
+            " ORDER BY COUNT(*) DESC, lower(text) DESC", (r[0],)))  # ties as SQLite's sorter always gave them; PostgreSQL is told
         out.append(ActorSummary(r[0], r[1], r[2], r[3], r[4], variants, labels))
     return out
 
@@ -264,7 +265,9 @@ def iter_quotes(conn: Connection, *, article_id: str | None = None, speaker: str
                 " OR q.speaker_actor_id IN (SELECT actor_id FROM actor_variants WHERE lower(variant) LIKE lower(?)))")
         params += [f"%{speaker}%"] * 3
     limit, bounds = limit_clause(page)
-    for r in conn.execute(sql + " ORDER BY q.article_id, q.start" + limit, [*params, *bounds]):
+    # quotes starting at one place (one cue, two readings) in the order stored, as SQLite's index on (article_id, start) gives
+    # them; PostgreSQL's sort keeps no order among equals unless told
+    for r in conn.execute(sql + " ORDER BY q.article_id, q.start, q.rowid" + limit, [*params, *bounds]):
         quote = Quote(r["text"], r["start"], r["end"], bool(r["direct"]), _opt_span(r["speaker"], r["speaker_start"], r["speaker_end"]),
                       r["speaker_name"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]))
         yield StoredQuote(r["id"], r["article_id"], r["speaker_actor_id"], quote)
@@ -274,7 +277,7 @@ def iter_attributions(conn: Connection, article_id: str | None = None, page: Pag
     """Yield stored attributions, optionally of one article (or one page of all), by position."""
     where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
     limit, bounds = limit_clause(page)
-    for r in conn.execute("SELECT * FROM attributions" + where + " ORDER BY article_id, start" + limit, params + bounds):
+    for r in conn.execute("SELECT * FROM attributions" + where + " ORDER BY article_id, start, rowid" + limit, params + bounds):  # as iter_quotes
         via = tuple(Span(v["text"], v["start"], v["end"]) for v in json.loads(r["via"]))
         att = Attribution(Span(r["content"], r["start"], r["end"]), _opt_span(r["source"], r["source_start"], r["source_end"]),
                           r["source_kind"], r["count"], _opt_span(r["cue"], r["cue_start"], r["cue_end"]), via, r["source_name"])

@@ -202,11 +202,12 @@ def related_groups(conn: Connection, group_id: str, claim_ids: Sequence[str]) ->
             "SELECT g.group_id, c.text, l.similarity, l.reason, l.kind FROM claim_links l"
             " JOIN claim_groups g ON g.claim_id = CASE WHEN l.claim_id IN ({0}) THEN l.other_id ELSE l.claim_id END"
             " JOIN claims c ON c.id = g.claim_id"
-            " WHERE l.kind != 'same' AND (l.claim_id IN ({0}) OR l.other_id IN ({0}))", chunk), (*chunk, *chunk, *chunk))
+            " WHERE l.kind != 'same' AND (l.claim_id IN ({0}) OR l.other_id IN ({0}))"
+            " ORDER BY l.claim_id, l.other_id", chunk), (*chunk, *chunk, *chunk))  # equally close links: the same one kept on both backends
         for r in rows:
             if r[0] != group_id and (r[0] not in best or r[2] > best[r[0]].similarity):
                 best[r[0]] = RelatedClaim(r[0], r[1], float(r[2]), r[3], r[4])
-    return tuple(sorted(best.values(), key=lambda x: -x.similarity))
+    return tuple(sorted(best.values(), key=lambda x: (-x.similarity, x.group_id)))
 
 
 def iter_group_appearances(conn: Connection, *, story_id: str | None = None, min_articles: int = 1,

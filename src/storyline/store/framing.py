@@ -45,7 +45,8 @@ def iter_framing(conn: Connection, article_ids: Sequence[str] | None = None, pag
         page: only one page of all records, then in article id order.
     """
     sql = "SELECT f.article_id, f.data FROM framing f JOIN articles a ON a.id = f.article_id"
-    order = " ORDER BY a.outlet IS NULL, a.outlet, a.published, f.article_id"
+    # undated first within an outlet, as SQLite sorts NULL in ASC (PostgreSQL sorts it last: said explicitly)
+    order = " ORDER BY a.outlet IS NULL, a.outlet, a.published IS NOT NULL, a.published, f.article_id"
     if page is not None:
         limit, bounds = limit_clause(page)
         rows: Iterable[Row] = conn.execute("SELECT article_id, data FROM framing ORDER BY article_id" + limit, bounds)

@@ -148,9 +148,11 @@ class VectorIndex:
         for band, key in enumerate(keys):
             low = (int(key) >> shift) << shift
             params += [self.kind, band, low, low + (1 << shift) - 1]
+        # a crowded bucket gives its first BUCKET_CAP items in key order, as SQLite's primary key reads them (no sort there);
+        # PostgreSQL, told so too, gives the same items
         votes = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join(
             [f"SELECT * FROM (SELECT item_id FROM vector_buckets WHERE kind = ? AND band = ? AND key BETWEEN ? AND ?"
-             f" LIMIT {BUCKET_CAP}) AS b"] * len(keys)), params))
+             f" ORDER BY key, item_id LIMIT {BUCKET_CAP}) AS b"] * len(keys)), params))
         # the items sharing the most bands with the query are the nearest: only those are read and ranked exactly
         found = sorted(sorted(votes, key=lambda item: (-votes[item], item))[:RANKED])
         ranked = self._rank(vector, self._vectors(found), limit)

@@ -92,6 +92,8 @@ class PgCursor(Protocol):
 
     def fetchall(self) -> list[Any]: ...  # noqa: D102
 
+    def fetchmany(self, size: int = ...) -> list[Any]: ...  # noqa: D102
+
     def __iter__(self) -> Iterator[Any]: ...
 
 

@@ -81,7 +81,8 @@ def migrate(conn: PgConnection, version: int) -> None:
     """Bring the store behind ``conn`` to ``version``: create it when empty.
 
     Raises:
-        StoreError: the store is newer than this Storyline, the database's character type is not UTF-8, or
+        StoreError: the store is newer than this Storyline, the database's character type is not UTF-8 or its
+            collation not code-point order (C.UTF-8), or
             the tables cannot be created (no rights, unaccent not installed).
     """
     current = version_of(conn)
@@ -123,8 +124,12 @@ def _create(sa_conn: sa.Connection) -> None:
 
 def _check_encoding(conn: PgConnection) -> None:
     """Refuse a database whose character type cannot tell letters outside ASCII (full-text search splits on them)."""
-    row: Any = conn.execute("SELECT datctype, pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()").fetchone()
-    ctype, encoding = (row[0] or "", row[1] or "") if row else ("", "")
-    if encoding.upper() != "UTF8" or "utf8" not in ctype.lower().replace("-", ""):
-        raise StoreError(f"{conn.name}: the database's encoding is {encoding} with LC_CTYPE {ctype!r}; Storyline needs UTF8 with a"
-                         " UTF-8 character type: CREATE DATABASE name ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0")
+    row: Any = conn.execute("SELECT datctype, datcollate, pg_encoding_to_char(encoding) FROM pg_database"
+                            " WHERE datname = current_database()").fetchone()
+    ctype, collate, encoding = (row[0] or "", row[1] or "", row[2] or "") if row else ("", "", "")
+    # the character type must know letters beyond ASCII; the collation must order by code point, as SQLite does
+    # (prefix lookups of ids, `id < prefix || U+FFFF`, and every ORDER BY on text depend on it)
+    if encoding.upper() != "UTF8" or "utf8" not in ctype.lower().replace("-", "") or collate.split(".")[0] not in ("C", "POSIX"):
+        raise StoreError(f"{conn.name}: the database has encoding {encoding}, LC_CTYPE {ctype!r} and LC_COLLATE {collate!r};"
+                         " Storyline needs UTF8, a UTF-8 character type and code-point order: CREATE DATABASE name ENCODING 'UTF8'"
+                         " LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0")

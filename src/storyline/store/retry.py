@@ -1,5 +1,9 @@
 """Write transactions that wait for other writers instead of dying.
 
+On PostgreSQL (store/pg.py) the same holds: a write transaction takes the store's advisory write lock at
+its start, waits up to the connection's ``lock_timeout``, and a lock not granted, a serialization
+failure or a deadlock is retried like a busy SQLite file.
+
 SQLite allows one writer at a time. Every writer here takes the write lock at the
 start of its transaction (``BEGIN IMMEDIATE``), so a transaction never has to
 upgrade a stale read snapshot (which fails at once, whatever the busy timeout),
@@ -16,6 +20,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from psycopg import errors as pg_errors
+
 from ..errors import StoreError
 from .db import Connection
 
@@ -29,8 +35,15 @@ _PAUSE = 0.05
 """First pause between tries, in seconds; doubled each time, with jitter."""
 
 
+_PG_BUSY = (pg_errors.LockNotAvailable, pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
+"""PostgreSQL's "try again" errors: the write lock not granted in time (55P03), 40001, 40P01."""
+
+
 def is_busy(exc: BaseException) -> bool:
-    """True for SQLite's "database is locked" / "database is busy" errors (another writer holds the lock)."""
+    """True for SQLite's "database is locked" / "database is busy" errors (another writer holds the lock) and
+    PostgreSQL's lock timeouts, serialization failures and deadlocks."""
+    if isinstance(exc, _PG_BUSY):
+        return True
     return isinstance(exc, sqlite3.OperationalError) and any(w in str(exc).lower() for w in ("locked", "busy"))
 
 

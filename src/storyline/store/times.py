@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from ..models import Event, Span, TextAnnotations, TimeExpression
 from .paging import Page, limit_clause
 from .db import Connection, Row
+from .schema import schema_version
 
 __all__ = [
     "StoredTimeExpression", "StoredEvent", "save_times", "clear_times",
     "iter_time_expressions", "iter_events", "count_events", "stories_available",
 ]
 
+_STORIES_SINCE = 4
+"""The schema version that added the ``stories`` table (and the other tables of linking)."""
 _TIME_COLUMNS = 'text, start, "end", type, value, granularity, kind, earliest, latest, modifier, certain, anchor, rule'
 
 
@@ -170,5 +173,9 @@ def count_events(conn: Connection) -> int:
 
 
 def stories_available(conn: Connection) -> bool:
-    """Return True when the database holds a ``stories`` table (built by a later ``storyline stories``)."""
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stories'").fetchone() is not None
+    """Return True when the database holds a ``stories`` table (built by a later ``storyline stories``).
+
+    The table came with schema version 4 (an older SQLite file opened read-only is not migrated); asking the
+    version rather than SQLite's catalogue (``sqlite_master``) answers on PostgreSQL too.
+    """
+    return schema_version(conn) >= _STORIES_SINCE

@@ -517,7 +517,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         folder = Path(tmp) / "articles"
         folder.mkdir()
         sources = write_inputs(names, articles, folder)
-        db = Path(args.db) if args.db else Path(tmp) / "claims.db"
+        db: Path | str = args.db if args.db else Path(tmp) / "claims.db"
         summary, ingest_s = ingest_fresh(folder, db)
         conn = open_store(str(db))
         try:
@@ -603,7 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=SET, help="the JSONL claim-group set")
     parser.add_argument("--data", type=Path, default=POLNEAR, help="the PolNeAR folder (holding data/metadata.tsv)")
     parser.add_argument("--errors", type=int, default=0, metavar="K", help="print the K worst claims with their sentences")
-    parser.add_argument("--db", help="keep the database at this path (replaced if it exists) instead of a temporary one")
+    parser.add_argument("--db", help="keep the database at this path (replaced if it exists) instead of a temporary one, or"
+                        " write it into this empty PostgreSQL database (postgresql://...)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
     args = parser.parse_args(argv)
     if not args.set.exists():

@@ -415,7 +415,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         folder = Path(tmp) / "docs"
         folder.mkdir()
         sources = write_inputs(recs, folder, args.title)
-        db = Path(args.db) if args.db else Path(tmp) / "ecb.db"
+        db: Path | str = args.db if args.db else Path(tmp) / "ecb.db"
         summary, ingest_s = ingest_fresh(folder, db)
         conn = open_store(str(db))
         try:
@@ -477,7 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              " then cuts from the text as the headline (ECB's lead sentence: about a fifth of the gold sentences)")
     parser.add_argument("--data", type=Path, default=ECBPLUS, help="ECB+ ecbplus_docs.jsonl")
     parser.add_argument("--errors", type=int, default=0, metavar="K", help="print K false joins, misses and unmatched items")
-    parser.add_argument("--db", help="keep the database at this path (replaced if it exists) instead of a temporary one")
+    parser.add_argument("--db", help="keep the database at this path (replaced if it exists) instead of a temporary one, or"
+                        " write it into this empty PostgreSQL database (postgresql://...)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
     args = parser.parse_args(argv)
     if not args.data.exists():

@@ -93,16 +93,28 @@ def predicted_same(ga: str | None, gb: str | None) -> bool:
     return ga is not None and ga == gb
 
 
-def ingest_fresh(folder: Path, db: Path) -> tuple[Any, float]:
-    """Ingest ``folder`` into a new database at ``db`` (replacing one there) through the public API; print the
-    summary to stderr and return it with the seconds it took (cleaning, annotation and linking for real)."""
+def ingest_fresh(folder: Path, db: Path | str) -> tuple[Any, float]:
+    """Ingest ``folder`` into a new database at ``db`` (a SQLite file, replaced if there; or the URL of an empty
+    PostgreSQL database) through the public API; print the summary to stderr and return it with the seconds it
+    took (cleaning, annotation and linking for real)."""
     import time
 
     from storyline import Settings, ingest
+    from storyline.store.db import is_url
+    from storyline.store.schema import connect
 
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
+    if is_url(str(db)):
+        conn = connect(str(db))
+        try:
+            if conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]:
+                raise SystemExit(f"{db}: the database holds articles; give an empty one")
+        finally:
+            conn.close()
+    else:
+        db = Path(db)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
     t0 = time.perf_counter()
     summary = ingest([str(folder)], Settings(db=str(db)))
     seconds = time.perf_counter() - t0

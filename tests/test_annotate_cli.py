@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
 from tests.conftest import SEEDS
+from tests.test_set_cli import module_store, query
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seeds ingested once per module into a store on each backend."""
     if not SEEDS.exists():
         pytest.skip("seeds not found")
-    db = str(tmp_path_factory.mktemp("ann") / "s.db")
-    result = CliRunner().invoke(app, ["ingest", str(SEEDS), "--db", db, "-q"])
-    assert result.exit_code == 0, result.stderr
-    return db
+    for db in module_store(request, tmp_path_factory.mktemp("ann")):
+        result = CliRunner().invoke(app, ["ingest", str(SEEDS), "--db", db, "-q"])
+        assert result.exit_code == 0, result.stderr
+        yield db
 
 
 def test_actors_group_variants_across_articles(seeded: str) -> None:
@@ -42,8 +43,7 @@ def test_quotes_command_filters_by_speaker(seeded: str) -> None:
 
 
 def test_sources_tree_shows_the_chain(seeded: str) -> None:
-    with sqlite3.connect(seeded) as conn:
-        (article_id,) = conn.execute("SELECT id FROM articles WHERE source LIKE '%001_%'").fetchone()
+    ((article_id,),) = query(seeded, "SELECT id FROM articles WHERE source LIKE '%001_%'")
     out = CliRunner().invoke(app, ["sources", article_id, "-f", "table", "--db", seeded], env={"COLUMNS": "200"}).stdout
     reuters = out.index("Reuters (outlet)")
     assert out.index("four sources in Russia (anonymous, 4)") > reuters
@@ -53,13 +53,11 @@ def test_sources_tree_shows_the_chain(seeded: str) -> None:
 
 def test_quotes_and_sources_give_one_speaker(seeded: str) -> None:
     """The speaker a quote is given and the source its attribution is given come from one resolution."""
-    with sqlite3.connect(seeded) as conn:
-        rows = conn.execute(
-            "SELECT q.speaker, q.speaker_name, t.source_kind, t.source_name FROM quotes q JOIN attributions t"
-            " ON t.article_id = q.article_id AND t.start = q.start AND t.\"end\" = q.\"end\"").fetchall()
-        (kind, name, speaker) = conn.execute(
-            "SELECT t.source_kind, t.source_name, q.speaker_name FROM attributions t JOIN quotes q ON q.article_id = t.article_id"
-            " AND q.start = t.start WHERE t.content LIKE '%popularity has fallen%'").fetchone()
+    rows = query(seeded, "SELECT q.speaker, q.speaker_name, t.source_kind, t.source_name FROM quotes q JOIN attributions t"
+                 " ON t.article_id = q.article_id AND t.start = q.start AND t.\"end\" = q.\"end\"")
+    (kind, name, speaker), *_ = query(
+        seeded, "SELECT t.source_kind, t.source_name, q.speaker_name FROM attributions t JOIN quotes q ON q.article_id = t.article_id"
+        " AND q.start = t.start WHERE t.content LIKE '%popularity has fallen%' ORDER BY t.article_id, t.start")
     assert rows
     for words, quoted, source_kind, resolved in rows:
         if resolved is not None:
@@ -70,10 +68,9 @@ def test_quotes_and_sources_give_one_speaker(seeded: str) -> None:
     assert (kind, name) == ("anonymous", None) and speaker != "Vladimir Putin"
 
 
-def test_text_change_clears_annotations(seeded: str, tmp_path: Path) -> None:
-    with sqlite3.connect(seeded) as conn:
-        annotated = conn.execute("SELECT COUNT(*) FROM annotated").fetchone()[0]
-        articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+def test_text_change_clears_annotations(seeded: str) -> None:
+    ((annotated,),) = query(seeded, "SELECT COUNT(*) FROM annotated")
+    ((articles,),) = query(seeded, "SELECT COUNT(*) FROM articles")
     assert annotated == articles == 5
     result = CliRunner().invoke(app, ["annotate", "--db", seeded])
     assert "annotated 0 article(s)" in result.stderr

@@ -22,12 +22,22 @@ def test_serve_on_a_port_in_use_says_so_first(tmp_path: Path) -> None:
     assert not (tmp_path / "s.db").exists()  # refused before touching the database
 
 
-def test_an_ambiguous_id_prefix_lists_the_candidates(demo_db: Path) -> None:
-    ids = sorted(r[0] for r in connect(demo_db).execute("SELECT id FROM articles"))
+def test_an_ambiguous_id_prefix_lists_the_candidates(demo_store: str) -> None:
+    ids = sorted(r[0] for r in connect(demo_store).execute("SELECT id FROM articles"))
     prefix = next(a[:1] for a, b in zip(ids, ids[1:]) if a[:1] == b[:1])
-    done = CliRunner().invoke(app, ["show", prefix, "--db", str(demo_db)], env={"COLUMNS": "400"})
+    done = CliRunner().invoke(app, ["show", prefix, "--db", demo_store], env={"COLUMNS": "400"})
     shared = [i for i in ids if i.startswith(prefix)]
     assert done.exit_code == 1 and "is the start of several article ids" in done.stderr
     assert all(i in done.stderr for i in shared[:10])
-    missing = CliRunner().invoke(app, ["sources", "zz", "--db", str(demo_db)])
+    missing = CliRunner().invoke(app, ["sources", "zz", "--db", demo_store])
     assert missing.exit_code == 1 and "no article with id 'zz'" in missing.stderr
+
+
+def test_a_password_in_a_postgresql_url_is_never_printed(pg_store: str, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Ferry news\n\nThe Lundholm ferry sailed again on Monday, the harbour authority said.\n", encoding="utf-8")
+    url = pg_store.replace("postgresql://postgres@", "postgresql://postgres:hunter2@")  # the test server trusts, so any password opens it
+    done = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--db", url])
+    assert done.exit_code == 0 and "hunter2" not in done.stderr + done.stdout
+    assert done.stderr.splitlines()[-1].endswith(" -> " + url.replace(":hunter2@", ":***@"))
+    missing = CliRunner().invoke(app, ["list", "--db", url.rsplit("/", 1)[0] + "/no_such_database"])
+    assert missing.exit_code == 2 and "hunter2" not in missing.stderr and "postgres:***@" in missing.stderr

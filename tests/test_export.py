@@ -9,6 +9,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
@@ -18,7 +19,7 @@ from storyline.store.migrations import MIGRATIONS
 from storyline.store.schema import SCHEMA_VERSION
 from tests.conftest import REPO
 from tests.test_link_cli import linked_db
-from tests.test_timeline_cli import timeline_db
+from tests.test_timeline_cli import REPORTS, timeline_db
 
 ARTICLE = (
     "Grain corridor opens\n\nPORT SAREN, March 12, 2025 — The first convoy crossed the strait on Wednesday, "
@@ -43,23 +44,24 @@ def _documented_fields(section: str) -> list[str]:
     return re.findall(r"^\| `(\w+)` \|", part, flags=re.M)
 
 
-def test_schema_doc_lists_every_annotation_field(tmp_path: Path) -> None:
-    db = _ingested(tmp_path)
+def test_schema_doc_lists_every_annotation_field(tmp_path: Path, store_url: str) -> None:
+    db = _ingested(tmp_path, store_url)
     doc = json.loads(CliRunner().invoke(app, ["export", "--db", db]).stdout)
     for section in ("actors", "mentions", "quotes", "attributions"):
         assert doc[section], section
         assert _documented_fields(section) == list(doc[section][0]), section
 
 
-def _ingested(tmp_path: Path) -> str:
+def _ingested(tmp_path: Path, db: str | None = None) -> str:
+    """ARTICLE ingested into the store ``db`` (a new SQLite file when left out); returns ``db``."""
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    db = str(tmp_path / "s.db")
+    db = db or str(tmp_path / "s.db")
     assert CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--db", db, "-q"]).exit_code == 0
     return db
 
 
-def test_json_export(tmp_path: Path) -> None:
-    db = _ingested(tmp_path)
+def test_json_export(tmp_path: Path, store_url: str) -> None:
+    db = _ingested(tmp_path, store_url)
     result = CliRunner().invoke(app, ["export", "--db", db, "--format", "json"])
     doc = json.loads(result.stdout)
     (article,) = doc["articles"]
@@ -72,8 +74,8 @@ def test_json_export(tmp_path: Path) -> None:
     assert article["outlet"] is None  # nothing says who published it: never invented
 
 
-def test_jsonl_and_csv_exports(tmp_path: Path) -> None:
-    db = _ingested(tmp_path)
+def test_jsonl_and_csv_exports(tmp_path: Path, store_url: str) -> None:
+    db = _ingested(tmp_path, store_url)
     lines = CliRunner().invoke(app, ["export", "--db", db, "-f", "jsonl"]).stdout.splitlines()
     types = [json.loads(line)["record"] for line in lines]
     assert types[0] == "article" and types.count("article") == 1
@@ -96,16 +98,16 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown format" in result.stderr
 
 
-def test_schema_doc_lists_every_time_field(tmp_path: Path) -> None:
-    doc = json.loads(CliRunner().invoke(app, ["export", "--db", timeline_db(tmp_path / "t.db")]).stdout)
+def test_schema_doc_lists_every_time_field(store_url: str) -> None:
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", timeline_db(store_url)]).stdout)
     for section in ("time_expressions", "events", "timeline"):
         assert doc[section], section
         assert _documented_fields(section) == list(doc[section][0]), section
     assert _documented_fields("appearances") == list(doc["timeline"][0]["appearances"][0])
 
 
-def test_time_sections_in_json_and_jsonl(tmp_path: Path) -> None:
-    db = timeline_db(tmp_path / "t.db")
+def test_time_sections_in_json_and_jsonl(store_url: str) -> None:
+    db = timeline_db(store_url)
     doc = json.loads(CliRunner().invoke(app, ["export", "--db", db, "-f", "json"]).stdout)
     assert doc["storyline_schema"] == SCHEMA_VERSION and len(doc["time_expressions"]) == len(doc["events"]) == 6
     week = next(e for e in doc["events"] if e["granularity"] == "week")
@@ -135,8 +137,8 @@ def test_a_database_not_yet_migrated_exports_empty_time_sections(tmp_path: Path)
     assert doc["time_expressions"] == doc["events"] == doc["timeline"] == []
 
 
-def test_schema_doc_lists_every_link_field(tmp_path: Path) -> None:
-    doc = json.loads(CliRunner().invoke(app, ["export", "--db", linked_db(tmp_path / "l.db")]).stdout)
+def test_schema_doc_lists_every_link_field(store_url: str) -> None:
+    doc = json.loads(CliRunner().invoke(app, ["export", "--db", linked_db(store_url)]).stdout)
     for section in ("stories", "threads", "claims", "framing"):
         assert doc[section], section
         assert _documented_fields(section) == list(doc[section][0]), section
@@ -145,8 +147,8 @@ def test_schema_doc_lists_every_link_field(tmp_path: Path) -> None:
     assert _documented_fields("framing.loaded_terms") == list(doc["framing"][0]["loaded_terms"][0])
 
 
-def test_link_sections_in_json_and_jsonl(tmp_path: Path) -> None:
-    db = linked_db(tmp_path / "l.db")
+def test_link_sections_in_json_and_jsonl(store_url: str) -> None:
+    db = linked_db(store_url)
     doc = json.loads(CliRunner().invoke(app, ["export", "--db", db]).stdout)
     dam = next(s for s in doc["stories"] if s["id"] == "story:aaaa000000000001")
     assert dam == {"id": "story:aaaa000000000001", "title": None,
@@ -182,3 +184,24 @@ def test_a_database_before_migration_4_exports_empty_link_sections(tmp_path: Pat
         raw.execute("PRAGMA user_version = 3")
     doc = json.loads(CliRunner().invoke(app, ["export", "--db", str(path)]).stdout)
     assert doc["stories"] == doc["threads"] == doc["claims"] == doc["framing"] == []
+
+
+def test_parquet_and_csv_folders_of_a_store_on_either_backend(tmp_path: Path, store_url: str) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    db = linked_db(store_url)
+    out = tmp_path / "tables"
+    done = CliRunner().invoke(app, ["export", "--db", db, "-f", "parquet", "-o", str(out), "-t", "articles", "-t", "claim_appearances"])
+    assert done.exit_code == 0, done.stderr
+    articles = pq.read_table(out / "articles.parquet").to_pylist()
+    assert sorted(a["id"] for a in articles) == sorted({r[0] for r in REPORTS} | {"cccc000000000001", "cccc000000000002"})
+    appearances = pq.read_table(out / "claim_appearances.parquet").to_pylist()
+    assert sorted(a["article_id"] for a in appearances) == ["cccc000000000001", "cccc000000000002"]
+    assert {a["outlet"] for a in appearances} == {"Harbour Ledger", None}
+
+
+def test_datasette_metadata_of_a_postgresql_store_is_one_clear_error(pg_store: str, tmp_path: Path) -> None:
+    target = tmp_path / "metadata.json"
+    done = CliRunner().invoke(app, ["export", "--db", pg_store, "-f", "datasette", "-o", str(target)])
+    assert done.exit_code == 2 and not target.exists()
+    (line,) = done.stderr.strip().splitlines()
+    assert "datasette serves SQLite files" in line and "not a PostgreSQL URL" in line

@@ -17,6 +17,7 @@ from storyline.store.claims import SqliteClaimBackend, save_claims
 from storyline.store.framing import save_framing
 from storyline.store.links import SqliteLinkBackend
 from storyline.store.migrations import MIGRATIONS
+from storyline.store.db import Connection
 from storyline.store.schema import connect
 from tests.test_timeline_cli import timeline_db
 
@@ -31,12 +32,12 @@ def _vector(seed: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _link(conn: sqlite3.Connection, article_id: str, story: str, thread: str, seed: int) -> None:
+def _link(conn: Connection, article_id: str, story: str, thread: str, seed: int) -> None:
     v = _vector(seed)
     SqliteLinkBackend(conn).add(LinkedDoc(article_id, None, frozenset(), {}, frozenset(), v, v[None, :]), story, thread)
 
 
-def _claim(conn: sqlite3.Connection, article_id: str, outlet: str | None, published: str, hedge: str | None,
+def _claim(conn: Connection, article_id: str, outlet: str | None, published: str, hedge: str | None,
            via: tuple[str, ...], source: str) -> None:
     """Store an article with one attribution and one claim reported through it, grouped with the first such claim."""
     sentence = f"{CLAIM}, {source} said."
@@ -54,10 +55,11 @@ def _claim(conn: sqlite3.Connection, article_id: str, outlet: str | None, publis
     _link(conn, article_id, "story:" + DAM[0], "thread:" + DAM[0], 20 + CLAIMS.index(article_id))
 
 
-def linked_db(path: Path) -> str:
-    """The timeline database, plus two stories in one thread, one claim told twice and two articles' framing."""
-    timeline_db(path)
-    conn = connect(path)
+def linked_db(target: str | Path) -> str:
+    """The timeline database, plus two stories in one thread, one claim told twice and two articles' framing, in the
+    store at ``target`` (a SQLite path or a PostgreSQL URL); return ``target`` as ``--db`` takes it."""
+    timeline_db(target)
+    conn = connect(target)
     for i, aid in enumerate(DAM):
         _link(conn, aid, "story:" + DAM[0], "thread:" + DAM[0], i)
     for i, aid in enumerate(OTHERS):
@@ -70,7 +72,7 @@ def linked_db(path: Path) -> str:
     save_framing(conn, ArticleFraming(OTHERS[1], "Saren Post", (("Brenholt", Span("Brenholt", 15, 23)),)))
     conn.commit()
     conn.close()
-    return str(path)
+    return str(target)
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -79,8 +81,8 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_stories_lists_threads_with_their_stories(tmp_path: Path) -> None:
-    code, out, err = _run("stories", "--db", linked_db(tmp_path / "l.db"))
+def test_stories_lists_threads_with_their_stories(store_url: str) -> None:
+    code, out, err = _run("stories", "--db", linked_db(store_url))
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("(no title)") and "thread:aaaa000000000001" in lines[0]
@@ -89,8 +91,8 @@ def test_stories_lists_threads_with_their_stories(tmp_path: Path) -> None:
     assert "2 story(ies) in 1 thread(s)" in err
 
 
-def test_claims_show_the_canonical_wording_origins_and_every_chain(tmp_path: Path) -> None:
-    code, out, err = _run("claims", "--db", linked_db(tmp_path / "l.db"), "--min-articles", "2")
+def test_claims_show_the_canonical_wording_origins_and_every_chain(store_url: str) -> None:
+    code, out, err = _run("claims", "--db", linked_db(store_url), "--min-articles", "2")
     assert code == 0, err
     assert out.splitlines()[0].startswith(CLAIM)  # escaped, not taken as markup
     assert "first seen 2024-05-24 · 2 article(s), 1 known outlet(s) · 1–2 independent origin(s)" in out
@@ -100,14 +102,14 @@ def test_claims_show_the_canonical_wording_origins_and_every_chain(tmp_path: Pat
             "[New] York Times · chain: Harbour Ledger <- The [New] York Times <- two former officials") in out
     assert "unknown outlet 2024-05-25" in out and "(flagged)" in out
     assert "1 claim(s)" in err
-    code, out, err = _run("claims", "--db", str(tmp_path / "l.db"), "--min-articles", "3")
+    code, out, err = _run("claims", "--db", store_url, "--min-articles", "3")
     assert code == 0 and out.strip() == "" and "0 claim(s)" in err
-    code, out, _ = _run("claims", "--db", str(tmp_path / "l.db"), "--story", "story:" + OTHERS[0])
+    code, out, _ = _run("claims", "--db", store_url, "--story", "story:" + OTHERS[0])
     assert code == 0 and out.strip() == ""
 
 
-def test_framing_compares_outlets_for_one_actor(tmp_path: Path) -> None:
-    code, out, err = _run("framing", "--actor", "Varga", "--db", linked_db(tmp_path / "l.db"))
+def test_framing_compares_outlets_for_one_actor(store_url: str) -> None:
+    code, out, err = _run("framing", "--actor", "Varga", "--db", linked_db(store_url))
     assert code == 0, err
     ledger, saren = out.index("Harbour Ledger"), out.index("Saren Post")
     assert ledger < saren
@@ -117,8 +119,8 @@ def test_framing_compares_outlets_for_one_actor(tmp_path: Path) -> None:
     assert "3 label(s) and term(s) for Varga in 2 outlet(s)" in err
 
 
-def test_timeline_of_one_story(tmp_path: Path) -> None:
-    db = linked_db(tmp_path / "l.db")
+def test_timeline_of_one_story(store_url: str) -> None:
+    db = linked_db(store_url)
     code, out, err = _run("timeline", "--db", db, "--story", "story:" + DAM[0])
     assert code == 0, err
     assert "23 May 2024" in out and "2024-W22" not in out and "week of" not in out and "1 event(s) from 2 article(s)" in err  # the claims' articles have no events

@@ -13,7 +13,7 @@ from storyline.settings import Settings, load_settings
 from storyline.errors import ConfigError
 from tests.conftest import REPO
 
-COMMANDS = ["ingest", "list", "show", "set", "search", "export", "annotate", "actors", "quotes", "sources", "timeline", "stories", "claims", "framing", "digest", "watch"]
+COMMANDS = ["ingest", "list", "show", "set", "search", "export", "annotate", "actors", "quotes", "sources", "timeline", "stories", "claims", "framing", "digest", "watch", "copy"]
 
 
 def test_public_api_is_what_we_mean_to_export() -> None:

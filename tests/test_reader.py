@@ -7,15 +7,17 @@ from pathlib import Path
 import pytest
 
 import storyline
+from storyline.store.db import is_url
 from storyline.store.schema import connect
 
 
-def test_records_carry_outlet_and_date_and_reprs_stay_short(demo_db: Path) -> None:
-    with storyline.open(demo_db) as story:
-        assert repr(story) == f"<storyline.Reader {demo_db.name}: {connect(demo_db).execute('SELECT COUNT(*) FROM articles').fetchone()[0]} articles>"
+def test_records_carry_outlet_and_date_and_reprs_stay_short(demo_store: str) -> None:
+    name = demo_store if is_url(demo_store) else Path(demo_store).name  # a URL is shown whole (it has no password here)
+    with storyline.open(demo_store) as story:
+        assert repr(story) == f"<storyline.Reader {name}: {connect(demo_store).execute('SELECT COUNT(*) FROM articles').fetchone()[0]} articles>"
         quotes = story.quotes()
         assert quotes and {"text", "speaker_name", "direct", "outlet", "published", "title"} <= set(quotes[0])
-        stored = dict(connect(demo_db).execute("SELECT id, outlet FROM articles"))
+        stored = dict(connect(demo_store).execute("SELECT id, outlet FROM articles"))
         assert all(q["outlet"] == stored[q["article_id"]] for q in quotes)
         articles = story.articles()
         assert "text" not in articles[0] and "text" in story.articles(text=True)[0]
@@ -24,9 +26,9 @@ def test_records_carry_outlet_and_date_and_reprs_stay_short(demo_db: Path) -> No
         assert story.timeline() and story.actors()
 
 
-def test_frames_have_the_same_columns_as_the_records(demo_db: Path) -> None:
+def test_frames_have_the_same_columns_as_the_records(demo_store: str) -> None:
     pytest.importorskip("pandas")
-    with storyline.open(demo_db) as story:
+    with storyline.open(demo_store) as story:
         frame = story.quotes(as_frame=True)
         assert list(frame.columns) == list(story.quotes()[0]) and len(frame) == len(story.quotes())
         assert len(story.articles(as_frame=True)) == len(story.articles())
@@ -37,13 +39,13 @@ def test_a_missing_database_is_one_clear_error(tmp_path: Path) -> None:
         storyline.open(tmp_path / "nothing.db")
 
 
-def test_the_worked_example_in_the_docs_runs(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_worked_example_in_the_docs_runs(demo_store: str, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("pandas")
     from tests.conftest import REPO
 
     text = (REPO / "docs" / "python.md").read_text(encoding="utf-8")
     code = text.split("## A worked example", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
     names: dict[str, object] = {}
-    exec(compile(code.replace('"story.db"', repr(str(demo_db))), "docs/python.md", "exec"), names)
+    exec(compile(code.replace('"story.db"', repr(demo_store)), "docs/python.md", "exec"), names)
     assert "Teodor Vasko" in capsys.readouterr().out  # the demo's most quoted speaker
     assert len(names["claims"]) and len(names["tellings"]) >= len(names["claims"])  # type: ignore[arg-type]

@@ -34,9 +34,10 @@ REPORTS = [
 ]
 
 
-def timeline_db(path: Path) -> str:
-    """Store one article per report, annotated with its mentions, its time and its event."""
-    conn = connect(path)
+def timeline_db(target: str | Path) -> str:
+    """Store one article per report, annotated with its mentions, its time and its event, in the store at ``target``
+    (a SQLite path or a PostgreSQL URL); return ``target`` as ``--db`` takes it."""
+    conn = connect(target)
     save_actors(conn, [BRENHOLT, VARGA])
     ids = {"Brenholt": BRENHOLT.id, "Elena Varga": VARGA.id}
     for aid, outlet, published, sentence, words, value, granularity, earliest, latest, names in REPORTS:
@@ -49,7 +50,7 @@ def timeline_db(path: Path) -> str:
         save_annotations(conn, aid, TextAnnotations(mentions=mentions, times=(time,), events=(event,)), ids, "test", "now")
     conn.commit()
     conn.close()
-    return str(path)
+    return str(target)
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -57,8 +58,8 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_timeline_merges_and_shows_dates_outlets_and_lags(tmp_path: Path) -> None:
-    code, out, err = _run("--db", timeline_db(tmp_path / "t.db"))
+def test_timeline_merges_and_shows_dates_outlets_and_lags(store_url: str) -> None:
+    code, out, err = _run("--db", timeline_db(store_url))
     assert code == 0, err
     lines = out.splitlines()
     # dates in words, as people read them (the codes stay in the export)
@@ -80,8 +81,8 @@ def test_timeline_merges_and_shows_dates_outlets_and_lags(tmp_path: Path) -> Non
     (["--since", "2024-05-24", "--until", "2024-05-31"], ["week of 27 May 2024"], ["23 May 2024"]),
     (["--limit", "1"], ["autumn 2023"], ["23 May 2024", "week of 27 May 2024"]),
 ])
-def test_timeline_filters(tmp_path: Path, args: list[str], shown: list[str], hidden: list[str]) -> None:
-    code, out, err = _run("--db", timeline_db(tmp_path / "t.db"), *args)
+def test_timeline_filters(store_url: str, args: list[str], shown: list[str], hidden: list[str]) -> None:
+    code, out, err = _run("--db", timeline_db(store_url), *args)
     assert code == 0, err
     for label in shown:
         assert label in out, label
@@ -90,13 +91,13 @@ def test_timeline_filters(tmp_path: Path, args: list[str], shown: list[str], hid
 
 
 @pytest.mark.parametrize("option", ["--since", "--until"])
-def test_a_bad_date_is_a_clear_error(tmp_path: Path, option: str) -> None:
-    code, _, err = _run("--db", timeline_db(tmp_path / "t.db"), option, "23/05/2024")
+def test_a_bad_date_is_a_clear_error(store_url: str, option: str) -> None:
+    code, _, err = _run("--db", timeline_db(store_url), option, "23/05/2024")
     assert code == 2 and f"{option}: '23/05/2024' is not a date: use YYYY-MM-DD, YYYY-MM or YYYY" in err
 
 
-def test_story_needs_the_stories_table(tmp_path: Path) -> None:
-    code, out, err = _run("--db", timeline_db(tmp_path / "t.db"), "--story", "s1")
+def test_story_needs_the_stories_table(store_url: str) -> None:
+    code, out, err = _run("--db", timeline_db(store_url), "--story", "s1")
     assert code == 2 and out == ""
     assert "this database has no stories yet" in err and len(err.strip().splitlines()) == 1
 
@@ -111,7 +112,7 @@ def test_a_database_without_times_asks_for_annotation(tmp_path: Path) -> None:
     assert code == 2 and "run `storyline annotate" in err
 
 
-def test_an_empty_database_prints_an_empty_timeline(tmp_path: Path) -> None:
-    connect(tmp_path / "e.db").close()
-    code, _, err = _run("--db", str(tmp_path / "e.db"))
+def test_an_empty_database_prints_an_empty_timeline(store_url: str) -> None:
+    connect(store_url).close()
+    code, _, err = _run("--db", store_url)
     assert code == 0 and "0 event(s) from 0 article(s)" in err

@@ -35,7 +35,7 @@ def _opt(default: Any, help: str) -> Any:
 class Settings:
     """Every tunable value, each with a default and help text."""
 
-    db: str = _opt("storyline.db", "Path of the SQLite database.")
+    db: str = _opt("storyline.db", "The store: path of a SQLite file, or a postgresql://user@host/database URL.")
     max_bytes: int = _opt(10_000_000, "Largest file, HTTP response or web-app upload accepted, in bytes.")
     fetch_timeout: float = _opt(15.0, "Seconds allowed for each HTTP connect/read.")
     max_redirects: int = _opt(5, "Most HTTP redirects followed for one URL.")

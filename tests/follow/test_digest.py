@@ -12,7 +12,6 @@ import hashlib
 import base64
 import json
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +34,8 @@ from storyline.follow.news import Digest, StoryNews, WordChange
 from storyline.settings import Settings
 from storyline.store.schema import connect
 from storyline.web.app import create_app
+from tests.test_set_cli import module_store, query
+from tests.web.conftest import copy_store
 
 HOSTILE_TITLE = "New <script>alert(1)</script> tram bridge opens in Porvic [x](javascript:alert(1))"
 
@@ -88,7 +89,8 @@ ROUND_3 = {
 class Rounds:
     """The two-round store and the time between the rounds."""
 
-    db: Path
+    db: str
+    """A SQLite path or a PostgreSQL URL."""
     between: str
     folder: Path
 
@@ -105,18 +107,19 @@ def _next_second() -> None:
     time.sleep(1.02 - time.time() % 1)
 
 
-@pytest.fixture(scope="module")
-def rounds(tmp_path_factory: pytest.TempPathFactory) -> Rounds:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def rounds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rounds]:
+    """The store built in two rounds, on each backend (read it; tests that write take :func:`store_copy`)."""
     folder = tmp_path_factory.mktemp("digest")
-    db = folder / "story.db"
-    settings = Settings(db=str(db), workers=1)
-    ingest([str(_write(folder / "round1", ROUND_1))], settings)
-    _next_second()
-    between = stamp(utc_now())
-    summary = ingest([str(_write(folder / "round2", ROUND_2))], settings)
-    assert len(summary.ingested) == 3, summary
-    _next_second()
-    return Rounds(db, between, folder)
+    for db in module_store(request, folder):
+        settings = Settings(db=db, workers=1)
+        ingest([str(_write(folder / "round1", ROUND_1))], settings)
+        _next_second()
+        between = stamp(utc_now())
+        summary = ingest([str(_write(folder / "round2", ROUND_2))], settings)
+        assert len(summary.ingested) == 3, summary
+        _next_second()
+        yield Rounds(db, between, folder)
 
 
 @pytest.fixture(scope="module")
@@ -128,15 +131,10 @@ def digest(rounds: Rounds) -> Digest:
         conn.close()
 
 
-def _copy(source: Path, target: Path) -> Path:
-    """Copy the store with SQLite's backup API (a test that records digests or ingests works on its own copy)."""
-    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
+@pytest.fixture
+def store_copy(rounds: Rounds, tmp_path: Path) -> Iterator[str]:
+    """A copy of the two-round store for one test that records digests, ingests or edits (same backend)."""
+    yield from copy_store(rounds.db, tmp_path)
 
 
 def _story(d: Digest, words: str) -> StoryNews:
@@ -150,12 +148,8 @@ def _digest(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _digest_rows(db: Path) -> list[tuple[str, str, str]]:
-    conn = sqlite3.connect(db)
-    try:
-        return [(r[0], r[1], r[2]) for r in conn.execute("SELECT at, since, match FROM digests ORDER BY id")]
-    finally:
-        conn.close()
+def _digest_rows(db: str) -> list[tuple[str, str, str]]:
+    return query(db, "SELECT at, since, match FROM digests ORDER BY id")
 
 
 # -- pure helpers ------------------------------------------------------------------
@@ -285,7 +279,7 @@ def test_match_keeps_the_matching_stories_and_names_their_actors(rounds: Rounds)
 
 
 def test_nothing_new_is_said_and_is_no_error(rounds: Rounds) -> None:
-    code, out, err = _digest("--db", str(rounds.db), "--since", "2099-01-01", "--no-record")
+    code, out, err = _digest("--db", rounds.db, "--since", "2099-01-01", "--no-record")
     assert code == 0 and "Nothing new since 2099-01-01T00:00:00+00:00" in out and "nothing new since" in err
 
 
@@ -323,24 +317,24 @@ def test_markdown_escapes_the_headline(digest: Digest) -> None:
 # -- the command ------------------------------------------------------------------------
 
 
-def test_without_since_and_no_digest_recorded_it_exits_2(rounds: Rounds, tmp_path: Path) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
-    code, out, err = _digest("--db", str(db))
+def test_without_since_and_no_digest_recorded_it_exits_2(rounds: Rounds, tmp_path: Path, store_copy: str) -> None:
+    db = store_copy
+    code, out, err = _digest("--db", db)
     assert code == 2 and "--since" in err and out == ""
     assert _digest_rows(db) == []
 
 
-def test_a_second_digest_continues_where_the_first_ended(rounds: Rounds, tmp_path: Path) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
-    code, out, err = _digest("--db", str(db), "--since", rounds.between, "--format", "json")
+def test_a_second_digest_continues_where_the_first_ended(rounds: Rounds, tmp_path: Path, store_copy: str) -> None:
+    db = store_copy
+    code, out, err = _digest("--db", db, "--since", rounds.between, "--format", "json")
     assert code == 0, err
     first = json.loads(out)
     assert first["counts"]["articles"] == 3
     [(at, since, match)] = _digest_rows(db)
     assert (since, match) == (rounds.between, "") and at == first["at"]
     _next_second()
-    ingest([str(_write(tmp_path / "round3", ROUND_3))], Settings(db=str(db), workers=1))
-    code, out, err = _digest("--db", str(db), "-f", "json")
+    ingest([str(_write(tmp_path / "round3", ROUND_3))], Settings(db=db, workers=1))
+    code, out, err = _digest("--db", db, "-f", "json")
     assert code == 0, err
     second = json.loads(out)
     assert second["since"] == at
@@ -350,14 +344,14 @@ def test_a_second_digest_continues_where_the_first_ended(rounds: Rounds, tmp_pat
     assert len(_digest_rows(db)) == 2
 
 
-def test_out_writes_the_file_and_no_record_records_nothing(rounds: Rounds, tmp_path: Path) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
+def test_out_writes_the_file_and_no_record_records_nothing(rounds: Rounds, tmp_path: Path, store_copy: str) -> None:
+    db = store_copy
     target = tmp_path / "whats-new.html"
-    code, out, err = _digest("--db", str(db), "--since", rounds.between, "-f", "html", "--out", str(target), "--no-record")
+    code, out, err = _digest("--db", db, "--since", rounds.between, "-f", "html", "--out", str(target), "--no-record")
     assert code == 0 and out == "" and str(target) in err
     assert "&lt;script&gt;" in target.read_text(encoding="utf-8")
     assert _digest_rows(db) == []
-    assert _digest("--db", str(db), "--since", rounds.between, "-f", "pdf")[0] == 2
+    assert _digest("--db", db, "--since", rounds.between, "-f", "pdf")[0] == 2
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -386,10 +380,10 @@ def hook() -> Iterator[ThreadingHTTPServer]:
         server.server_close()
 
 
-def test_webhook_posts_the_json_digest(rounds: Rounds, tmp_path: Path, hook: ThreadingHTTPServer) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
+def test_webhook_posts_the_json_digest(rounds: Rounds, tmp_path: Path, hook: ThreadingHTTPServer, store_copy: str) -> None:
+    db = store_copy
     url = f"http://127.0.0.1:{hook.server_address[1]}/hook"
-    code, out, err = _digest("--db", str(db), "--since", rounds.between, "--webhook", url, "--allow-private")
+    code, out, err = _digest("--db", db, "--since", rounds.between, "--webhook", url, "--allow-private")
     assert code == 0, err
     [(path, content_type, body)] = hook.received  # type: ignore[attr-defined]
     assert path == "/hook" and content_type.startswith("application/json")
@@ -399,24 +393,28 @@ def test_webhook_posts_the_json_digest(rounds: Rounds, tmp_path: Path, hook: Thr
     assert len(_digest_rows(db)) == 1
 
 
-def test_a_failed_webhook_exits_1_writes_the_digest_and_records_nothing(rounds: Rounds, tmp_path: Path, hook: ThreadingHTTPServer) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
+def test_a_failed_webhook_exits_1_writes_the_digest_and_records_nothing(rounds: Rounds, tmp_path: Path, hook: ThreadingHTTPServer, store_copy: str) -> None:
+    db = store_copy
     port = hook.server_address[1]
-    code, out, err = _digest("--db", str(db), "--since", rounds.between, "--webhook", f"http://127.0.0.1:{port}/broken", "--allow-private")
+    code, out, err = _digest("--db", db, "--since", rounds.between, "--webhook", f"http://127.0.0.1:{port}/broken", "--allow-private")
     assert code == 1 and out.startswith("# What's new since") and "HTTP 500" in err
-    code, out, err = _digest("--db", str(db), "--since", rounds.between, "--webhook", f"http://127.0.0.1:{port}/hook")
+    code, out, err = _digest("--db", db, "--since", rounds.between, "--webhook", f"http://127.0.0.1:{port}/hook")
     assert code == 1 and "refused: 127.0.0.1 resolves to" in err and "--allow-private" in err
     assert len(hook.received) == 1  # type: ignore[attr-defined]  (the refused one never left)
     assert _digest_rows(db) == []
 
 
-def test_edited_articles_show_their_word_changes_and_quotes(rounds: Rounds, tmp_path: Path) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
-    conn = sqlite3.connect(db)
+_VERSION_ROW = ("INSERT INTO article_versions (article_id, version, text_id, title, text, seen_at, source, quotes, claims)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def test_edited_articles_show_their_word_changes_and_quotes(rounds: Rounds, tmp_path: Path, store_copy: str) -> None:
+    db = store_copy
+    conn = connect(db)
     article, text = conn.execute("SELECT id, text FROM articles WHERE outlet = 'Harbour Ledger'").fetchone()
     old_text = text.replace("28 people", "27 people")
     earlier = (datetime.fromisoformat(rounds.between) - timedelta(minutes=5)).isoformat()
-    conn.executemany("INSERT INTO article_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    conn.executemany(_VERSION_ROW, [
         (article, 1, "v1", "Floods kill 27 in Velmora", old_text, earlier, "https://ledger.example/floods",
          json.dumps(["We will rebuild every street of Velmora,", "An old quote"]), "[]"),
         (article, 2, "v2", "Floods kill 28 in Velmora as the Ister bursts its banks", text, rounds.between, "https://ledger.example/floods",
@@ -436,11 +434,11 @@ def test_edited_articles_show_their_word_changes_and_quotes(rounds: Rounds, tmp_
     assert "version 2 seen" in digest_markdown(d)
 
 
-def test_an_edit_of_a_version_never_annotated_compares_no_quotes(rounds: Rounds, tmp_path: Path) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
-    conn = sqlite3.connect(db)
+def test_an_edit_of_a_version_never_annotated_compares_no_quotes(rounds: Rounds, tmp_path: Path, store_copy: str) -> None:
+    db = store_copy
+    conn = connect(db)
     article, text = conn.execute("SELECT id, text FROM articles WHERE outlet = 'Lisk Courier' ORDER BY ingested_at LIMIT 1").fetchone()
-    conn.executemany("INSERT INTO article_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    conn.executemany(_VERSION_ROW, [
         (article, 1, "v1", "Tolvan opens talks", "Talks open. " + text, "2025-01-01T00:00:00+00:00", "https://courier.example/t", "null", "null"),
         (article, 2, "v2", "Tolvan opens water-sharing talks with Ostrana", text, rounds.between, "https://courier.example/t", "[]", "[]")])
     conn.commit()
@@ -460,9 +458,9 @@ def test_an_edit_of_a_version_never_annotated_compares_no_quotes(rounds: Rounds,
 # -- the web app ---------------------------------------------------------------------------
 
 
-def test_the_page_and_the_api_show_the_same_items_and_record_nothing(rounds: Rounds, tmp_path: Path, digest: Digest) -> None:
-    db = _copy(rounds.db, tmp_path / "story.db")
-    with TestClient(create_app(Settings(db=str(db)))) as client:
+def test_the_page_and_the_api_show_the_same_items_and_record_nothing(rounds: Rounds, tmp_path: Path, digest: Digest, store_copy: str) -> None:
+    db = store_copy
+    with TestClient(create_app(Settings(db=db))) as client:
         api = client.get("/api/digest", params={"since": rounds.between})
         page = client.get("/whats-new", params={"since": rounds.between})
         default = client.get("/whats-new")

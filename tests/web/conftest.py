@@ -8,23 +8,27 @@ browser test leaves a full-page screenshot in ``test-artifacts/screenshots/<test
 
 from __future__ import annotations
 
+import gc
 import os
 import re
-import shutil
 import socket
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
 from storyline.settings import Settings
+from storyline.store.db import is_url
 from storyline.web.app import create_app
+from tests.conftest import _admin, _database
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -65,6 +69,38 @@ def copy_db(source: Path, target: Path) -> Path:
         src.close()
         dst.close()
     return target
+
+
+def copy_store(source: Path | str, folder: Path) -> Iterator[str]:
+    """Yield a writable copy of the store ``source`` (a SQLite file: a backup into ``folder``; a PostgreSQL URL: a new
+    database made with ``source`` as its template, dropped afterwards)."""
+    if not is_url(str(source)):
+        yield str(copy_db(Path(source), folder / Path(source).name))
+        return
+    url = str(source)
+    name = f"copy_{uuid.uuid4().hex[:12]}"
+    for attempt in range(100):  # a template must have no other session: a connection a test left to the garbage collector
+        try:
+            _admin(url, f"CREATE DATABASE {name} TEMPLATE {url.rsplit('/', 1)[1]}")
+            break
+        except psycopg.errors.ObjectInUse:
+            if attempt == 99:
+                raise
+            gc.collect()
+            time.sleep(0.1)
+    yield _database(url, name)
+    _admin(url, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+STORE_INDEPENDENT = pytest.mark.parametrize("web_store", ["sqlite"], indirect=True)
+"""Marks a test of :func:`client` that checks what the app answers before it reads the store (methods, parameter
+validation, the OpenAPI schema): it runs on SQLite only, not once per backend."""
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def web_store(request: pytest.FixtureRequest) -> str:
+    """The demo store on each backend (read it, never write it), for the module-scoped app of :func:`client`."""
+    return str(request.getfixturevalue("demo_db" if request.param == "sqlite" else "demo_pg"))
 
 
 def _free_socket() -> socket.socket:
@@ -127,12 +163,12 @@ def capped_server(capped_db: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def client(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """The app in-process over a copy of the demo store, with ``max_bytes`` = 20,000 (one per test module)."""
-    db = tmp_path_factory.mktemp("app") / "demo.db"
-    shutil.copyfile(demo_db, db)
-    with TestClient(create_app(Settings(db=str(db), max_bytes=20_000))) as c:
-        yield c
+def client(web_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app in-process over a copy of the demo store on each backend (:func:`web_store`), with ``max_bytes`` =
+    20,000 (one per test module and backend)."""
+    for db in copy_store(web_store, tmp_path_factory.mktemp("app")):
+        with TestClient(create_app(Settings(db=db, max_bytes=20_000))) as c:
+            yield c
 
 
 def _file_name(node_name: str) -> str:

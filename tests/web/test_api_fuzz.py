@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from starlette.routing import Mount, Route
 from storyline.settings import Settings
 from storyline.web.api import api_router
 from storyline.web.app import create_app
+from .conftest import copy_store
 
 DEFAULT_EXAMPLES = 500
 EXAMPLES = int(os.environ.get("STORYLINE_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
@@ -65,10 +65,10 @@ class Tally:
 
 
 @pytest.fixture(scope="module")
-def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    db = tmp_path_factory.mktemp("fuzz") / "demo.db"
-    shutil.copyfile(demo_db, db)
-    return create_app(Settings(db=str(db), workers=1))
+def app(web_store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """The app over a copy of the demo store, on each backend."""
+    for db in copy_store(web_store, tmp_path_factory.mktemp("fuzz")):
+        yield create_app(Settings(db=db, workers=1))
 
 
 @pytest.fixture(scope="module")

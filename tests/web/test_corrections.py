@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,18 +16,20 @@ from typer.testing import CliRunner
 from storyline.cli import app as cli
 from storyline.settings import Settings
 from storyline.web.app import create_app
-from tests.test_set_cli import correction_store
+from tests.test_set_cli import correction_store, module_store, query
 
 from .conftest import _serve
 
 
-@pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str, str, str]]:
-    """The app over a two-article store of our own: (client, database, ferry id, pier id). Tests run in order
-    and build on each other's corrections."""
-    db, ferry, pier = correction_store(tmp_path_factory.mktemp("corrections"))
-    with TestClient(create_app(Settings(db=db, workers=1))) as client:
-        yield client, db, ferry, pier
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str, str, str]]:
+    """The app over a two-article store of our own on each backend: (client, database, ferry id, pier id). Tests run
+    in order and build on each other's corrections."""
+    folder = tmp_path_factory.mktemp("corrections")
+    for target in module_store(request, folder):
+        db, ferry, pier = correction_store(folder, target)
+        with TestClient(create_app(Settings(db=db, workers=1))) as client:
+            yield client, db, ferry, pier
 
 
 def _wait(client: TestClient, job_id: str) -> dict[str, Any]:
@@ -41,9 +42,8 @@ def _wait(client: TestClient, job_id: str) -> dict[str, Any]:
 
 
 def _stored(db: str, article_id: str) -> tuple[Any, ...]:
-    with sqlite3.connect(db) as conn:
-        return tuple(conn.execute("SELECT outlet, published, published_inferred, title FROM articles WHERE id = ?", (article_id,)).fetchone()) + (
-            conn.execute("SELECT field, method, text FROM evidence WHERE article_id = ? ORDER BY seq", (article_id,)).fetchall(),)
+    (article,) = query(db, "SELECT outlet, published, published_inferred, title FROM articles WHERE id = ?", (article_id,))
+    return article + (query(db, "SELECT field, method, text FROM evidence WHERE article_id = ? ORDER BY seq", (article_id,)),)
 
 
 def test_the_article_page_carries_the_form_and_the_byline(web: tuple[TestClient, str, str, str]) -> None:
@@ -90,10 +90,9 @@ def test_the_api_corrects_the_date_and_the_timeline_follows(web: tuple[TestClien
     assert "2025-04-02" in client.get(f"/articles/{ferry}").text
     published = [(e["method"], e["text"]) for e in article["article"]["evidence"] if e["field"].startswith("published")]
     assert published == [("user", "set by the user (was: 2025-03-14)")]
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM story_members WHERE article_id = ?", (ferry,)).fetchone()[0] == 1
-        assert conn.execute("SELECT COUNT(*) FROM annotated WHERE article_id = ?", (ferry,)).fetchone()[0] == 1
-        assert conn.execute("SELECT COUNT(DISTINCT article_id), COUNT(*) FROM story_members").fetchone() == (2, 2)
+    assert query(db, "SELECT COUNT(*) FROM story_members WHERE article_id = ?", (ferry,)) == [(1,)]
+    assert query(db, "SELECT COUNT(*) FROM annotated WHERE article_id = ?", (ferry,)) == [(1,)]
+    assert query(db, "SELECT COUNT(DISTINCT article_id), COUNT(*) FROM story_members") == [(2, 2)]
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -163,10 +162,10 @@ def test_the_app_s_own_pages_may_post(web: tuple[TestClient, str, str, str]) -> 
     assert _stored(db, pier)[3] == "Lundholm pier open again"
     hits = client.get("/api/search", params={"q": "open again"}).json()["items"]
     assert [h["id"] for h in hits] == [pier]
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM story_members WHERE article_id = ?", (pier,)).fetchone()[0] == 1
+    assert query(db, "SELECT COUNT(*) FROM story_members WHERE article_id = ?", (pier,)) == [(1,)]
 
 
+@pytest.mark.parametrize("web", ["sqlite"], indirect=True)  # the app's schema and methods: not once per backend
 def test_the_correction_is_in_the_openapi_schema(web: tuple[TestClient, str, str, str]) -> None:
     client, _, _, _ = web
     schema = client.get("/openapi.json").json()
@@ -176,6 +175,7 @@ def test_the_correction_is_in_the_openapi_schema(web: tuple[TestClient, str, str
     assert patch["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/CorrectionResult")
 
 
+@pytest.mark.parametrize("web", ["sqlite"], indirect=True)  # the app's schema and methods: not once per backend
 def test_options_lists_the_correction_methods(web: tuple[TestClient, str, str, str]) -> None:
     client, _, ferry, _ = web
     assert "PATCH" in client.options(f"/api/articles/{ferry}").headers["allow"]

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from storyline.store.schema import connect
 
+from .conftest import STORE_INDEPENDENT
+
 PATHS = ["/", "/search?q=ferry", "/ingest", "/api", "/api/articles?limit=3", "/api/search?q=truce", "/api/timeline",
          "/openapi.json", "/docs", "/redoc", "/assets/storyline.css", "/stories/story:nope", "/api/stories/story:nope",
          "/nope", "/search?page=99999999999999999999999"]
 
 
-def _story(demo_db: Path) -> str:
-    conn = connect(demo_db, readonly=True)
+def _story(store: str) -> str:
+    conn = connect(store, readonly=True)
     try:
         return str(conn.execute("SELECT id FROM stories ORDER BY id LIMIT 1").fetchone()[0])
     finally:
@@ -32,14 +32,15 @@ def test_head_answers_what_get_answers_without_the_body(client: TestClient, path
     assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
 
 
-def test_head_on_stored_pages(client: TestClient, demo_db: Path) -> None:
-    story = _story(demo_db)
+def test_head_on_stored_pages(client: TestClient, web_store: str) -> None:
+    story = _story(web_store)
     for path in (f"/stories/{story}", f"/api/stories/{story}"):
         head = client.head(path)
         assert (head.status_code, head.content) == (200, b""), path
         assert int(head.headers["content-length"]) == len(client.get(path).content)
 
 
+@STORE_INDEPENDENT
 @pytest.mark.parametrize(("path", "allow"), [
     ("/", "GET, HEAD, OPTIONS"),
     ("/ingest", "GET, HEAD, OPTIONS, POST"),
@@ -56,10 +57,12 @@ def test_options_lists_the_allowed_methods_and_invites_no_other_origin(client: T
     assert r.headers["x-frame-options"] == "DENY"
 
 
+@STORE_INDEPENDENT
 def test_options_on_an_unknown_path_is_a_404(client: TestClient) -> None:
     assert client.options("/nope").status_code == 404
 
 
+@STORE_INDEPENDENT
 def test_other_methods_are_still_refused(client: TestClient) -> None:
     assert client.delete("/api/articles").status_code == 405
     assert client.put("/").status_code == 405

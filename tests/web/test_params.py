@@ -9,7 +9,10 @@ from storyline.export.records import SECTIONS
 from storyline.store.paging import SQLITE_MAX_INT, limit_clause
 from storyline.web.params import MAX_LIMIT, MAX_OFFSET, MAX_PAGE
 
+from .conftest import STORE_INDEPENDENT
 
+
+@STORE_INDEPENDENT
 @pytest.mark.parametrize(("url", "name"), [
     ("/api/articles?offset=9223372036854775808", "offset"),  # was OverflowError binding it for SQLite
     ("/api/timeline?offset=9223372036854775807", "offset"),  # was ValueError from itertools.islice
@@ -27,6 +30,7 @@ def test_api_numbers_out_of_range_are_a_json_422_naming_the_parameter(client: Te
     assert [e["loc"] for e in r.json()["detail"]] == [["query", name]]
 
 
+@STORE_INDEPENDENT
 @pytest.mark.parametrize("url", [
     "/search?page=99999999999999999999999",  # was OverflowError binding the offset for SQLite
     "/?page=99999999999999999999999",

@@ -6,7 +6,7 @@ per kind of work; importing them registers them on :data:`app` in the order ``--
 
 from __future__ import annotations
 
-from . import articles, annotation, links, exports, see, digest, watch  # noqa: F401  (registers the commands)
+from . import articles, annotation, links, exports, see, digest, watch, store  # noqa: F401  (registers the commands)
 from .common import app
 
 __all__ = ["app", "main"]

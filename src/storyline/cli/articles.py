@@ -26,7 +26,7 @@ from ..store.annotations import annotation_skip, count_skipped, forget_annotated
 from ..store.retry import write
 from ..store.corpus import recent_failures
 from ..store.failures import article_failures
-from .common import app, article_or_exit, out, err, DbOption, DeviceOption, SchedulerOption, WorkersOption, settings_or_exit, connect_or_exit
+from .common import app, article_or_exit, out, err, DbOption, DeviceOption, SchedulerOption, WorkersOption, settings_or_exit, connect_or_exit, db_shown
 from .output import Column, FormatOption, LimitOption, emit, listing_format, nothing_found
 from .progress import PhaseProgress
 from .versions import print_versions
@@ -116,7 +116,7 @@ def _print_summary(summary: IngestSummary, settings: Settings) -> None:
     updated = f"updated {len(summary.updated)}, " if summary.updated else ""  # pages read again with edited text
     err.print(
         f"ingested {len(summary.ingested)}, duplicates {len(summary.duplicates)}, {updated}"
-        f"skipped {len(summary.skipped)}, failed {len(summary.failed)} -> {escape(settings.db)}"
+        f"skipped {len(summary.skipped)}, failed {len(summary.failed)} -> {escape(db_shown(settings.db))}"
     )
 
 

@@ -12,16 +12,17 @@ from ..errors import StorylineError
 from ..models import Article
 from ..settings import Settings, load_settings
 from ..store.schema import connect
-from ..store.db import Connection
+from ..store.db import Connection, is_url
+from ..store.pg import shown
 
-__all__ = ["app", "out", "err", "DbOption", "SchedulerOption", "article_or_exit", "settings_or_exit", "connect_or_exit"]
+__all__ = ["app", "out", "err", "DbOption", "SchedulerOption", "article_or_exit", "settings_or_exit", "connect_or_exit", "db_shown"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Storyline: turn many news articles about one story into a sourced, dated picture.")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite database path (default: storyline.db or the db setting).")]
+DbOption = Annotated[Optional[str], typer.Option("--db", help="The store: a SQLite file or a postgresql://user@host/db URL (default: storyline.db or the db setting).", metavar="<path|url>")]
 WorkersOption = Annotated[Optional[int], typer.Option("--workers", min=1, max=64, help="Worker processes that clean, parse, annotate and embed (default: one per core available).")]
 SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Run cleaning and annotation on Dask: 'local' starts a local cluster of --workers processes; tcp://HOST:8786 uses a running scheduler.")]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", help="Where sentence embeddings run: cpu (default) or cuda (optional; needs a CUDA build of torch).")]
@@ -48,6 +49,11 @@ def settings_or_exit(**overrides: object) -> Settings:
     except StorylineError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+
+
+def db_shown(target: str) -> str:
+    """The store as a message may name it: a SQLite path as it is, a PostgreSQL URL without its password."""
+    return shown(target) if is_url(target) else target
 
 
 def connect_or_exit(settings: Settings, readonly: bool = True) -> Connection:

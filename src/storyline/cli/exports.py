@@ -63,6 +63,8 @@ def export(
         raise _fail(f"unknown format {escape(format)!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     names = _tables(table)
     settings = settings_or_exit(db=db)
+    if format == "datasette" and is_url(settings.db):  # before connecting or creating --out: one clear error
+        raise _fail(_DATASETTE_NEEDS_A_FILE)
     conn = connect_or_exit(settings, readonly=format != "datasette")  # datasette needs the views of the latest schema
     try:
         if format in ("csv", "parquet") and out_path is not None and out_path.suffix != ".csv":
@@ -82,6 +84,9 @@ def export(
         raise _fail(escape(str(exc))) from exc
 
 
+_DATASETTE_NEEDS_A_FILE = "datasette serves SQLite files; --format datasette needs --db FILE.db, not a PostgreSQL URL"
+
+
 def _write_one(conn: Connection, fmt: str, fh: TextIO, names: list[str] | None, min_articles: int, db: str) -> str:
     """Write one file of ``fmt`` to ``fh``; return what was written, in words."""
     if fmt in DOCUMENT_FORMATS:
@@ -98,7 +103,7 @@ def _write_one(conn: Connection, fmt: str, fh: TextIO, names: list[str] | None, 
         return f"{len(doc['@graph'])} claim(s)"
     if fmt == "datasette":
         if is_url(str(db)):
-            raise StorylineError("datasette serves SQLite files; --format datasette needs --db FILE.db, not a PostgreSQL URL")
+            raise StorylineError(_DATASETTE_NEEDS_A_FILE)
         json.dump(datasette_metadata(Path(db)), fh, ensure_ascii=False, indent=2)
         fh.write("\n")
         return "datasette metadata"

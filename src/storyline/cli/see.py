@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
+from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit, db_shown
 
 
 @app.command()
@@ -50,7 +50,7 @@ def serve(
     settings = settings_or_exit(db=db, allow_private=allow_private or None)
     _port_free_or_exit(host, port)
     connect_or_exit(settings, readonly=False).close()  # a clear error now for a bad database, and its schema up to date
-    err.print(f"Serving {settings.db} on http://{host}:{port}/ (Ctrl+C to stop)")
+    err.print(f"Serving {escape(db_shown(settings.db))} on http://{host}:{port}/ (Ctrl+C to stop)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

@@ -7,8 +7,11 @@ articles stored or a hundred thousand. All SQL for these views lives here.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import psycopg
 
 from ..models import Actor, Story, Thread
 from .fulltext import HIGHLIGHT_END, HIGHLIGHT_START, text_query
@@ -20,6 +23,7 @@ __all__ = [
     "find_articles", "article_rows", "outlet_counts", "activity", "load_story", "load_thread",
     "story_of", "thread_summaries", "thread_summaries_of", "article_texts", "story_summaries", "count_threads", "load_actor", "actor_labels", "actor_counts",
     "actor_quote_ids", "actor_names", "actor_ids_named", "thread_article_ids", "page_ids", "find_actor", "LABEL_SAMPLE",
+    "answers",
 ]
 
 _ROW = ("a.id, a.title, a.outlet, a.published, a.published_inferred, a.duplicate_of,"
@@ -150,7 +154,7 @@ def find_articles(conn: Connection, f: ArticleFilter, *, limit: int = 50, offset
         return ArticlePage(tuple(_row(r, match.snippet(r[8], 24)) for r in rows), total, more)
     base = " FROM articles a LEFT JOIN story_members m ON m.article_id = a.id WHERE 1 = 1" + where
     total, more = _count(conn, base, params)
-    rows = conn.execute(f"SELECT {_ROW}" + base + " ORDER BY a.published DESC, a.rowid DESC LIMIT ? OFFSET ?",
+    rows = conn.execute(f"SELECT {_ROW}" + base + " ORDER BY a.published DESC NULLS LAST, a.rowid DESC LIMIT ? OFFSET ?",
                         [*params, limit, offset])
     return ArticlePage(tuple(_row(r) for r in rows), total, more)
 
@@ -297,7 +301,7 @@ def actor_labels(conn: Connection, actor_id: str, *, limit: int = 400) -> tuple[
     rows = conn.execute(
         "SELECT a.outlet, MIN(m.text), COUNT(*) FROM (SELECT article_id, text FROM mentions WHERE actor_id = ? AND kind = 'label'"
         f" LIMIT {LABEL_SAMPLE + 1}) m JOIN articles a ON a.id = m.article_id GROUP BY a.outlet, lower(m.text)"
-        " ORDER BY COUNT(*) DESC, MIN(m.text)", (actor_id,)).fetchall()
+        " ORDER BY COUNT(*) DESC, MIN(m.text), a.outlet IS NULL, a.outlet", (actor_id,)).fetchall()  # ties: by outlet, on both backends
     sampled = sum(int(r[2]) for r in rows) > LABEL_SAMPLE
     return [(r[0], r[1], int(r[2])) for r in rows[:limit]], sampled
 
@@ -316,9 +320,12 @@ def actor_quote_ids(conn: Connection, actor_id: str, *, limit: int = 100, many: 
         many: the actor is quoted often: walk the articles newest first and look for their quotes
             (else sort the actor's quotes by date, cheaper when they are few).
     """
-    join = "FROM articles a CROSS JOIN quotes q ON q.article_id = a.id" if many else "FROM quotes q JOIN articles a ON a.id = q.article_id"
+    # SQLite reads CROSS JOIN as "join in this order" (newest articles first, then their quotes); PostgreSQL has no such
+    # hint (CROSS JOIN takes no ON) and its planner picks the order from statistics
+    walk = "JOIN" if is_postgres(conn) else "CROSS JOIN"
+    join = f"FROM articles a {walk} quotes q ON q.article_id = a.id" if many else "FROM quotes q JOIN articles a ON a.id = q.article_id"
     return [(r[0], r[1]) for r in conn.execute(
-        f"SELECT q.article_id, q.id {join} WHERE q.speaker_actor_id = ? ORDER BY a.published DESC, a.rowid DESC, q.start LIMIT ?",
+        f"SELECT q.article_id, q.id {join} WHERE q.speaker_actor_id = ? ORDER BY a.published DESC NULLS LAST, a.rowid DESC, q.start LIMIT ?",
         (actor_id, limit))]
 
 
@@ -367,3 +374,13 @@ def find_actor(conn: Connection, words: str) -> Actor | None:
         "SELECT id FROM actors WHERE id = ? UNION ALL SELECT id FROM actors WHERE lower(name) = lower(?)"
         " UNION ALL SELECT actor_id FROM actor_variants WHERE lower(variant) = lower(?) LIMIT 1", (words, words, words)).fetchone()
     return load_actor(conn, row[0]) if row else None
+
+
+def answers(conn: Connection) -> bool:
+    """True when ``conn`` still answers a query: a PostgreSQL connection kept idle (the web app's readers) may have
+    been ended by the server meanwhile (a restart, an idle timeout)."""
+    try:
+        conn.execute("SELECT 1").fetchone()
+    except (sqlite3.Error, psycopg.Error):
+        return False
+    return True

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import TypeAlias
 
-from .pg import PgConnection, PgRow
+from .pg import PgConnection, PgRow, shown
 
 __all__ = ["Connection", "Row", "is_postgres", "is_url", "side_folder", "POSTGRES_URL"]
 
@@ -41,5 +41,5 @@ def side_folder(target: str, purpose: str) -> Path:
     if not is_url(target):
         return Path(target).with_name(Path(target).name + "." + purpose)
     name = re.sub(r"[^A-Za-z0-9_-]", "_", target.rsplit("/", 1)[-1].split("?", 1)[0])[:40] or "store"
-    digest = hashlib.sha256(target.encode()).hexdigest()[:12]
+    digest = hashlib.sha256(shown(target).encode()).hexdigest()[:12]  # another password, the same folder
     return Path.home() / ".cache" / "storyline" / f"{name}-{digest}.{purpose}"

@@ -188,10 +188,12 @@ def new_label_uses(conn: Connection, article_ids: Sequence[str], since: str) -> 
 
 
 def _label_used_before(conn: Connection, use: LabelUse, since: str) -> bool:
+    """True when the same outlet (or an unknown one, as unknown) gave the actor this label before ``since``."""
+    outlet, params = ("a.outlet IS NULL", ()) if use.outlet is None else ("a.outlet = ?", (use.outlet,))  # PostgreSQL has no `IS ?`
     row = conn.execute(
         "SELECT 1 FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.actor_id = ? AND m.kind = 'label'"
-        " AND lower(m.text) = ? AND a.outlet IS ? AND a.ingested_at < ? LIMIT 1",
-        (use.actor_id, use.label.lower(), use.outlet, since)).fetchone()
+        f" AND lower(m.text) = ? AND {outlet} AND a.ingested_at < ? LIMIT 1",
+        (use.actor_id, use.label.lower(), *params, since)).fetchone()
     return row is not None
 
 

@@ -159,8 +159,11 @@ class PgConnection:
         self.name = shown(url)
         """The URL without its password, for messages."""
         self.readonly = readonly
+        self.version: int | None = None
+        """The store's schema version, read once (it changes only by a migration, run when a connection opens)."""
         self.raw: psycopg.Connection[Any] = psycopg.connect(conninfo(url), autocommit=True)
         self.raw.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        self.raw.execute("SET jit = off")  # compiling a plan costs seconds; the store runs short queries, never long analytics
         if readonly:
             self.raw.execute("SET default_transaction_read_only = on")
 

@@ -78,7 +78,12 @@ def schema_version(conn: Connection) -> int:
         from .pgschema import version_of
 
         assert isinstance(conn, PgConnection)
-        return version_of(conn)
+        if conn.version is None:
+            found = version_of(conn)
+            if found == 0:
+                return 0  # no tables yet: read again after they are made
+            conn.version = found
+        return conn.version
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 

@@ -8,10 +8,11 @@ event loads back with the very :class:`TimeExpression` records it was saved with
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Event, Span, TextAnnotations, TimeExpression
+from .links import id_chunks, in_clause
 from .paging import Page, limit_clause
 from .db import Connection, Row
 from .schema import schema_version
@@ -152,18 +153,28 @@ def iter_events(
         "SELECT e.*, a.outlet, a.published FROM events e JOIN articles a ON a.id = e.article_id WHERE 1 = 1"
         + where + " ORDER BY e.article_id, e.seq" + limit, [*params, *bounds]).fetchall()
     times: dict[str, dict[int, TimeExpression]] = {}
+    actors = _event_actors(conn, [r["id"] for r in rows])
     for r in rows:
         if r["article_id"] not in times:
             times[r["article_id"]] = {t.seq: t.time for t in iter_time_expressions(conn, r["article_id"])}
-        yield _stored_event(conn, r, times[r["article_id"]])
+        yield _stored_event(r, times[r["article_id"]], actors.get(r["id"], ()))
 
 
-def _stored_event(conn: Connection, r: Row, times: dict[int, TimeExpression]) -> StoredEvent:
+def _event_actors(conn: Connection, event_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Event id -> its corpus actors' ids, in id order: one query per few hundred events, not one per event."""
+    found: dict[str, list[str]] = {}
+    for chunk in id_chunks(list(event_ids)):
+        for event_id, actor_id in conn.execute(in_clause("SELECT event_id, actor_id FROM event_actors WHERE event_id IN ({})"
+                                                         " ORDER BY event_id, actor_id", chunk), chunk):
+            found.setdefault(event_id, []).append(actor_id)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _stored_event(r: Row, times: dict[int, TimeExpression], actor_ids: tuple[str, ...]) -> StoredEvent:
     quote_id = r["quote_id"]
     quote_index = int(quote_id.rsplit(":q", 1)[1]) if quote_id else None
     said = times[r["said_seq"]] if r["said_seq"] is not None else None
     event = Event(Span(r["sentence"], r["start"], r["end"]), times[r["time_seq"]], tuple(json.loads(r["actors"])), said, quote_index)
-    actor_ids = tuple(a for (a,) in conn.execute("SELECT actor_id FROM event_actors WHERE event_id = ? ORDER BY actor_id", (r["id"],)))
     return StoredEvent(r["id"], r["article_id"], r["outlet"], r["published"], event, actor_ids, quote_id)
 
 

@@ -28,12 +28,12 @@ from ..report.render import PAGE_DIRS, Links, render
 from ..report.views import render_overview, render_page
 from ..settings import Settings
 from ..store import browse
-from ..store.db import side_folder
+from ..store.db import is_url as is_store_url, side_folder
 from ..store.schema import connect
 from .api import api_router
 from .watching import watching_routes
 from .corrections import correction_routes, corrections_api
-from .deps import Conn
+from .deps import Conn, ReaderPool
 from .guard import Guard
 from .jobs import JobQueue, save_upload
 from .methods import Methods
@@ -187,6 +187,9 @@ def create_app(settings: Settings) -> FastAPI:
                                      "Every export section is a paged endpoint under /api.")
     jobs = JobQueue(settings)
     app.state.settings, app.state.jobs = settings, jobs
+    app.state.readers = ReaderPool(settings.db) if is_store_url(settings.db) else None  # PostgreSQL: reuse readers' connections
+    if app.state.readers is not None:
+        app.router.on_shutdown.append(app.state.readers.close)
     app.mount("/assets", StaticFiles(packages=[("storyline.report", "assets")]), name="assets")
     _pages(app)
     _whats_new(app)

@@ -5,7 +5,8 @@ tests run it) unless ``--postgres URL`` names a server to use (a database per ru
 
 ``writers``: the same PolNeAR leads (../shared, read at run time) ingested for real (cleaned, annotated,
 linked) by fresh ``storyline ingest`` processes, one worker each: one process with all of them into SQLite
-and into PostgreSQL, then two processes with half each, at once, into one PostgreSQL store. Articles/s of
+and into PostgreSQL (on every core), then two processes with half each, at once, into one PostgreSQL store,
+each pinned to a core of its own (else each would run torch on every core and the two would oversubscribe). Articles/s of
 each, and the ratio of two writers to one on PostgreSQL.
 
 ``pages``: the 100,000-article SQLite store that ``web_bench.py --keep`` builds is copied into PostgreSQL
@@ -14,7 +15,7 @@ story pages, searches with and without filters, articles, threads, claims) is re
 on each backend in one process, one after the other.
 
     .venv/bin/python benchmarks/pg_bench.py writers --limit 400 --json benchmarks/results/pg_writers.json
-    .venv/bin/python benchmarks/web_bench.py --n 100000 --build-only --no-vectors --keep /tmp/web100k.db
+    .venv/bin/python benchmarks/web_bench.py --n 100000 --build-only --no-vectors --keep /tmp/web100k.db --json /tmp/web100k.json
     .venv/bin/python benchmarks/pg_bench.py pages --sqlite /tmp/web100k.db --json benchmarks/results/pg_pages.json
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -67,10 +69,12 @@ def new_database(admin: str, prefix: str) -> str:
     return admin.rsplit("/", 1)[0] + "/" + name
 
 
-def ingest(files: list[str], db: str) -> subprocess.Popen[bytes]:
-    """Start one ``storyline ingest`` of ``files`` into ``db`` (one worker)."""
+def ingest(files: list[str], db: str, cores: set[int] | None = None) -> subprocess.Popen[bytes]:
+    """Start one ``storyline ingest`` of ``files`` into ``db`` (one worker), on ``cores`` only when given (its torch
+    threads follow its affinity: two writers on one core each do not oversubscribe the machine)."""
+    pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
     return subprocess.Popen([sys.executable, "-m", "storyline", "ingest", *files, "--db", db, "--workers", "1", "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=pin)
 
 
 def finish(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -108,7 +112,8 @@ def run_writers(args: argparse.Namespace) -> dict[str, object]:
                  ("postgresql, 2 writers at once", new_database(admin, "two"), halves)]
         for name, db, parts in plans:
             start = time.perf_counter()
-            finish([ingest(part, db) for part in parts])
+            cores = sorted(os.sched_getaffinity(0))
+            finish([ingest(part, db, {cores[i % len(cores)]} if len(parts) > 1 else None) for i, part in enumerate(parts)])
             seconds = time.perf_counter() - start
             stored = count(db)
             runs[name] = {"seconds": round(seconds, 1), "articles": stored, "articles_per_s": round(stored / seconds, 2)}

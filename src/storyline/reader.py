@@ -22,8 +22,8 @@ from .errors import StorylineError
 from .export.tables import TABLES, Table, table_rows
 from .store.annotations import load_actors
 from .store.articles import count_articles
-from .store.schema import connect
 from .store.db import Connection, is_url
+from .store.schema import connect
 from .store.pg import shown
 
 __all__ = ["Reader", "open_reader"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,16 @@ from storyline.store.schema import connect
 from storyline.web.app import create_app
 
 from .conftest import STORE_INDEPENDENT
+
+
+def _finished_job(client: TestClient, job_url: str, *, seconds: float) -> dict[str, Any]:
+    """The ingest job at ``job_url`` once done or failed (or as it stands after ``seconds``)."""
+    for _ in range(int(seconds * 10)):
+        job: dict[str, Any] = client.get(job_url).json()
+        if job["state"] in {"done", "failed"}:
+            break
+        time.sleep(0.1)
+    return job
 
 
 def _ids(store: str, sql: str) -> list[str]:
@@ -116,12 +127,7 @@ def test_uploads_over_the_cap_are_refused_before_anything_is_stored(client: Test
 def test_a_private_address_is_refused_by_default(client: TestClient) -> None:
     r = client.post("/ingest", data={"url": "http://127.0.0.1:9/feed.xml"}, follow_redirects=False)
     assert r.status_code == 303
-    job_url = "/api" + r.headers["location"]
-    for _ in range(100):
-        job = client.get(job_url).json()
-        if job["state"] in {"done", "failed"}:
-            break
-        time.sleep(0.1)
+    job = _finished_job(client, "/api" + r.headers["location"], seconds=10)
     assert job["state"] == "done" and not job["ingested"]
     (failure,) = job["failures"]
     assert "127.0.0.1" in failure["source"] and ("private" in failure["reason"] or "loopback" in failure["reason"])
@@ -171,12 +177,7 @@ def test_an_upload_is_kept_in_the_stores_side_folder_and_ingested(store_url: str
     with TestClient(create_app(Settings(db=store_url, workers=1))) as client:
         r = client.post("/ingest", files={"file": ("ferry.txt", text)}, follow_redirects=False)
         assert r.status_code == 303
-        job_url = "/api" + r.headers["location"]
-        for _ in range(600):
-            job = client.get(job_url).json()
-            if job["state"] in {"done", "failed"}:
-                break
-            time.sleep(0.1)
+        job = _finished_job(client, "/api" + r.headers["location"], seconds=60)
         assert job["state"] == "done" and len(job["ingested"]) == 1, job
         (article,) = client.get("/api/articles").json()["items"]
         assert article["title"] == "Ferry service resumes"

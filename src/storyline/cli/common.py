@@ -11,8 +11,8 @@ from rich.markup import escape
 from ..errors import StorylineError
 from ..models import Article
 from ..settings import Settings, load_settings
-from ..store.schema import connect
 from ..store.db import Connection, is_url
+from ..store.schema import connect
 from ..store.pg import shown
 
 __all__ = ["app", "out", "err", "DbOption", "SchedulerOption", "article_or_exit", "settings_or_exit", "connect_or_exit", "db_shown"]

@@ -13,8 +13,8 @@ from rich.markup import escape
 
 from ..errors import StorylineError
 from ..settings import Settings
-from .common import DbOption, app, connect_or_exit, err, settings_or_exit
 from ..store.db import Connection, is_url
+from .common import DbOption, app, connect_or_exit, err, settings_or_exit
 
 __all__ = ["DIGEST_FORMATS"]
 

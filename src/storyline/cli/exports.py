@@ -19,8 +19,8 @@ from ..export.jsonld import jsonld_document
 from ..export.records import FORMATS as DOCUMENT_FORMATS, write_export
 from ..export.tablefiles import write_csv_table, write_tables
 from ..export.tables import TABLES, table_rows
-from .common import DbOption, app, connect_or_exit, err, settings_or_exit
 from ..store.db import Connection, is_url
+from .common import DbOption, app, connect_or_exit, err, settings_or_exit
 
 __all__ = ["EXPORT_FORMATS"]
 

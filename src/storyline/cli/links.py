@@ -17,13 +17,13 @@ from ..models import ClaimAppearance, ClaimGroup, Story
 from ..settings import Settings
 from ..store.articles import load_article
 from ..link.groups import iter_claim_groups
+from ..store.db import Connection
 from ..store.framing import iter_framing
 from ..store.links import iter_stories, iter_threads, story_articles
 from ..store.schema import schema_version
 from ..store.times import stories_available
 from .common import app, out, err, DbOption, settings_or_exit, connect_or_exit
 from .output import FormatOption, LimitOption, emit, listing_format
-from ..store.db import Connection
 
 
 @app.command()

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from rich.markup import escape
 
 from ..follow.versions import DiffPart, VersionDiff, article_versions_diffs
+from ..store.db import Connection
 from ..store.versions import article_versions
 from .common import out
-from ..store.db import Connection
 
 __all__ = ["print_versions", "diff_markup"]
 

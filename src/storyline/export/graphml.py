@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..store.annotations import iter_attributions, iter_mentions, iter_quotes, load_actors
-from ..store.heads import ArticleHead, article_heads
 from ..store.db import Connection
+from ..store.heads import ArticleHead, article_heads
 
 __all__ = ["attribution_graph", "write_graphml"]
 

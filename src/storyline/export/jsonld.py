@@ -16,8 +16,8 @@ from typing import Any
 
 from ..link.groups import iter_claim_groups
 from ..models import ClaimAppearance, ClaimGroup, ClaimOrigin
-from ..store.heads import ArticleHead, article_heads
 from ..store.db import Connection
+from ..store.heads import ArticleHead, article_heads
 
 __all__ = ["CONTEXT", "claim_jsonld", "jsonld_document"]
 

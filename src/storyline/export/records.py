@@ -18,6 +18,7 @@ from ..link.timeline import DatedEvent, TimelineGroup, build_timeline
 from ..models import Article, ArticleFraming, ClaimAppearance, ClaimGroup, ClaimOrigin, LoadedTerm
 from ..store.annotations import StoredAttribution, StoredQuote, iter_attributions, iter_mentions, iter_quotes, load_actors
 from ..store.articles import iter_articles
+from ..store.db import Connection
 from ..store.heads import ArticleHead, article_head
 from ..link.groups import iter_claim_groups
 from ..store.framing import iter_framing
@@ -26,7 +27,6 @@ from ..store.paging import Page
 from ..store.schema import SCHEMA_VERSION, schema_version
 from ..store.times import StoredEvent, iter_events, iter_time_expressions
 from ..store.versions import version_count
-from ..store.db import Connection
 
 __all__ = [
     "FORMATS", "SECTIONS", "Reader", "timeline_record", "article_record", "quote_record", "attribution_record", "annotation_sections", "time_sections", "dated_event", "load_timeline",

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StorylineError
+from ..store.db import Connection
 from ..store.heads import article_heads
 from .tables import TABLES, Table, table_rows
-from ..store.db import Connection
 
 __all__ = ["TABLE_FORMATS", "BATCH_ROWS", "write_tables", "write_csv_table"]
 

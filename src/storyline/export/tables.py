@@ -18,6 +18,7 @@ from typing import Any
 from ..link.groups import iter_claim_groups
 from ..store.annotations import actor_summaries, iter_attributions, iter_mentions, iter_quotes, load_actors
 from ..store.articles import iter_articles
+from ..store.db import Connection
 from ..store.framing import iter_framing
 from ..store.heads import ArticleHead, article_heads
 from ..store.links import iter_stories, iter_threads
@@ -28,7 +29,6 @@ from .records import (
     event_record, article_record, attribution_record, claim_group_record, framing_record, load_timeline, quote_record,
     timeline_record,
 )
-from ..store.db import Connection
 
 __all__ = ["Table", "TABLES", "JOINED", "table_rows"]
 

@@ -24,12 +24,12 @@ from ..settings import Settings
 from ..store import annotations as notes
 from ..store.articles import load_article
 from ..store.corrections import MetadataChange, correct_metadata
+from ..store.db import Connection
 from ..store.retry import write
 from .annotate import ToAnnotate, annotate_batches, batched
 from .clean import utc_now
 from .link import LinkRun
 from .run import Progress
-from ..store.db import Connection
 
 __all__ = ["Correction", "MAX_OUTLET", "MAX_TITLE", "check_correction", "correct_article", "reannotate"]
 

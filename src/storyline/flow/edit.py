@@ -24,8 +24,8 @@ from ..clean.rules import line_key
 from ..clean.urls import page_key
 from ..models import USER_METHOD, Article
 from ..store import versions
-from .clean import reanchor, reclean
 from ..store.db import Connection
+from .clean import reanchor, reclean
 
 __all__ = ["PageIndex", "page_keys", "edited_article", "new_version", "repeated_line_reason"]
 

@@ -39,10 +39,10 @@ from ..models import Article, ArticleFraming, Claim, ClaimOrigin, ClaimRecord, E
 from ..settings import Settings
 from ..store import annotations as notes
 from ..store import articles, claims, framing, links, sync
+from ..store.db import Connection
 from ..store.failures import record_article_failure
 from ..store.retry import write
 from .clean import utc_now
-from ..store.db import Connection
 
 if TYPE_CHECKING:
     from .annotate import AnnotatedBatch

@@ -20,6 +20,7 @@ from ..ingest.usermeta import Entry, UserMetadata
 from ..models import Article, Failure, IngestSummary, RawDocument
 from ..settings import Settings
 from ..store import annotations as notes
+from ..store.db import Connection
 from ..store.failures import clear_article_failures
 from ..store.retry import write
 from ..store.schema import connect
@@ -27,7 +28,6 @@ from .annotate import AnnotateBatch, ToAnnotate, annotate_batches, batched, prep
 from .clean import cleaned, utc_now
 from .link import LinkRun
 from .save import SaveRun, outlet_boilerplate
-from ..store.db import Connection
 
 __all__ = ["ingest", "ingest_documents", "annotate_pending", "Progress"]
 

@@ -29,9 +29,9 @@ from ..store import articles as store
 from ..store import corpus
 from ..store import retry, sync
 from ..store import versions
+from ..store.db import Connection
 from .clean import outlet_line_keys, reclean, signature_bytes, signature_from_bytes, utc_now
 from .edit import PageIndex, new_version, repeated_line_reason
-from ..store.db import Connection
 
 __all__ = ["SaveRun", "outlet_boilerplate"]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from ..link.groups import claim_group
 from ..models import ClaimAppearance
 from ..store.claims import group_appearances
+from ..store.db import Connection
 from ..store.digest import ClaimWording, claim_wordings, claims_of_articles, ingested_times, variant_links
 from .edits import word_changes
 from .news import ChangedClaim, ClaimTelling, FirstSeenClaim, NewOrigin, OriginsUp, RecurringClaim
-from ..store.db import Connection
 
 __all__ = ["ClaimNews", "claim_news"]
 

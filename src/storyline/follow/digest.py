@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from ..errors import StorylineError
 from ..store import browse
 from ..store.annotations import iter_quotes
+from ..store.db import Connection
 from ..store.digest import (
     IngestedArticle, actors_named, articles_ingested_since, articles_matching, first_ingested, last_digest, most_mentioned_actors,
     new_label_uses, stories_matching, versions_seen_since,
@@ -39,7 +40,6 @@ from .edits import article_edit
 from .news import (
     ArticleEdit, ChangedClaim, Digest, FirstSeenClaim, NewArticle, NewLabel, NewQuote, OriginsUp, RecurringClaim, StoryNews, ThreadNews,
 )
-from ..store.db import Connection
 
 __all__ = ["MAIN_ACTORS", "parse_since", "resolve_since", "utc_now", "stamp", "build_digest", "digest_json", "digest_markdown", "digest_html", "Digest"]
 

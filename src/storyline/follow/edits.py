@@ -4,10 +4,10 @@ claims it added or removed; and the word-level diff the digest also uses for cha
 from __future__ import annotations
 
 
+from ..store.db import Connection
 from ..store.digest import StoredVersion
 from .news import ArticleEdit, WordChange
 from .versions import CONTEXT_WORDS, VersionDiff, version_diff, word_diff
-from ..store.db import Connection
 
 __all__ = ["CONTEXT_WORDS", "word_changes", "article_edit"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..models import Article
 from ..store.browse import find_actor
-from ..store.links import story_actor_names
 from ..store.db import Connection
+from ..store.links import story_actor_names
 
 __all__ = ["Scope", "parse_scope"]
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import versions
-from ..store.versions import ArticleVersion
 from ..store.db import Connection
+from ..store.versions import ArticleVersion
 
 __all__ = ["CONTEXT_WORDS", "DiffPart", "VersionDiff", "word_diff", "version_diff", "article_versions_diffs", "version_records"]
 

@@ -40,6 +40,7 @@ from ..ingest.sources import complete, document_of, is_url
 from ..models import Article, Failure, IngestSummary, RawDocument
 from ..settings import Settings
 from ..store.articles import article_for_source
+from ..store.db import Connection
 from ..store.retry import write
 from ..store.schema import connect
 from ..store.watch import (
@@ -49,7 +50,6 @@ from ..store.watch import (
 from .clock import stamp, utc_now
 from .polite import PoliteFetcher
 from .scope import Scope, parse_scope
-from ..store.db import Connection
 
 __all__ = ["Round", "Watcher", "GONE_AFTER", "utc_now", "source_rows"]
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 from ..models import ClaimAppearance, ClaimGroup
 from ..store.claims import group_appearances, iter_group_appearances, related_groups
+from ..store.db import Connection
 from ..store.paging import Page
 from .origins import count_origins
-from ..store.db import Connection
 
 __all__ = ["claim_group", "iter_claim_groups", "load_claim_group"]
 

@@ -23,6 +23,7 @@ from ..store.articles import count_articles, load_article
 from ..annotate.time.words import time_in_words
 from ..link.groups import iter_claim_groups, load_claim_group
 from ..store.claims import ArticleClaim, article_claims
+from ..store.db import Connection
 from ..store.framing import iter_framing
 from ..store.times import iter_time_expressions
 from ..store.versions import ArticleVersion, article_versions
@@ -30,7 +31,6 @@ from ..follow.versions import VersionDiff, article_versions_diffs
 from .charts import LabelCount, TimelinePoint
 from .textview import Block, Mark, article_blocks
 from .trees import ChainItem, TreeNode, attribution_tree
-from ..store.db import Connection
 
 __all__ = [
     "OverviewPage", "ThreadPage", "StoryPage", "SpeakerQuotes", "ActorFraming", "ArticlePage", "ClaimPage", "ActorPage",

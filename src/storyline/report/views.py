@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..store.db import Connection
 from .charts import LabelCount
 from .pages import (
     actor_page, article_page, claim_page, label_counts, overview_page, story_page, thread_page, timeline_points,
 )
 from .render import Links, render
-from ..store.db import Connection
 
 __all__ = ["PAGES", "render_overview", "render_page"]
 

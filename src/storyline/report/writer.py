@@ -16,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 
 from ..store.browse import page_ids
+from ..store.db import Connection
 from .render import PAGE_DIRS, Links, slug
 from .views import render_overview, render_page
-from ..store.db import Connection
 
 __all__ = ["ReportSummary", "write_report"]
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Actor, Attribution, Mention, Quote, Span, TextAnnotations
+from .db import Connection
 from .paging import Page, limit_clause
 from .times import clear_times, save_times
-from .db import Connection
 
 __all__ = [
     "PendingArticle", "StoredQuote", "StoredMention", "StoredAttribution", "ActorSummary", "actor_summaries",

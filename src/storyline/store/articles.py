@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from ..models import Article, Evidence, Removal
 from .annotations import clear_annotations
+from .db import Connection, Row
 from .fulltext import HIGHLIGHT_END, HIGHLIGHT_START, text_query
 from .paging import Page, limit_clause
 from .schema import schema_version
-from .db import Connection, Row
 
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import psycopg
 
 from ..models import Actor, Story, Thread
+from .db import Connection, is_postgres, Row
 from .fulltext import HIGHLIGHT_END, HIGHLIGHT_START, text_query
 from .links import id_chunks, in_clause
-from .db import Connection, is_postgres, Row
 
 __all__ = [
     "COUNT_CAP", "ArticleFilter", "ArticleRow", "ArticlePage", "StorySummary", "ThreadSummary",

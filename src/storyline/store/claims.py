@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import Claim, ClaimAppearance, ClaimLink, ClaimOrigin, ClaimRecord, RelatedClaim, Span
+from .db import Connection, Row
 from .links import VectorIndex, id_chunks, in_clause
 from .paging import Page, limit_clause
-from .db import Connection, Row
 
 __all__ = ["SqliteClaimBackend", "ArticleClaim", "save_claims", "save_claim_records", "iter_group_appearances", "group_appearances",
            "related_groups", "article_claims", "load_appearances", "spans_json"]

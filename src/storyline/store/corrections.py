@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from ..models import Evidence
 from .articles import add_evidence
-from .unlink import release_article
 from .db import Connection
+from .unlink import release_article
 
 __all__ = ["CORRECTABLE", "MetadataChange", "correct_metadata"]
 

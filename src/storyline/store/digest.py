@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .db import Connection
 from .fulltext import text_query
 from .links import id_chunks, in_clause
-from .db import Connection
 
 __all__ = [
     "IngestedArticle", "ClaimWording", "LabelUse", "StoredVersion", "DigestRecord",

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from ..models import ArticleFraming, LoadedTerm, Span
 from .claims import spans_json
+from .db import Connection, Row
 from .links import id_chunks, in_clause
 from .paging import Page, limit_clause
-from .db import Connection, Row
 
 __all__ = ["save_framing", "iter_framing"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .schema import schema_version
 from .db import Connection
+from .schema import schema_version
 
 __all__ = ["ArticleHead", "article_heads", "article_head"]
 

@@ -22,8 +22,8 @@ import numpy as np
 
 from ..models import VECTOR_DIMENSIONS as DIMENSIONS
 from ..models import LinkedDoc, Story, StoryAssignment, Thread
-from .paging import Page, limit_clause
 from .db import Connection, Row
+from .paging import Page, limit_clause
 
 __all__ = [
     "BANDS", "ROWS", "FINE_ROWS", "BUCKET_CAP", "RANKED", "EXACT_BELOW", "bucket_keys", "band_key", "resolution",

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..models import Event, Span, TextAnnotations, TimeExpression
+from .db import Connection, Row
 from .links import id_chunks, in_clause
 from .paging import Page, limit_clause
-from .db import Connection, Row
 from .schema import schema_version
 
 __all__ = [

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 
 from .annotations import clear_annotations
-from .links import refresh_story_dates
 from .db import Connection
+from .links import refresh_story_dates
 
 __all__ = ["release_article"]
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from ..models import Article
 from .articles import replace_text
+from .db import Connection, Row
 from .schema import schema_version
 from .unlink import release_article
-from .db import Connection, Row
 
 __all__ = [
     "ArticleVersion", "save_version", "article_versions", "annotation_texts", "version_count", "version_of_text", "stored_urls",

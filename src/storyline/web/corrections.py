@@ -28,10 +28,10 @@ from ..report.render import Links, render
 from ..settings import Settings
 from ..store.articles import load_article
 from ..store.corrections import CORRECTABLE, MetadataChange
+from ..store.db import Connection
 from ..store.schema import connect
 from .deps import Conn, JobsDep, settings_of
 from .jobs import Job, JobQueue
-from ..store.db import Connection
 
 __all__ = ["ArticleCorrection", "CorrectionResult", "FieldChange", "CorrectionForm", "correction_routes", "corrections_api"]
 

@@ -10,9 +10,9 @@ from fastapi import Depends, Request
 
 from ..settings import Settings
 from ..store.browse import answers
+from ..store.db import Connection
 from ..store.schema import connect
 from .jobs import JobQueue
-from ..store.db import Connection
 from ..store.pg import PgConnection
 
 __all__ = ["db", "Conn", "JobsDep", "settings_of", "jobs_of", "ReaderPool"]

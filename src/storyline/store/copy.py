@@ -4,7 +4,9 @@ Tables are copied parents first (foreign keys hold at every row), each in its so
 so ``rowid`` order (ingest order, the order incremental readers follow) is the same in the copy. Into
 PostgreSQL rows go by ``COPY`` (about a hundred thousand rows a second); into SQLite by ``executemany``.
 The copy is one transaction: a failure leaves the target empty. Identity counters (``digests.id``,
-``ingest_failures.id``) continue after the copied values.
+``ingest_failures.id``) continue after the copied values. A PostgreSQL target is analysed at the end, so its
+planner knows the tables' sizes from the first query on (run ``VACUUM`` too before timing it: index-only scans
+need the visibility map that only a vacuum sets).
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ def copy_store(source: Connection, target: Connection, *, progress: Callable[[st
     except BaseException:
         target.rollback()
         raise
+    if is_postgres(target):
+        target.execute("ANALYZE")  # statistics for the planner now, not when autovacuum comes round
     return counts
 
 

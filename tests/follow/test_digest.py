@@ -122,13 +122,18 @@ def rounds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield Rounds(db, between, folder)
 
 
-@pytest.fixture(scope="module")
-def digest(rounds: Rounds) -> Digest:
-    conn = connect(rounds.db, readonly=True)
+def _built(db: str, since: str, match: str | None = None) -> Digest:
+    """The digest of the store ``db`` since ``since``, read through a read-only connection."""
+    conn = connect(db, readonly=True)
     try:
-        return build_digest(conn, rounds.between)
+        return build_digest(conn, since, match=match)
     finally:
         conn.close()
+
+
+@pytest.fixture(scope="module")
+def digest(rounds: Rounds) -> Digest:
+    return _built(rounds.db, rounds.between)
 
 
 @pytest.fixture
@@ -268,11 +273,7 @@ def test_quotes_by_the_main_actors(digest: Digest) -> None:
 
 
 def test_match_keeps_the_matching_stories_and_names_their_actors(rounds: Rounds) -> None:
-    conn = connect(rounds.db, readonly=True)
-    try:
-        d = build_digest(conn, rounds.between, match="Tolvan")
-    finally:
-        conn.close()
+    d = _built(rounds.db, rounds.between, match="Tolvan")
     assert [s.title for s in d.stories] == ["Tolvan opens water-sharing talks with Ostrana"]
     assert "person:mira-tolvan" in dict(d.main_actors)
     assert d.match == "Tolvan"
@@ -421,11 +422,7 @@ def test_edited_articles_show_their_word_changes_and_quotes(rounds: Rounds, tmp_
          "[]", "[]")])
     conn.commit()
     conn.close()
-    conn = connect(db, readonly=True)
-    try:
-        d = build_digest(conn, rounds.between)
-    finally:
-        conn.close()
+    d = _built(db, rounds.between)
     [edit] = _story(d, "Floods kill 28").edits
     assert (edit.article_id, edit.version, edit.previous_title) == (article, 2, "Floods kill 27 in Velmora")
     assert WordChange("removed", "27") in edit.words and WordChange("added", "28") in edit.words
@@ -443,11 +440,7 @@ def test_an_edit_of_a_version_never_annotated_compares_no_quotes(rounds: Rounds,
         (article, 2, "v2", "Tolvan opens water-sharing talks with Ostrana", text, rounds.between, "https://courier.example/t", "[]", "[]")])
     conn.commit()
     conn.close()
-    conn = connect(db, readonly=True)
-    try:
-        d = build_digest(conn, rounds.between)
-    finally:
-        conn.close()
+    d = _built(db, rounds.between)
     [edit] = _story(d, "Tolvan opens").edits
     assert (edit.quotes_added, edit.quotes_removed, edit.claims_added, edit.claims_removed) == (None, None, None, None)
     assert edit.words[0] == WordChange("removed", "Talks open.")

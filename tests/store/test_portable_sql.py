@@ -16,7 +16,7 @@ from storyline.store.annotations import (
     save_actors, save_annotations, skip_unread_languages, unannotated_articles, unannotated_exceed, unannotated_texts_by_date,
 )
 from storyline.link.groups import iter_claim_groups
-from storyline.store.articles import canonical_signatures, iter_articles, list_articles, load_article, save_article
+from storyline.store.articles import iter_articles, list_articles, load_article, save_article
 from storyline.store.claims import SqliteClaimBackend, article_claims, iter_group_appearances, related_groups
 from storyline.store.corpus import repeated_outlet_lines
 from storyline.store.framing import iter_framing
@@ -27,6 +27,7 @@ from storyline.store.digest import actors_named
 from storyline.store.db import Connection, is_postgres
 from storyline.store.pg import PgRow
 from storyline.store.schema import connect
+from storyline.store.sync import signatures_since
 from storyline.store.versions import stored_urls
 from storyline.store.watch import WatchPage, remember_page
 
@@ -234,7 +235,7 @@ def _readings(conn: Connection) -> dict[str, object]:
     first_doc, first_claim = links.load(ids[:1])[0], claim_backend.load(claim_ids[:1])[0]
     return {
         "articles": list(iter_articles(conn)), "article page": list(iter_articles(conn, page=(5, 3))), "list": list_articles(conn),
-        "prefix": load_article(conn, ids[3][:5]), "signatures": list(canonical_signatures(conn)), "heads": article_heads(conn),
+        "prefix": load_article(conn, ids[3][:5]), "signatures": [(s.article_id, s.minhash) for s in signatures_since(conn, 0)], "heads": article_heads(conn),
         "actors": actor_summaries(conn, limit=-1), "actor page": load_actors(conn, page=(4, 2)), "mentions": list(iter_mentions(conn)),
         "quotes": list(iter_quotes(conn)), "speaker": list(iter_quotes(conn, speaker="ma")), "attributions": list(iter_attributions(conn)),
         "times": list(iter_time_expressions(conn)), "events": list(iter_events(conn)), "actor events": list(iter_events(conn, actor="maresh")),

@@ -117,7 +117,7 @@ class DuplicateIndex:
         """Return the most similar indexed article at or above the threshold, with its similarity."""
         best: tuple[str, float] | None = None
         for key in map(str, self._lsh.query(self._minhash(sig))):
-            sim = float(np.mean(self._signatures[key] == sig))
+            sim = self.similarity(key, sig) or 0.0
             if sim >= self.threshold and (best is None or (sim, best[0]) > (best[1], key)):
                 best = (key, sim)
         return best

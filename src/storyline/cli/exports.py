@@ -102,8 +102,6 @@ def _write_one(conn: Connection, fmt: str, fh: TextIO, names: list[str] | None, 
         fh.write("\n")
         return f"{len(doc['@graph'])} claim(s)"
     if fmt == "datasette":
-        if is_url(str(db)):
-            raise StorylineError(_DATASETTE_NEEDS_A_FILE)
         json.dump(datasette_metadata(Path(db)), fh, ensure_ascii=False, indent=2)
         fh.write("\n")
         return "datasette metadata"

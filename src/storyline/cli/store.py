@@ -10,7 +10,7 @@ from rich.markup import escape
 from ..errors import StorylineError
 from ..store.copy import copy_store
 from ..store.schema import connect
-from .common import DbOption, app, connect_or_exit, err, settings_or_exit
+from .common import DbOption, app, connect_or_exit, db_shown, err, settings_or_exit
 
 __all__: list[str] = []
 
@@ -44,4 +44,4 @@ def copy(
         destination.close()
         source.close()
     err.print(f"copied {counts.get('articles', 0)} articles ({sum(counts.values())} rows in {len(counts)} tables)"
-              f" -> {escape(getattr(destination, 'name', target))}")
+              f" -> {escape(db_shown(target))}")

@@ -20,8 +20,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-import numpy as np
-
 from ..clean.dedup import DuplicateIndex, signature
 from ..models import Article, Evidence, Failure, IngestSummary
 from ..settings import Settings
@@ -165,7 +163,7 @@ class SaveRun:
         for item in waiting:
             if item.sig and item.match is None and item.edits is None:
                 sig = signature_from_bytes(item.sig)
-                best = max(((float(np.mean(other == sig)), key) for key, other in others), default=(0.0, ""))
+                best = max(((self.index.similarity(key, sig) or 0.0, key) for key, _ in others), default=(0.0, ""))
                 if best[0] >= self.settings.dedup_threshold:
                     self.index.remove(item.article.id)
                     item = replace(item, article=self._duplicate(item.article, best[1], best[0]), match=best[1])

@@ -22,7 +22,7 @@ from .schema import schema_version
 __all__ = [
     "ArticleSummary", "SearchHit", "HIGHLIGHT_START", "HIGHLIGHT_END",
     "save_article", "add_evidence", "article_for_source", "has_article", "add_source", "load_article", "ids_starting_with",
-    "iter_articles", "list_articles", "search", "canonical_signatures", "update_cleaning", "replace_text", "count_articles",
+    "iter_articles", "list_articles", "search", "update_cleaning", "replace_text", "count_articles",
     "set_inferred_published",
 ]
 
@@ -302,11 +302,3 @@ def search(conn: Connection, query: str, *, limit: int = 20) -> list[SearchHit]:
     rows = conn.execute(f"SELECT a.id, a.title, a.outlet, a.published, {column} FROM {match.source} WHERE {match.condition}"
                         f" ORDER BY {match.order} LIMIT ?", (*column_params, *match.params, *match.order_params, limit))
     return [SearchHit(r[0], r[1], r[2], r[3], match.snippet(r[4], 16) or "") for r in rows]
-
-
-def canonical_signatures(conn: Connection) -> Iterator[tuple[str, bytes]]:
-    """Yield (id, MinHash bytes) for every stored article that is not itself a duplicate."""
-    yield from conn.execute(
-        "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id"
-        " WHERE a.duplicate_of IS NULL ORDER BY a.rowid"
-    )

@@ -44,10 +44,7 @@ def copy_store(source: Connection, target: Connection, *, progress: Callable[[st
         raise StoreError("the target store already holds articles; copy into a new, empty store")
     counts: dict[str, int] = {}
     target.commit()
-    if isinstance(target, PgConnection):
-        target.begin()
-    else:
-        target.execute("BEGIN IMMEDIATE")
+    target.execute("BEGIN IMMEDIATE")  # the write lock on either backend (store/pg.py reads it so)
     try:
         for name in COPIED_TABLES:
             columns = [c.name for c in tables.metadata.tables[name].columns]

@@ -29,7 +29,7 @@ ELLIPSIS = " … "
 
 def terms(query: str) -> list[str]:
     """The query's phrases (quoted) and then its other words, each one term that must match."""
-    phrases = [p for p in re.findall(r'"([^"]+)"', query)]
+    phrases = re.findall(r'"([^"]+)"', query)
     rest = re.sub(r'"[^"]*"', " ", query)
     return phrases + re.findall(r"\w+", rest)
 

@@ -182,7 +182,10 @@ class PgConnection:
 
     def cursor(self) -> PgCursor:
         """A new cursor whose rows are :class:`PgRow`."""
-        return cast(PgCursor, self.raw.cursor(row_factory=_row_factory))
+        return cast(PgCursor, self._cursor())
+
+    def _cursor(self) -> psycopg.Cursor[Any]:
+        return self.raw.cursor(row_factory=_row_factory)
 
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = (), /) -> PgCursor:
         """Run one statement (``?`` placeholders) and return its cursor; ``BEGIN``/``COMMIT``/``ROLLBACK`` and
@@ -199,14 +202,14 @@ class PgConnection:
             return self.cursor()
         if head in _OPENS_TRANSACTION:
             self.begin()
-        cursor = self.raw.cursor(row_factory=_row_factory)
+        cursor = self._cursor()
         cursor.execute(translate(sql, bool(parameters)), _text_safe(parameters) or None)
         return cast(PgCursor, cursor)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]], /) -> PgCursor:
         """Run one statement for each row of parameters (in the current or a new write transaction)."""
         self.begin()
-        cursor = self.raw.cursor(row_factory=_row_factory)
+        cursor = self._cursor()
         batch = [_text_safe(row) for row in rows]
         if batch:
             cursor.executemany(translate(sql), batch)
